@@ -1,0 +1,44 @@
+// The join protocol's message types, exactly as docs/protocol.md describes them.
+// A seed (Go) node sends and accepts the envelope below; everything joinlab adds is optional and
+// additive, because the seed's decoder ignores keys it does not know.
+
+/** Who a message is from or to. `Port` is capitalised because the seed's struct tag is broken. */
+export interface NodeInfo {
+  /** Random id in [0, 99_999_998]; -1 when the sender does not know the id of the node it dials. */
+  nodeId: number;
+  /** Advertised address. The seed sends CIDR text such as "127.0.0.1/8"; joinlab sends a reachable host. */
+  nodeIpAddr: string;
+  /** TCP port as a decimal string. Input may spell the key `port` or `Port` (any case, like Go). */
+  Port: string;
+}
+
+/** The seed's only message: a join request or its response, one JSON object per line. */
+export interface JoinEnvelope {
+  source: NodeInfo;
+  dest: NodeInfo;
+  message: string;
+}
+
+/** Default texts, byte for byte the seed's. */
+export const SEED_REQUEST_TEXT = "Hi nody.. 请添加我到集群..";
+export const SEED_RESPONSE_TEXT = "Sure buddy.. too easy..";
+
+/** Largest id the seed's rand.Intn(99999999) can produce. */
+export const MAX_NODE_ID = 99_999_998;
+/** dest.nodeId when the joiner does not know whom it dials. */
+export const UNKNOWN_NODE_ID = -1;
+
+/** Errors are data (Maelstrom-style): a reply the node sends instead of a response, then closes. */
+export interface ErrorReply {
+  type: "error";
+  code: ErrorCode;
+  text: string;
+}
+
+export type ErrorCode =
+  | "malformed-json"
+  | "invalid-message"
+  | "line-too-long"
+  | "too-deep"
+  | "request-timeout"
+  | "too-many-connections";

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Makes a Docker engine answer on this machine: does nothing when one already answers; otherwise
+# installs Debian's docker.io + docker-compose (v1.29) when missing and starts dockerd detached.
+# Prints "started" on stdout's last line when this call started the daemon (so .ci/run can stop it).
+set -euo pipefail
+
+log=${JOINLAB_DOCKERD_LOG:-/var/log/joinlab-dockerd.log}
+
+if timeout 10 docker info >/dev/null 2>&1; then
+  echo "docker: engine already answers" >&2
+  exit 0
+fi
+
+how_to_fix="Install Docker (https://docs.docker.com/engine/install/) and start it, or run the tests without Docker: JOINLAB_SKIP_DOCKER=1 npm test"
+
+if ! command -v dockerd >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "docker: no engine answers and this script can only install one as root on Debian/Ubuntu. $how_to_fix" >&2
+    exit 1
+  fi
+  echo "docker: installing docker.io and docker-compose from Debian's packages..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq docker.io docker-compose >&2
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  echo "docker: dockerd is installed but not answering, and starting it needs root. $how_to_fix" >&2
+  exit 1
+fi
+
+echo "docker: starting dockerd (log: $log)..." >&2
+# Detached, with its own log and no inherited stdio: a daemon holding CI's pipe keeps CI waiting.
+setsid dockerd >"$log" 2>&1 </dev/null &
+
+for _ in $(seq 1 60); do
+  if timeout 5 docker info >/dev/null 2>&1; then
+    echo "docker: engine answers" >&2
+    echo started
+    exit 0
+  fi
+  sleep 0.5
+done
+echo "docker: dockerd did not answer within 30 s; see $log. $how_to_fix" >&2
+exit 1
