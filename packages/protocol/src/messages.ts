@@ -19,6 +19,20 @@ export interface JoinEnvelope {
   message: string;
 }
 
+/** What the responding node is: joinlab adds this to its response (a seed node sends no role). */
+export type WireRole = "master" | "member";
+
+/**
+ * A response from a joinlab node: the seed envelope plus optional, additive fields. Later features
+ * (membership) add more optional keys here; a seed joiner ignores all of them.
+ */
+export interface JoinResponse extends JoinEnvelope {
+  role?: WireRole;
+  /** Present when the joiner's id is already taken in the cluster: the joiner must adopt this id. */
+  assignedNodeId?: number;
+  [extra: string]: unknown;
+}
+
 /** Default texts, byte for byte the seed's. */
 export const SEED_REQUEST_TEXT = "Hi nody.. 请添加我到集群..";
 export const SEED_RESPONSE_TEXT = "Sure buddy.. too easy..";
@@ -35,10 +49,13 @@ export interface ErrorReply {
   text: string;
 }
 
-export type ErrorCode =
-  | "malformed-json"
-  | "invalid-message"
-  | "line-too-long"
-  | "too-deep"
-  | "request-timeout"
-  | "too-many-connections";
+export const ERROR_CODES = [
+  "malformed-json", // the line is not JSON (or not UTF-8)
+  "invalid-message", // JSON, but not a join request: wrong type, missing field, out-of-range value
+  "line-too-long", // the line crossed the size cap before its newline
+  "too-deep", // nesting deeper than the cap, refused before parsing
+  "request-timeout", // no complete line before the absolute per-connection deadline
+  "too-many-connections", // over the inbound connection cap
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];

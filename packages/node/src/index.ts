@@ -1,0 +1,24 @@
+// Library surface of @joinlab/node: start a node in-process, extend it, measure it.
+export { Node, startNode } from "./node.js";
+export { DEFAULTS, type NodeConfig } from "./config.js";
+export {
+  NodeLogger,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LoggerOptions,
+  type LogFields,
+  type LogLevel,
+} from "./log/node-logger.js";
+export { KnownMembers, type Member } from "./known-members.js";
+export type { MessageHandler, ResponseExtension } from "./join/join-responder.js";
+export { requestJoin, type JoinOutcome, type JoinFailureKind } from "./join/join-client.js";
+export { parseFlags, type ParsedFlags } from "./cli/flags.js";
+export { defaultAdvertiseAddress } from "./advertise-address.js";
+export { formatHostPort, parseHostPort, stripCidr, type HostPort } from "./host-port.js";
+export {
+  StartupError,
+  EXIT_OK,
+  EXIT_NO_CLUSTER,
+  EXIT_BAD_FLAGS,
+  EXIT_STARTUP_FAILED,
+} from "./startup-error.js";

@@ -1,0 +1,97 @@
+// The joiner's side of the handshake: dial, send one request line, read one response, all bounded.
+import net from "node:net";
+import {
+  LineDecoder,
+  encodeLine,
+  parseJsonLine,
+  validateJoinResponse,
+  type JoinEnvelope,
+  type JoinResponse,
+} from "@joinlab/protocol";
+import type { HostPort } from "../host-port.js";
+
+/** Why a join attempt failed; `unresolvable` is told apart because it is a configuration error. */
+export type JoinFailureKind =
+  "refused" | "unresolvable" | "timeout" | "closed" | "bad-response" | "error-reply" | "network" | "aborted";
+
+export type JoinOutcome =
+  { ok: true; response: JoinResponse } | { ok: false; kind: JoinFailureKind; reason: string };
+
+export interface JoinAttempt {
+  target: HostPort;
+  request: JoinEnvelope;
+  /** Bound on connect + response together. */
+  timeoutMs: number;
+  maxLineBytes: number;
+  signal?: AbortSignal;
+  /** Called once connected, right before the request is written (so the log line comes first). */
+  beforeWrite?: () => void;
+}
+
+export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
+  const { target, request, timeoutMs, maxLineBytes, signal, beforeWrite } = attempt;
+  const where = `${target.host}:${target.port}`;
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: target.host, port: target.port });
+    socket.setNoDelay(true);
+    const decoder = new LineDecoder(maxLineBytes);
+    let connected = false;
+
+    const finish = (outcome: JoinOutcome): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      socket.destroy();
+      resolve(outcome);
+    };
+    const fail = (kind: JoinFailureKind, reason: string): void => finish({ ok: false, kind, reason });
+
+    const timer = setTimeout(() => {
+      fail(
+        "timeout",
+        connected
+          ? `${where} accepted the connection but sent no response within ${timeoutMs} ms`
+          : `no connection to ${where} within ${timeoutMs} ms`,
+      );
+    }, timeoutMs);
+    const onAbort = (): void => fail("aborted", "the node was stopped while joining");
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+
+    const onLine = (bytes: Buffer): void => {
+      const parsed = parseJsonLine(bytes);
+      if (!parsed.ok) return fail("bad-response", `${where} answered with ${parsed.reason}`);
+      const checked = validateJoinResponse(parsed.value);
+      if (!checked.ok) return fail("bad-response", `${where} answered, but ${checked.reason}`);
+      if (checked.value.kind === "error") {
+        const { code, text } = checked.value.error;
+        return fail("error-reply", `${where} refused the join: ${code}: ${text}`);
+      }
+      finish({ ok: true, response: checked.value.response });
+    };
+
+    socket.on("connect", () => {
+      connected = true;
+      beforeWrite?.();
+      socket.write(encodeLine(request));
+    });
+    socket.on("data", (chunk: Buffer) => {
+      for (const event of decoder.push(chunk)) {
+        if (event.kind === "overflow")
+          return fail("bad-response", `${where} sent a line over ${maxLineBytes} bytes`);
+        if (event.bytes.toString().trim() !== "") return onLine(event.bytes);
+      }
+    });
+    socket.on("end", () => {
+      for (const event of decoder.end()) if (event.kind === "line") return onLine(event.bytes);
+      fail("closed", `${where} closed the connection without a response`);
+    });
+    socket.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "ECONNREFUSED")
+        return fail("refused", `nothing listens on ${where} (connection refused)`);
+      if (err.code === "ENOTFOUND" || err.code === "EAI_AGAIN" || err.code === "EAI_NONAME") {
+        return fail("unresolvable", `cannot resolve host "${target.host}" (${err.code})`);
+      }
+      fail("network", `connection to ${where} failed: ${err.code ?? err.message}`);
+    });
+  });
+}

@@ -1,0 +1,83 @@
+// The responder's side: validate a join request, keep node ids unique, and build the response.
+import {
+  joinResponse,
+  parseJsonLine,
+  errorReply,
+  validateJoinRequest,
+  type ErrorReply,
+  type JoinEnvelope,
+  type JoinResponse,
+  type NodeInfo,
+  type WireRole,
+} from "@joinlab/protocol";
+import { formatHostPort, stripCidr } from "../host-port.js";
+import type { KnownMembers } from "../known-members.js";
+import type { NodeLogger } from "../log/node-logger.js";
+import { freshNodeId } from "../node-id.js";
+
+/** Adds optional fields to a join response (membership data, later). Must not touch the envelope. */
+export type ResponseExtension = (request: JoinEnvelope, joinerId: number) => Record<string, unknown>;
+
+/** Handles a non-join message that carries a string `type` (e.g. membership traffic, later). */
+export type MessageHandler = (message: Record<string, unknown>, remote: string) => unknown;
+
+export interface ResponderContext {
+  logger: NodeLogger;
+  members: KnownMembers;
+  self: () => NodeInfo;
+  role: () => WireRole;
+  extensions: readonly ResponseExtension[];
+  handlers: ReadonlyMap<string, MessageHandler>;
+}
+
+export function answerLine(ctx: ResponderContext, line: Buffer, remote: string): unknown {
+  const parsed = parseJsonLine(line);
+  if (!parsed.ok) return refuse(ctx, remote, parsed.code, parsed.reason);
+  const handler = typedHandler(ctx, parsed.value);
+  if (handler) return handler(parsed.value as Record<string, unknown>, remote);
+  const checked = validateJoinRequest(parsed.value);
+  if (!checked.ok) return refuse(ctx, remote, "invalid-message", `not a join request: ${checked.reason}`);
+  return answerJoin(ctx, checked.value);
+}
+
+export function answerJoin(ctx: ResponderContext, request: JoinEnvelope): JoinResponse {
+  const { logger, members } = ctx;
+  const self = ctx.self();
+  const joiner = request.source;
+  const address = formatHostPort(stripCidr(joiner.nodeIpAddr), joiner.Port);
+  logger.info("join.request.received", `join request from node ${joiner.nodeId} at ${address}`, {
+    peer: address,
+    peerId: joiner.nodeId,
+    text: request.message,
+  });
+
+  // The same id at the same address is that node asking again (a retry): it keeps its id.
+  const holder = joiner.nodeId === self.nodeId ? "this node" : members.get(joiner.nodeId)?.address;
+  const clash = holder !== undefined && holder !== address;
+  const nodeId = clash ? freshNodeId((id) => id === self.nodeId || members.has(id)) : joiner.nodeId;
+  members.upsert({ nodeId, address, role: "member" });
+
+  const extra: Record<string, unknown> = {};
+  for (const extend of ctx.extensions) Object.assign(extra, extend(request, nodeId));
+  const role = ctx.role();
+  const response = joinResponse(self, joiner, role, { ...extra, assignedNodeId: clash ? nodeId : undefined });
+  logger.info(
+    "join.response.sent",
+    clash
+      ? `answered node ${joiner.nodeId} as ${role}; its id is taken by ${holder}, so it gets id ${nodeId}`
+      : `answered node ${joiner.nodeId} as ${role}`,
+    { peer: address, peerId: nodeId, role, ...(clash ? { requestedNodeId: joiner.nodeId } : {}) },
+  );
+  return response;
+}
+
+function typedHandler(ctx: ResponderContext, value: unknown): MessageHandler | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const type = (value as Record<string, unknown>)["type"];
+  return typeof type === "string" ? ctx.handlers.get(type) : undefined;
+}
+
+function refuse(ctx: ResponderContext, remote: string, code: ErrorReply["code"], reason: string): ErrorReply {
+  ctx.logger.warn("protocol.error", `${remote}: ${reason}`, { remote, code, reason });
+  return errorReply(code, reason);
+}

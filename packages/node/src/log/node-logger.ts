@@ -1,0 +1,115 @@
+// The node's structured log: one JSON object per line on stdout (or human text), via winston.
+import type { Writable } from "node:stream";
+import winston from "winston";
+import type { NodeEvent, NodeLogLine } from "@joinlab/protocol";
+
+export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ["json", "text"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export interface LoggerOptions {
+  format: LogFormat;
+  level: LogLevel;
+  /** Display name, repeated in every line as `name`. */
+  name?: string;
+  /** Where lines go; stdout by default. */
+  stream?: Writable;
+  /** No output at all (in-process benchmarks). */
+  silent?: boolean;
+}
+
+/** Event-specific fields; `peer` and `peerId` have fixed meanings (see NodeLogLine). */
+export type LogFields = { peer?: string; peerId?: number; [field: string]: unknown };
+
+/** Peer-controlled strings are cut to this, so no line comes near the orchestrator's 16 KiB limit. */
+const MAX_FIELD_CHARS = 512;
+const MAX_LINE_CHARS = 8192;
+
+export class NodeLogger {
+  readonly #winston: winston.Logger;
+  readonly #name: string | undefined;
+  #seq = 0;
+  /** -1 until the node has an id; changes once if the cluster reassigns it. */
+  nodeId = -1;
+
+  constructor(options: LoggerOptions) {
+    this.#name = options.name;
+    const render = options.format === "json" ? renderJson : renderText;
+    this.#winston = winston.createLogger({
+      levels: { error: 0, warn: 1, info: 2, debug: 3 },
+      level: options.level,
+      silent: options.silent ?? false,
+      format: winston.format.printf((info) => render(info[LINE] as NodeLogLine)),
+      transports: [new winston.transports.Stream({ stream: options.stream ?? process.stdout, eol: "\n" })],
+    });
+  }
+
+  error(event: NodeEvent, message: string, fields?: LogFields): void {
+    this.log("error", event, message, fields);
+  }
+  warn(event: NodeEvent, message: string, fields?: LogFields): void {
+    this.log("warn", event, message, fields);
+  }
+  info(event: NodeEvent, message: string, fields?: LogFields): void {
+    this.log("info", event, message, fields);
+  }
+  debug(event: NodeEvent, message: string, fields?: LogFields): void {
+    this.log("debug", event, message, fields);
+  }
+
+  log(level: LogLevel, event: NodeEvent, message: string, fields: LogFields = {}): void {
+    if (!this.#winston.isLevelEnabled(level)) return;
+    // Time and seq are taken now, not when winston gets round to writing, so they order correctly.
+    const line: NodeLogLine = {
+      time: new Date().toISOString(),
+      level,
+      seq: ++this.#seq,
+      nodeId: this.nodeId,
+      ...(this.#name === undefined ? {} : { name: this.#name }),
+      event,
+      message: clip(message),
+    };
+    for (const [key, value] of Object.entries(fields)) {
+      if (value !== undefined && !(key in line)) line[key] = clipDeep(value);
+    }
+    this.#winston.log({ level, message: line.message, [LINE]: line });
+  }
+
+  /** Resolves once every line logged so far has been handed to the stream. */
+  flush(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+const LINE = Symbol("joinlab.line");
+
+function renderJson(line: NodeLogLine): string {
+  const json = JSON.stringify(line);
+  if (json.length <= MAX_LINE_CHARS) return json;
+  const { time, level, seq, nodeId, event, message, peer, peerId, name } = line;
+  return JSON.stringify({ time, level, seq, nodeId, name, event, message, peer, peerId, truncated: true });
+}
+
+function renderText(line: NodeLogLine): string {
+  const { time, level, seq: _seq, nodeId, name, event, message, ...fields } = line;
+  const who = name === undefined ? `node ${nodeId}` : `${String(name)} (${nodeId})`;
+  const extra = Object.entries(fields)
+    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join(" ");
+  const text = `${time} ${level.toUpperCase().padEnd(5)} ${who} ${event}: ${message}${extra ? `  ${extra}` : ""}`;
+  return text.length <= MAX_LINE_CHARS ? text : `${text.slice(0, MAX_LINE_CHARS)}...`;
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_FIELD_CHARS ? text : `${text.slice(0, MAX_FIELD_CHARS)}...`;
+}
+
+function clipDeep(value: unknown): unknown {
+  if (typeof value === "string") return clip(value);
+  if (Array.isArray(value)) return value.slice(0, 64).map(clipDeep);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipDeep(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,248 @@
+// One cluster node: joins through a known node (or becomes master), then serves joins until stopped.
+import {
+  nodeInfo,
+  joinRequest,
+  type JoinResponse,
+  type NodeInfo,
+  type Role,
+  type WireRole,
+} from "@joinlab/protocol";
+import type { NodeConfig } from "./config.js";
+import { formatHostPort, parseHostPort, stripCidr } from "./host-port.js";
+import { requestJoin } from "./join/join-client.js";
+import { answerLine, type MessageHandler, type ResponseExtension } from "./join/join-responder.js";
+import { KnownMembers } from "./known-members.js";
+import type { NodeLogger } from "./log/node-logger.js";
+import { randomNodeId } from "./node-id.js";
+import { probePort } from "./port-probe.js";
+import { removeReadyFile, writeReadyFile } from "./ready-file.js";
+import { InboundServer } from "./server/inbound-server.js";
+import { EXIT_NO_CLUSTER, EXIT_OK, EXIT_STARTUP_FAILED, StartupError } from "./startup-error.js";
+
+/** In-flight replies get this long at stop; the whole stop must fit in the 500 ms target. */
+const STOP_GRACE_MS = 250;
+
+export class Node {
+  readonly config: NodeConfig;
+  readonly logger: NodeLogger;
+  /** Nodes this one knows: itself excluded, the node it joined through included. */
+  readonly members = new KnownMembers();
+  nodeId: number;
+  role: Role = "joining";
+  /** The port actually listened on (differs from config.myport only when that is 0). */
+  port: number;
+  /** What the node we joined through answered; undefined for a master. */
+  joinResponse: JoinResponse | undefined;
+
+  readonly #server: InboundServer;
+  readonly #joinAbort = new AbortController();
+  readonly #extensions: ResponseExtension[] = [];
+  readonly #handlers = new Map<string, MessageHandler>();
+  #stopping: Promise<void> | undefined;
+
+  constructor(config: NodeConfig, logger: NodeLogger) {
+    this.config = config;
+    this.logger = logger;
+    this.nodeId = config.nodeId ?? randomNodeId();
+    this.port = config.myport;
+    logger.nodeId = this.nodeId;
+    this.#server = new InboundServer({
+      maxConnections: config.maxConnections,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxLineBytes: config.maxLineBytes,
+      logger,
+      handleLine: (line, remote) =>
+        answerLine(
+          {
+            logger,
+            members: this.members,
+            self: () => this.self(),
+            role: () => this.wireRole(),
+            extensions: this.#extensions,
+            handlers: this.#handlers,
+          },
+          line,
+          remote,
+        ),
+    });
+  }
+
+  /** This node as the wire describes it. */
+  self(): NodeInfo {
+    return nodeInfo(this.nodeId, this.config.advertise, this.port);
+  }
+
+  wireRole(): WireRole {
+    return this.role === "master" ? "master" : "member";
+  }
+
+  /** Adds optional fields to every join response this node sends (e.g. the member list). */
+  extendJoinResponse(extension: ResponseExtension): void {
+    this.#extensions.push(extension);
+  }
+
+  /** Routes inbound JSON objects whose `type` is `type` to `handler`; its return value is the reply. */
+  handle(type: string, handler: MessageHandler): void {
+    this.#handlers.set(type, handler);
+  }
+
+  /** Joins or becomes master, then listens. Throws StartupError (with an exit code) on failure. */
+  async start(): Promise<this> {
+    const { config, logger } = this;
+    logger.info("node.started", `node ${this.nodeId} starting on port ${config.myport}`, {
+      port: config.myport,
+      advertise: config.advertise,
+      clusterip: config.clusterip,
+      makeMasterOnError: config.makeMasterOnError,
+      pid: process.pid,
+    });
+    if (config.myport !== 0) await this.#bindOrFail(() => probePort(config.myport, config.listenHost));
+    await this.#joinOrBecomeMaster();
+    this.#throwIfStopping();
+    this.port = await this.#bindOrFail(() => this.#server.listen(config.myport, config.listenHost));
+    // A stop during listen() closed a server that was not listening yet; close it now.
+    if (this.#stopping) await this.#server.close(0);
+    this.#throwIfStopping();
+    logger.info("node.listening", `listening for joins on port ${this.port}`, {
+      port: this.port,
+      host: config.listenHost ?? "*",
+    });
+    if (config.readyFile !== undefined) {
+      await writeReadyFile(config.readyFile, {
+        nodeId: this.nodeId,
+        role: this.role,
+        port: this.port,
+        pid: process.pid,
+      });
+    }
+    logger.info("node.ready", `ready as ${this.role}`, {
+      role: this.role,
+      port: this.port,
+      readyFile: config.readyFile,
+    });
+    return this;
+  }
+
+  /** Stops accepting, lets in-flight replies finish, removes the ready file. Idempotent. */
+  stop(why = "stop requested"): Promise<void> {
+    this.#stopping ??= this.#stop(why);
+    return this.#stopping;
+  }
+
+  async #stop(why: string): Promise<void> {
+    this.logger.info("node.stopping", `${why}: no new connections, finishing in-flight replies`, {
+      role: this.role,
+    });
+    this.#joinAbort.abort();
+    await this.#server.close(STOP_GRACE_MS);
+    if (this.config.readyFile !== undefined) await removeReadyFile(this.config.readyFile);
+    this.logger.info("node.stopped", "stopped");
+    await this.logger.flush();
+  }
+
+  async #joinOrBecomeMaster(): Promise<void> {
+    const { config, logger } = this;
+    const target = parseHostPort(config.clusterip);
+    if (target === undefined) {
+      throw this.#fatal(`--clusterip "${config.clusterip}" is not host:port`, "bad-clusterip");
+    }
+    const request = joinRequest(this.self(), target.host, target.port);
+    const outcome = await requestJoin({
+      target,
+      request,
+      timeoutMs: config.dialTimeoutMs,
+      maxLineBytes: config.maxLineBytes,
+      signal: this.#joinAbort.signal,
+      beforeWrite: () =>
+        logger.info("join.request.sent", `asking ${config.clusterip} to add this node to its cluster`, {
+          peer: config.clusterip,
+          dest: request.dest,
+        }),
+    });
+
+    if (outcome.ok) return this.#adoptResponse(outcome.response);
+
+    logger.warn("join.failed", `could not join through ${config.clusterip}: ${outcome.reason}`, {
+      peer: config.clusterip,
+      kind: outcome.kind,
+      reason: outcome.reason,
+    });
+    this.#throwIfStopping();
+    if (config.makeMasterOnError) {
+      this.role = "master";
+      logger.info("master.started", `no cluster answered at ${config.clusterip}; starting as master`, {
+        reason: outcome.reason,
+      });
+      return;
+    }
+    if (outcome.kind === "unresolvable") {
+      throw this.#fatal(`${outcome.reason}: check --clusterip "${config.clusterip}"`, "unresolvable");
+    }
+    const message =
+      `could not join a cluster at ${config.clusterip} (${outcome.reason}). ` +
+      "Check --clusterip, or set --makeMasterOnError to start this node as master.";
+    logger.error("node.quitting", message, { reason: outcome.reason });
+    throw new StartupError(message, EXIT_NO_CLUSTER, outcome.kind);
+  }
+
+  #adoptResponse(response: JoinResponse): void {
+    const { logger } = this;
+    const responder = response.source;
+    const responderAddress = formatHostPort(stripCidr(responder.nodeIpAddr), responder.Port);
+    this.joinResponse = response;
+    logger.info("join.response.received", `node ${responder.nodeId} at ${responderAddress} answered`, {
+      peer: this.config.clusterip,
+      peerId: responder.nodeId,
+      responderAddress,
+      responderRole: response.role,
+      text: response.message,
+    });
+    const assigned = response.assignedNodeId;
+    if (assigned !== undefined && assigned !== this.nodeId) {
+      const previous = this.nodeId;
+      this.nodeId = assigned;
+      logger.nodeId = assigned;
+      logger.warn("node.id.reassigned", `id ${previous} was taken in the cluster; now ${assigned}`, {
+        previousNodeId: previous,
+        peerId: responder.nodeId,
+      });
+    }
+    this.members.upsert({ nodeId: responder.nodeId, address: responderAddress, role: response.role });
+    this.role = "member";
+    logger.info("node.joined", `joined the cluster through node ${responder.nodeId}`, {
+      role: this.role,
+      peer: this.config.clusterip,
+      peerId: responder.nodeId,
+    });
+  }
+
+  #throwIfStopping(): void {
+    if (this.#stopping) throw new StartupError("stopped while starting", EXIT_OK, "stopped");
+  }
+
+  async #bindOrFail<T>(bind: () => Promise<T>): Promise<T> {
+    try {
+      return await bind();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      const where = `${this.config.listenHost ?? "*"}:${this.config.myport}`;
+      const advice =
+        code === "EADDRINUSE"
+          ? "another process uses it; pick a free port with --myport"
+          : code === "EACCES"
+            ? "not allowed; use a port above 1023 with --myport"
+            : "check --myport and --listenHost";
+      throw this.#fatal(`cannot listen on ${where} (${code}): ${advice}`, code);
+    }
+  }
+
+  #fatal(message: string, reason: string): StartupError {
+    this.logger.error("node.fatal", message, { reason });
+    return new StartupError(message, EXIT_STARTUP_FAILED, reason);
+  }
+}
+
+/** Creates and starts a node: the library entry point (main.ts is a thin CLI around it). */
+export async function startNode(config: NodeConfig, logger: NodeLogger): Promise<Node> {
+  return new Node(config, logger).start();
+}

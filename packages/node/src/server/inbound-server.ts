@@ -1,0 +1,146 @@
+// Accepts inbound connections concurrently: one request line each, under a size cap, a deadline and a cap on connections.
+import net from "node:net";
+import { LineDecoder, encodeLine, errorReply, type ErrorCode } from "@joinlab/protocol";
+import type { NodeLogger } from "../log/node-logger.js";
+
+export interface InboundServerOptions {
+  maxConnections: number;
+  requestTimeoutMs: number;
+  maxLineBytes: number;
+  logger: NodeLogger;
+  /** Answers one request line; returns the value to send back (the connection closes after it). */
+  handleLine: (line: Buffer, remote: string) => unknown;
+}
+
+/** After our reply, how long a peer may keep the connection before we drop it. */
+const LINGER_MS = 1000;
+
+export class InboundServer {
+  readonly #options: InboundServerOptions;
+  readonly #server: net.Server;
+  readonly #open = new Set<net.Socket>();
+  /** Connections whose reply is not written yet: what stop() waits for. */
+  readonly #inFlight = new Set<net.Socket>();
+
+  constructor(options: InboundServerOptions) {
+    this.#options = options;
+    // allowHalfOpen: a client may end its side right after the request and still read our reply.
+    this.#server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.#accept(socket));
+  }
+
+  listen(port: number, host: string | undefined): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#server.once("error", reject);
+      this.#server.listen({ port, host, exclusive: true }, () => {
+        this.#server.off("error", reject);
+        // From now on a server error must not crash the node; log it.
+        this.#server.on("error", (err) =>
+          this.#options.logger.error("protocol.error", `server error: ${err.message}`),
+        );
+        resolve((this.#server.address() as net.AddressInfo).port);
+      });
+    });
+  }
+
+  /** Stops accepting, lets in-flight requests get their reply (up to graceMs), then drops the rest. */
+  async close(graceMs: number): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#open) if (!this.#inFlight.has(socket)) socket.destroy();
+    const deadline = Date.now() + graceMs;
+    while (this.#inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    for (const socket of this.#open) socket.destroy();
+    await closed;
+  }
+
+  get openConnections(): number {
+    return this.#open.size;
+  }
+
+  #accept(socket: net.Socket): void {
+    const { logger, maxConnections, requestTimeoutMs, maxLineBytes } = this.#options;
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    // A reset from a peer must never become an uncaught exception.
+    socket.on("error", (err: NodeJS.ErrnoException) => {
+      logger.debug("protocol.error", `socket error from ${remote}: ${err.code ?? err.message}`, { remote });
+      socket.destroy();
+    });
+    if (this.#open.size >= maxConnections) {
+      logger.warn("connection.rejected", `refused ${remote}: already serving ${maxConnections} connections`, {
+        remote,
+        maxConnections,
+      });
+      this.#replyAndClose(
+        socket,
+        errorReply(
+          "too-many-connections",
+          `this node serves at most ${maxConnections} connections at once; retry shortly`,
+        ),
+      );
+      return;
+    }
+    this.#open.add(socket);
+    this.#inFlight.add(socket);
+    const decoder = new LineDecoder(maxLineBytes);
+    let answered = false;
+
+    const fail = (code: ErrorCode, reason: string): void => {
+      if (answered) return;
+      answered = true;
+      socket.pause();
+      logger.warn("protocol.error", `${remote}: ${reason}`, { remote, code, reason });
+      this.#replyAndClose(socket, errorReply(code, reason));
+    };
+    const answer = (line: Buffer): void => {
+      if (answered) return;
+      answered = true;
+      socket.pause();
+      let reply: unknown;
+      try {
+        reply = this.#options.handleLine(line, remote);
+      } catch (err) {
+        // A bug in a handler must cost one connection, never the node.
+        logger.error("protocol.error", `handler failed for ${remote}: ${(err as Error).message}`, { remote });
+        reply = errorReply("invalid-message", "the node could not handle this request");
+      }
+      this.#replyAndClose(socket, reply);
+    };
+
+    // Absolute, not idle: a client trickling one byte a second is closed on time too.
+    const deadline = setTimeout(
+      () => fail("request-timeout", `no complete request line within ${requestTimeoutMs} ms`),
+      requestTimeoutMs,
+    );
+    socket.on("close", () => {
+      clearTimeout(deadline);
+      this.#open.delete(socket);
+      this.#inFlight.delete(socket);
+    });
+    socket.on("data", (chunk: Buffer) => {
+      for (const event of decoder.push(chunk)) {
+        if (event.kind === "overflow") {
+          return fail("line-too-long", `request line longer than ${event.maxLineBytes} bytes; closing`);
+        }
+        // Go's decoder skips whitespace between values, so blank lines are not an error.
+        if (event.bytes.toString("latin1").trim() !== "") return answer(event.bytes);
+      }
+    });
+    socket.on("end", () => {
+      for (const event of decoder.end()) {
+        if (event.kind === "line" && event.bytes.toString("latin1").trim() !== "") return answer(event.bytes);
+      }
+      // Connected and closed without a request (a port probe): nothing to answer.
+      if (!answered) {
+        answered = true;
+        socket.end();
+        this.#inFlight.delete(socket);
+      }
+    });
+  }
+
+  #replyAndClose(socket: net.Socket, reply: unknown): void {
+    if (socket.destroyed) return;
+    socket.end(encodeLine(reply), () => this.#inFlight.delete(socket));
+    // A peer that never reads or never closes must not hold the slot.
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  }
+}
