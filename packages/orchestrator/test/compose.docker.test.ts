@@ -90,10 +90,24 @@ async function waitForHealthy(count: number): Promise<void> {
   );
 }
 
+/** Fails with a way out when no engine answers, instead of a bare ENOENT on the socket. */
+async function requireEngine(): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (err) {
+    throw new Error(
+      `no Docker engine answers (${(err as Error).message}): run 'bash scripts/ensure-docker.sh' ` +
+        "(installs and starts one as root on Debian), or skip the Docker tests: JOINLAB_SKIP_DOCKER=1 npm test",
+      { cause: err },
+    );
+  }
+}
+
 describe(`compose.yaml end to end (project ${project})`, () => {
   let upSeconds = 0;
 
   before(async () => {
+    await requireEngine();
     // Build (or reuse) the image first, so `up` starts containers and never builds.
     await ensureNodeImage(docker, { log: () => {} });
   });
