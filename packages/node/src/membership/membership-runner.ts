@@ -1,0 +1,153 @@
+// Drives the membership state machine with real timers and the UDP transport: what the node runs.
+import type { MembershipConfig } from "./config.js";
+import { Membership, type Sender } from "./membership.js";
+import type { JoinerInfo, MemberRecord, MembershipEvent, Output, SelfInfo } from "./types.js";
+import { UdpTransport, type TransportStats } from "./udp-transport.js";
+import type { MembershipMessage } from "./wire.js";
+
+export interface MembershipRunnerOptions {
+  self: SelfInfo;
+  /** Local address to bind UDP on (default all interfaces). The port is self.port. */
+  bindHost?: string;
+  config?: Partial<MembershipConfig>;
+  /** How often the state machine's tick runs (default 10 ms: deadlines are met within that). */
+  tickMs?: number;
+  clock?: () => number;
+  random?: () => number;
+  onEvent?: (e: MembershipEvent) => void;
+}
+
+/** How long stop() waits for its leave datagrams to reach the OS before closing the socket. */
+const LEAVE_FLUSH_MS = 100;
+/** At most one protocol.error line per this period for invalid datagrams (the rest are counted). */
+const INVALID_LOG_EVERY_MS = 1000;
+
+export class MembershipRunner {
+  private readonly listeners: ((e: MembershipEvent) => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lastInvalidLog = -Infinity;
+  private invalidSinceLog = 0;
+
+  private constructor(
+    readonly membership: Membership,
+    private readonly transport: UdpTransport,
+    private readonly clock: () => number,
+    tickMs: number,
+  ) {
+    transport.onMessage((msg, sender) => this.onMessage(msg, sender));
+    transport.onInvalid((code, reason, sender) => this.onInvalid(code, reason, sender));
+    this.timer = setInterval(() => this.apply(this.membership.tick(this.clock())), tickMs);
+    this.timer.unref();
+  }
+
+  /** Binds UDP on self.port and starts ticking. A master is active at once; a member after the join. */
+  static async start(opts: MembershipRunnerOptions): Promise<MembershipRunner> {
+    const clock = opts.clock ?? Date.now;
+    const transport = await UdpTransport.bind({
+      port: opts.self.port,
+      ...(opts.bindHost !== undefined ? { host: opts.bindHost } : {}),
+      ...(opts.config?.maxDatagramBytes !== undefined
+        ? { maxDatagramBytes: opts.config.maxDatagramBytes }
+        : {}),
+    });
+    const membership = new Membership({
+      self: opts.self,
+      now: clock(),
+      ...(opts.config ? { config: opts.config } : {}),
+      ...(opts.random ? { random: opts.random } : {}),
+    });
+    const runner = new MembershipRunner(membership, transport, clock, opts.tickMs ?? 10);
+    if (opts.onEvent) runner.onEvent(opts.onEvent);
+    return runner;
+  }
+
+  onEvent(listener: (e: MembershipEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  view(): MemberRecord[] {
+    return this.membership.view();
+  }
+
+  master(): MemberRecord | undefined {
+    return this.membership.master();
+  }
+
+  stats(): TransportStats {
+    return { ...this.transport.stats };
+  }
+
+  /** Responder side of a TCP join: returns the `members` to embed in the join response. */
+  admitJoiner(info: JoinerInfo): MemberRecord[] {
+    const { members, output } = this.membership.admitJoiner(info, this.clock());
+    this.apply(output);
+    return members;
+  }
+
+  /** Joiner side, after reading the join response: `members` is its additive field (undefined from a seed). */
+  seedFromJoinResponse(members: unknown, responder: JoinerInfo): void {
+    this.apply(this.membership.seedFromJoinResponse(members, responder, this.clock()));
+  }
+
+  /** Graceful stop: send leave to everyone, give the datagrams a moment, close. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    const out = this.membership.leave(this.clock());
+    this.emit(out.events);
+    const sends = out.send.map((o) => this.transport.send(o.addr, o.port, o.msg));
+    await Promise.race([Promise.all(sends), new Promise((r) => setTimeout(r, LEAVE_FLUSH_MS))]);
+    await this.transport.close();
+  }
+
+  /** Closes without a leave, as a crash would (tests use it; the node uses stop()). */
+  async abort(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.transport.close();
+  }
+
+  private onMessage(msg: MembershipMessage, sender: Sender): void {
+    if (this.stopped) return;
+    this.apply(this.membership.receive(msg, this.clock(), sender));
+  }
+
+  private onInvalid(code: string, reason: string, sender: Sender): void {
+    this.invalidSinceLog++;
+    const now = this.clock();
+    if (now - this.lastInvalidLog < INVALID_LOG_EVERY_MS) return;
+    this.lastInvalidLog = now;
+    const count = this.invalidSinceLog;
+    this.invalidSinceLog = 0;
+    this.emit([
+      {
+        event: "protocol.error",
+        message: `invalid membership datagram ignored: ${reason}`,
+        peer: `${sender.addr}:${sender.port}`,
+        code,
+        transport: "udp",
+        count,
+      },
+    ]);
+  }
+
+  private apply(out: Output): void {
+    if (this.stopped) return;
+    for (const o of out.send) void this.transport.send(o.addr, o.port, o.msg);
+    this.emit(out.events);
+  }
+
+  private emit(events: MembershipEvent[]): void {
+    for (const e of events) {
+      for (const l of this.listeners) {
+        try {
+          l(e);
+        } catch {
+          // A failing logger must not stop failure detection.
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,731 @@
+// The membership state machine: SWIM-style probing, suspicion, dissemination and master failover.
+// Pure: no I/O, no timers, no clock of its own. Every call takes `now` and returns what to send and log.
+import { DEFAULT_MEMBERSHIP_CONFIG, retransmitLimit, type MembershipConfig } from "./config.js";
+import { currentMaster, electionWinner, highestEpoch } from "./master-election.js";
+import { isPresent, supersedes } from "./precedence.js";
+import type { JoinerInfo, MemberRecord, MembershipEvent, Outgoing, Output, SelfInfo } from "./types.js";
+import { ENVELOPE_ALLOWANCE, byteLength, splitRecords, type MembershipMessage } from "./wire.js";
+import { parseRecords } from "./wire-validate.js";
+
+export interface MembershipOptions {
+  self: SelfInfo;
+  /** Creation time: also this process's `gen`, so a restart at the same address replaces us. */
+  now: number;
+  config?: Partial<MembershipConfig>;
+  /** Injected randomness (tests pass a seeded generator). */
+  random?: () => number;
+}
+
+/** Where a datagram came from (the UDP source); replies go there. */
+export interface Sender {
+  addr: string;
+  port: number;
+}
+
+interface Entry {
+  rec: MemberRecord;
+  /** When the current state began (for garbage collection). */
+  since: number;
+  /** When a suspect is declared failed unless it refutes. */
+  suspectDeadline?: number;
+}
+
+interface Probe {
+  target: number;
+  seq: number;
+  startedAt: number;
+  indirectSent: boolean;
+  acked: boolean;
+}
+
+/** A ping we send for someone else (ping-req): its ack is forwarded to them. */
+interface Relay {
+  origin: Sender;
+  originSeq: number;
+  target: number;
+  expires: number;
+}
+
+const peerOf = (r: { addr: string; port: number }): string => `${r.addr}:${r.port}`;
+
+export class Membership {
+  readonly config: MembershipConfig;
+  readonly selfId: number;
+  private readonly random: () => number;
+  private readonly entries = new Map<number, Entry>();
+  /** Joined a cluster (or started as master): probing and elections run only then. */
+  private active: boolean;
+  /** We joined a seed node, which tells us nothing about the cluster: no failover (docs/membership.md). */
+  private degraded = false;
+  private stopped = false;
+  private seq = 0;
+  private probe: Probe | undefined;
+  private probeOrder: number[] = [];
+  private nextProbeAt = 0;
+  private nextSyncAt = 0;
+  private readonly relays = new Map<number, Relay>();
+  /** Updates to piggyback: member id -> times already sent. */
+  private readonly gossip = new Map<number, number>();
+  private maxEpoch: number;
+  private lastMaster: { id: number; epoch: number } | undefined;
+  // The batch being built by the current call.
+  private pending: Output = { send: [], events: [] };
+  private readonly broadcastIds = new Set<number>();
+
+  constructor(opts: MembershipOptions) {
+    this.config = { ...DEFAULT_MEMBERSHIP_CONFIG, ...opts.config };
+    this.random = opts.random ?? Math.random;
+    const { id, addr, port, role } = opts.self;
+    this.selfId = id;
+    const epoch = role === "master" ? 1 : 0;
+    this.entries.set(id, {
+      rec: { id, addr, port, role, state: "alive", inc: 0, epoch, gen: opts.now },
+      since: opts.now,
+    });
+    this.maxEpoch = epoch;
+    this.active = role === "master";
+    if (role === "master") this.lastMaster = { id, epoch };
+    this.nextProbeAt = opts.now;
+    this.nextSyncAt = opts.now + this.config.syncIntervalMs;
+  }
+
+  // ---- Queries ---------------------------------------------------------------------------------
+
+  /** Our own record. */
+  self(): MemberRecord {
+    return { ...this.selfEntry().rec };
+  }
+
+  /** Every record we hold (failed and left ones too, until garbage-collected), sorted by id. */
+  view(): MemberRecord[] {
+    return [...this.entries.values()].map((e) => ({ ...e.rec })).sort((a, b) => a.id - b.id);
+  }
+
+  member(id: number): MemberRecord | undefined {
+    const e = this.entries.get(id);
+    return e ? { ...e.rec } : undefined;
+  }
+
+  /** The master as this node sees it (see master-election.ts). */
+  master(): MemberRecord | undefined {
+    const m = currentMaster(this.records());
+    return m ? { ...m } : undefined;
+  }
+
+  /** True if a present member (or we) already uses this id: the node should give the joiner a fresh one. */
+  idInUse(id: number): boolean {
+    const e = this.entries.get(id);
+    return e !== undefined && isPresent(e.rec);
+  }
+
+  isDegraded(): boolean {
+    return this.degraded;
+  }
+
+  isActive(): boolean {
+    return this.active && !this.stopped;
+  }
+
+  // ---- Join flow (called by the node around the TCP handshake) ----------------------------------
+
+  /**
+   * A joiner's TCP request arrived at us. Returns the view to embed in the join response as the
+   * additive `members` field, and the output that announces the joiner to everyone else.
+   */
+  admitJoiner(info: JoinerInfo, now: number): { members: MemberRecord[]; output: Output } {
+    this.begin();
+    this.active = true;
+    const rec: MemberRecord = {
+      id: info.id,
+      addr: info.addr,
+      port: info.port,
+      role: "member",
+      state: "alive",
+      inc: 0,
+      epoch: 0,
+      gen: info.gen ?? now,
+    };
+    if (info.seed) rec.seed = true;
+    // A join is first-hand news: the joiner's fresh process replaces whatever we held under its id.
+    const old = this.entries.get(info.id);
+    if (old && info.id !== this.selfId && (old.rec.state !== "alive" || rec.gen > old.rec.gen)) {
+      this.entries.delete(info.id);
+    }
+    if (this.apply(rec, now, { via: "join", by: this.selfId })) this.broadcastIds.add(info.id);
+    const members = [...this.entries.values()]
+      .filter((e) => isPresent(e.rec))
+      .map((e) => ({ ...e.rec }))
+      .sort((a, b) => a.id - b.id);
+    return { members, output: this.finish(now) };
+  }
+
+  /**
+   * We joined through `responder`. `members` is the response's additive field: absent means the
+   * responder is a seed node, and we degrade to the seed's one-handshake behaviour.
+   */
+  seedFromJoinResponse(members: unknown, responder: JoinerInfo, now: number): Output {
+    this.begin();
+    this.active = true;
+    const parsed = members === undefined || members === null ? undefined : parseRecords(members, "members");
+    if (parsed === undefined || typeof parsed === "string") {
+      if (typeof parsed === "string") {
+        this.emit({
+          event: "protocol.error",
+          message: `join response members ignored: ${parsed}`,
+          code: "invalid-message",
+          peerId: responder.id,
+          peer: peerOf(responder),
+        });
+      }
+      this.degraded = true;
+      const rec: MemberRecord = {
+        id: responder.id,
+        addr: responder.addr,
+        port: responder.port,
+        role: "member",
+        state: "alive",
+        inc: 0,
+        epoch: 0,
+        gen: responder.gen ?? now,
+        seed: true,
+      };
+      this.apply(rec, now, { via: "join-response", by: responder.id });
+      return this.finish(now);
+    }
+    for (const r of parsed) this.apply(r, now, { via: "join-response", by: responder.id });
+    // Announce ourselves directly too: one lost broadcast from the responder then costs nothing.
+    this.broadcastIds.add(this.selfId);
+    return this.finish(now);
+  }
+
+  /** Graceful stop: tell everyone we leave. After this the engine is inert. */
+  leave(now: number): Output {
+    this.begin();
+    if (this.stopped) return this.finish(now);
+    const self = this.selfEntry();
+    const wasMaster = self.rec.role === "master";
+    self.rec.state = "left";
+    self.since = now;
+    for (const r of this.recipients()) {
+      this.pending.send.push({
+        addr: r.addr,
+        port: r.port,
+        toId: r.id,
+        msg: { type: "leave", from: this.selfId, inc: self.rec.inc },
+      });
+    }
+    if (wasMaster)
+      this.emit({
+        event: "master.resigned",
+        message: "master leaves the cluster",
+        peerId: this.selfId,
+        epoch: self.rec.epoch,
+        reason: "leave",
+      });
+    this.emit({
+      event: "member.left",
+      message: "this node leaves the cluster",
+      peerId: this.selfId,
+      peer: peerOf(self.rec),
+      reason: "leave",
+      self: true,
+    });
+    this.stopped = true;
+    const out = this.pending;
+    this.pending = { send: [], events: [] };
+    return out;
+  }
+
+  // ---- Time and messages -----------------------------------------------------------------------
+
+  /** Advance time: probes, suspicion timeouts, anti-entropy, garbage collection, failover. */
+  tick(now: number): Output {
+    this.begin();
+    if (!this.isActive()) return this.finish(now);
+    this.expireSuspects(now);
+    this.runProbe(now);
+    for (const [seq, relay] of this.relays) if (relay.expires <= now) this.relays.delete(seq);
+    if (now >= this.nextSyncAt) {
+      this.nextSyncAt = now + this.config.syncIntervalMs;
+      this.antiEntropy();
+    }
+    this.collectGarbage(now);
+    return this.finish(now);
+  }
+
+  /** One validated datagram from `sender` (its UDP source address). */
+  receive(msg: MembershipMessage, now: number, sender?: Sender): Output {
+    this.begin();
+    if (this.stopped || msg.from === this.selfId) return this.finish(now);
+    const replyTo = sender ?? this.addressOf(msg.from);
+    if ("updates" in msg && msg.updates) {
+      for (const r of msg.updates) this.apply(r, now, { via: "gossip", by: msg.from });
+    }
+    switch (msg.type) {
+      case "ping":
+        if (replyTo)
+          this.sendTo(replyTo, msg.from, {
+            type: "ack",
+            from: this.selfId,
+            seq: msg.seq,
+            ...this.piggyback(msg.from),
+          });
+        break;
+      case "ack":
+        this.onAck(msg.seq, now);
+        break;
+      case "ping-req": {
+        const seq = ++this.seq;
+        if (replyTo) {
+          this.relays.set(seq, {
+            origin: replyTo,
+            originSeq: msg.seq,
+            target: msg.target,
+            expires: now + this.config.probeIntervalMs,
+          });
+        }
+        this.sendTo(msg, msg.target, { type: "ping", from: this.selfId, seq, ...this.piggyback(msg.target) });
+        break;
+      }
+      case "sync":
+      case "sync-ack":
+        for (const r of msg.members) this.apply(r, now, { via: "sync", by: msg.from, fromSync: true });
+        if (msg.type === "sync" && msg.part === 0 && replyTo) this.sendView(replyTo, msg.from, "sync-ack");
+        break;
+      case "update":
+        break;
+      case "leave": {
+        const e = this.entries.get(msg.from);
+        if (e)
+          this.apply({ ...e.rec, state: "left", inc: Math.max(e.rec.inc, msg.inc) }, now, {
+            via: "leave",
+            by: msg.from,
+          });
+        break;
+      }
+    }
+    return this.finish(now);
+  }
+
+  // ---- Internals: merging claims ---------------------------------------------------------------
+
+  /**
+   * Merges one claim about a member into the view. Returns true if the view changed.
+   * `fromSync`: a failed claim from a push-pull is taken as suspect only, so a member that is alive
+   * (for instance on the other side of a healed partition) gets the time to refute it.
+   */
+  private apply(
+    incoming: MemberRecord,
+    now: number,
+    ctx: { via: string; by: number; fromSync?: boolean },
+  ): boolean {
+    this.maxEpoch = Math.max(this.maxEpoch, incoming.epoch);
+    if (incoming.id === this.selfId) {
+      this.aboutSelf(incoming, now);
+      return false;
+    }
+    const cur = this.entries.get(incoming.id);
+    if (!cur) return this.learn(incoming, now, ctx);
+    let claim = incoming;
+    let downgraded = false;
+    if (ctx.fromSync && incoming.state === "failed" && isPresent(cur.rec)) {
+      claim = { ...incoming, state: "suspect" };
+      downgraded = true;
+    }
+    if (!supersedes(claim, cur.rec)) return false;
+    const prev = cur.rec.state;
+    const wasSeed = cur.rec.seed === true;
+    cur.rec = { ...claim };
+    if (wasSeed) cur.rec.seed = true; // whoever admitted a seed node knows best that it speaks no UDP
+    this.enqueueGossip(claim.id);
+    if (downgraded) this.broadcastIds.add(claim.id);
+    // Role changes need no event here: the master bookkeeping reports them (master.elected / resigned).
+    if (prev !== claim.state) {
+      cur.since = now;
+      this.onStateChange(cur, prev, now, ctx.by);
+    }
+    return true;
+  }
+
+  /** A member we have never seen: only an alive claim introduces it. */
+  private learn(incoming: MemberRecord, now: number, ctx: { via: string; by: number }): boolean {
+    if (incoming.state !== "alive") return false;
+    for (const e of this.entries.values()) {
+      const r = e.rec;
+      if (r.state === "left" || r.addr !== incoming.addr || r.port !== incoming.port) continue;
+      // Same address, another id: a restart. The newer process (larger gen) wins.
+      if (r.id === this.selfId || incoming.gen <= r.gen) return false;
+      this.replace(e, incoming, now);
+    }
+    this.entries.set(incoming.id, { rec: { ...incoming }, since: now });
+    this.enqueueGossip(incoming.id);
+    this.emit({
+      event: "member.joined",
+      message: `member ${incoming.id} joined (${ctx.via})`,
+      peerId: incoming.id,
+      peer: peerOf(incoming),
+      role: incoming.role,
+      inc: incoming.inc,
+      via: ctx.via,
+      by: ctx.by,
+      ...(incoming.seed ? { seed: true } : {}),
+    });
+    return true;
+  }
+
+  private replace(old: Entry, by: MemberRecord, now: number): void {
+    old.rec = { ...old.rec, state: "left" };
+    old.since = now;
+    delete old.suspectDeadline;
+    this.enqueueGossip(old.rec.id);
+    this.emit({
+      event: "member.left",
+      message: `member ${old.rec.id} replaced by ${by.id} (restart at the same address)`,
+      peerId: old.rec.id,
+      peer: peerOf(old.rec),
+      reason: "replaced",
+      replacedBy: by.id,
+    });
+  }
+
+  private onStateChange(e: Entry, prev: MemberRecord["state"], now: number, by: number): void {
+    const r = e.rec;
+    const base = { peerId: r.id, peer: peerOf(r), inc: r.inc, by };
+    delete e.suspectDeadline;
+    switch (r.state) {
+      case "suspect":
+        e.suspectDeadline = now + this.config.suspicionMs;
+        this.emit({ event: "member.suspect", message: `member ${r.id} suspected`, ...base });
+        break;
+      case "alive":
+        this.emit({
+          event: "member.alive",
+          message: `member ${r.id} alive again (was ${prev})`,
+          ...base,
+          previous: prev,
+        });
+        break;
+      case "failed":
+        this.emit({ event: "member.failed", message: `member ${r.id} failed`, ...base, previous: prev });
+        break;
+      case "left":
+        this.emit({ event: "member.left", message: `member ${r.id} left`, ...base, reason: "leave" });
+        break;
+    }
+  }
+
+  /** Someone talks about us: refute any accusation by outbidding its incarnation. */
+  private aboutSelf(claim: MemberRecord, now: number): void {
+    const self = this.selfEntry().rec;
+    if (claim.state === "left" || this.stopped) return;
+    const accused = claim.state !== "alive" && claim.inc >= self.inc;
+    if (accused || claim.inc > self.inc) {
+      self.inc = claim.inc + 1;
+      this.broadcastIds.add(this.selfId);
+      if (accused) {
+        this.emit({
+          event: "member.alive",
+          message: `refuted being ${claim.state} (incarnation now ${self.inc})`,
+          peerId: self.id,
+          peer: peerOf(self),
+          inc: self.inc,
+          refuted: claim.state,
+          self: true,
+        });
+      }
+    }
+    void now;
+  }
+
+  // ---- Internals: failure detection ------------------------------------------------------------
+
+  private runProbe(now: number): void {
+    const cfg = this.config;
+    const p = this.probe;
+    if (p && !p.acked && !p.indirectSent && now >= p.startedAt + cfg.probeTimeoutMs) {
+      p.indirectSent = true;
+      const target = this.entries.get(p.target)?.rec;
+      if (target) {
+        const helpers = this.shuffle(this.probeable().filter((r) => r.id !== p.target)).slice(
+          0,
+          cfg.indirectProbes,
+        );
+        for (const h of helpers) {
+          this.sendTo(h, h.id, {
+            type: "ping-req",
+            from: this.selfId,
+            seq: p.seq,
+            target: target.id,
+            addr: target.addr,
+            port: target.port,
+            ...this.piggyback(h.id),
+          });
+        }
+      }
+    }
+    if (p && now >= p.startedAt + cfg.probeIntervalMs) {
+      this.probe = undefined;
+      const e = this.entries.get(p.target);
+      if (!p.acked && e && e.rec.state === "alive") this.accuse(e, "suspect", now);
+    }
+    if (!this.probe && now >= this.nextProbeAt) {
+      const target = this.nextProbeTarget();
+      this.nextProbeAt = now + cfg.probeIntervalMs;
+      if (target) {
+        const seq = ++this.seq;
+        this.probe = { target: target.id, seq, startedAt: now, indirectSent: false, acked: false };
+        this.sendTo(target, target.id, {
+          type: "ping",
+          from: this.selfId,
+          seq,
+          ...this.piggyback(target.id),
+        });
+      }
+    }
+  }
+
+  private onAck(seq: number, now: number): void {
+    if (this.probe && this.probe.seq === seq) this.probe.acked = true;
+    const relay = this.relays.get(seq);
+    if (relay) {
+      this.relays.delete(seq);
+      this.sendTo(relay.origin, undefined, {
+        type: "ack",
+        from: this.selfId,
+        seq: relay.originSeq,
+        target: relay.target,
+      });
+    }
+    void now;
+  }
+
+  /** Our own verdict on a member: recorded, logged and broadcast to everyone (the accused too). */
+  private accuse(e: Entry, state: "suspect" | "failed", now: number): void {
+    const prev = e.rec.state;
+    e.rec = { ...e.rec, state };
+    e.since = now;
+    this.onStateChange(e, prev, now, this.selfId);
+    this.enqueueGossip(e.rec.id);
+    this.broadcastIds.add(e.rec.id);
+  }
+
+  private expireSuspects(now: number): void {
+    for (const e of this.entries.values()) {
+      if (e.rec.state === "suspect" && e.suspectDeadline !== undefined && e.suspectDeadline <= now) {
+        this.accuse(e, "failed", now);
+      }
+    }
+  }
+
+  /** Shuffled round robin over probeable members: everyone is probed once per round. */
+  private nextProbeTarget(): MemberRecord | undefined {
+    for (let guard = 0; guard < 2; guard++) {
+      while (this.probeOrder.length > 0) {
+        const id = this.probeOrder.shift() as number;
+        const e = this.entries.get(id);
+        if (e && isPresent(e.rec) && !e.rec.seed) return e.rec;
+      }
+      this.probeOrder = this.shuffle(this.probeable()).map((r) => r.id);
+    }
+    return undefined;
+  }
+
+  // ---- Internals: dissemination ----------------------------------------------------------------
+
+  /** Push our full view to one random present member, and to one random failed one (heals partitions). */
+  private antiEntropy(): void {
+    const alive = this.probeable();
+    const failed = [...this.entries.values()]
+      .map((e) => e.rec)
+      .filter((r) => r.state === "failed" && !r.seed);
+    const a = alive[Math.floor(this.random() * alive.length)];
+    if (a) this.sendView(a, a.id, "sync");
+    const f = failed[Math.floor(this.random() * failed.length)];
+    if (f) this.sendView(f, f.id, "sync");
+  }
+
+  private sendView(to: Sender, toId: number | undefined, type: "sync" | "sync-ack"): void {
+    const groups = splitRecords(this.view(), this.config.maxDatagramBytes - ENVELOPE_ALLOWANCE);
+    groups.forEach((members, part) => {
+      this.sendTo(to, toId, { type, from: this.selfId, part, parts: groups.length, members });
+    });
+  }
+
+  private enqueueGossip(id: number): void {
+    this.gossip.set(id, 0);
+  }
+
+  /** Recent updates for a ping or ack, news about the destination first (so it can refute). */
+  private piggyback(toId: number | undefined): { updates?: MemberRecord[] } {
+    if (this.gossip.size === 0) return {};
+    const limit = retransmitLimit(this.config, this.presentCount());
+    const ids = [...this.gossip.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+    if (toId !== undefined && this.gossip.has(toId)) ids.unshift(toId);
+    const updates: MemberRecord[] = [];
+    let bytes = 0;
+    const budget = (this.config.maxDatagramBytes - ENVELOPE_ALLOWANCE) / 2;
+    for (const id of ids) {
+      if (updates.length >= this.config.maxPiggyback) break;
+      const e = this.entries.get(id);
+      const count = this.gossip.get(id);
+      if (!e || count === undefined) {
+        this.gossip.delete(id);
+        continue;
+      }
+      if (updates.some((u) => u.id === id)) continue;
+      const size = byteLength(JSON.stringify(e.rec));
+      if (bytes + size > budget) break;
+      bytes += size;
+      updates.push({ ...e.rec });
+      if (count + 1 >= limit) this.gossip.delete(id);
+      else this.gossip.set(id, count + 1);
+    }
+    return updates.length > 0 ? { updates } : {};
+  }
+
+  /** Everyone we can reach by UDP who has not left (failed ones too: it costs little and heals splits). */
+  private recipients(): MemberRecord[] {
+    return [...this.entries.values()]
+      .map((e) => e.rec)
+      .filter((r) => r.id !== this.selfId && r.state !== "left" && !r.seed);
+  }
+
+  /** Sends the changes this call made to every recipient, as few update datagrams as fit. */
+  private flushBroadcasts(): void {
+    if (this.broadcastIds.size === 0) return;
+    const records = [...this.broadcastIds]
+      .map((id) => this.entries.get(id)?.rec)
+      .filter((r): r is MemberRecord => r !== undefined)
+      .map((r) => ({ ...r }));
+    this.broadcastIds.clear();
+    if (this.stopped || records.length === 0) return;
+    const groups = splitRecords(records, this.config.maxDatagramBytes - ENVELOPE_ALLOWANCE);
+    for (const r of this.recipients()) {
+      for (const updates of groups) this.sendTo(r, r.id, { type: "update", from: this.selfId, updates });
+    }
+  }
+
+  // ---- Internals: master failover --------------------------------------------------------------
+
+  private reconcileMaster(now: number): void {
+    if (!this.isActive()) return;
+    const self = this.selfEntry();
+    let master = currentMaster(this.records());
+    if (self.rec.role === "master" && master && master.id !== this.selfId) {
+      // Another master has the better claim (higher epoch, or same epoch and lower id): step down.
+      self.rec.role = "member";
+      self.rec.inc += 1;
+      this.broadcastIds.add(this.selfId);
+      this.emit({
+        event: "master.resigned",
+        message: `resigned as master in favour of ${master.id} (epoch ${master.epoch})`,
+        peerId: master.id,
+        peer: peerOf(master),
+        epoch: self.rec.epoch,
+        winnerEpoch: master.epoch,
+      });
+    }
+    if (!master && !this.degraded && electionWinner(this.records())?.id === this.selfId) {
+      // No present master and we have the lowest id: promote ourselves with a fresh epoch.
+      self.rec.role = "master";
+      self.rec.epoch = Math.max(this.maxEpoch, highestEpoch(this.records())) + 1;
+      self.rec.inc += 1;
+      this.maxEpoch = self.rec.epoch;
+      this.broadcastIds.add(this.selfId);
+    }
+    master = currentMaster(this.records());
+    const changed = master
+      ? master.id !== this.lastMaster?.id || master.epoch !== this.lastMaster.epoch
+      : this.lastMaster !== undefined;
+    if (changed) {
+      const previous = this.lastMaster;
+      this.lastMaster = master ? { id: master.id, epoch: master.epoch } : undefined;
+      if (master) {
+        this.emit({
+          event: "master.elected",
+          message:
+            master.id === this.selfId
+              ? `this node is master (epoch ${master.epoch})`
+              : `master is ${master.id} (epoch ${master.epoch})`,
+          peerId: master.id,
+          peer: peerOf(master),
+          epoch: master.epoch,
+          self: master.id === this.selfId,
+          ...(previous ? { previousId: previous.id } : {}),
+        });
+      }
+    }
+    void now;
+  }
+
+  // ---- Internals: helpers ----------------------------------------------------------------------
+
+  private begin(): void {
+    this.pending = { send: [], events: [] };
+    this.broadcastIds.clear();
+  }
+
+  private finish(now: number): Output {
+    this.reconcileMaster(now);
+    this.flushBroadcasts();
+    const out = this.pending;
+    this.pending = { send: [], events: [] };
+    return out;
+  }
+
+  private emit(e: MembershipEvent): void {
+    this.pending.events.push(e);
+  }
+
+  private sendTo(to: Sender, toId: number | undefined, msg: MembershipMessage): void {
+    const o: Outgoing = { addr: to.addr, port: to.port, msg };
+    if (toId !== undefined) o.toId = toId;
+    this.pending.send.push(o);
+  }
+
+  private selfEntry(): Entry {
+    return this.entries.get(this.selfId) as Entry;
+  }
+
+  private records(): MemberRecord[] {
+    return [...this.entries.values()].map((e) => e.rec);
+  }
+
+  private probeable(): MemberRecord[] {
+    return this.records().filter((r) => r.id !== this.selfId && isPresent(r) && !r.seed);
+  }
+
+  private presentCount(): number {
+    return this.records().filter(isPresent).length;
+  }
+
+  private addressOf(id: number): Sender | undefined {
+    const r = this.entries.get(id)?.rec;
+    return r && !r.seed ? { addr: r.addr, port: r.port } : undefined;
+  }
+
+  private collectGarbage(now: number): void {
+    for (const [id, e] of this.entries) {
+      if (id === this.selfId) continue;
+      const keep =
+        e.rec.state === "failed"
+          ? this.config.retainFailedMs
+          : e.rec.state === "left"
+            ? this.config.retainLeftMs
+            : Infinity;
+      if (now - e.since >= keep) {
+        this.entries.delete(id);
+        this.gossip.delete(id);
+      }
+    }
+  }
+
+  private shuffle<T>(items: T[]): T[] {
+    const a = [...items];
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      [a[i], a[j]] = [a[j] as T, a[i] as T];
+    }
+    return a;
+  }
+}

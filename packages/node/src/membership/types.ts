@@ -1,0 +1,83 @@
+// Shared data types of the membership engine: member records, events and the engine's output.
+
+/** Roles are sticky: a member keeps its role until it promotes itself or resigns. */
+export type MemberRole = "master" | "member";
+
+/**
+ * alive: answers probes. suspect: missed a probe, may still refute. failed: suspicion expired.
+ * left: announced a graceful stop, or was replaced by a restart at the same address (terminal).
+ */
+export type MemberState = "alive" | "suspect" | "failed" | "left";
+
+/** One member as every node stores it and as it travels on the wire (compact keys keep datagrams small). */
+export interface MemberRecord {
+  id: number;
+  /** Advertised host (IP or DNS name): where its TCP and UDP ports are reachable. */
+  addr: string;
+  port: number;
+  role: MemberRole;
+  state: MemberState;
+  /** Bumped only by the member itself (refutation, role change): orders claims about it. */
+  inc: number;
+  /** Master epoch of its claim when role is master; the highest epoch it knew otherwise. */
+  epoch: number;
+  /** Process start time (ms since epoch): a restart at the same addr:port has a larger gen and wins. */
+  gen: number;
+  /** A seed (Go) node: joined by TCP only, speaks no UDP, so it is never probed (see docs/membership.md). */
+  seed?: boolean;
+}
+
+/** What the node knows about itself when it creates the engine. */
+export interface SelfInfo {
+  id: number;
+  addr: string;
+  port: number;
+  role: MemberRole;
+}
+
+/** A joiner as the node read it from a TCP join request. */
+export interface JoinerInfo {
+  id: number;
+  addr: string;
+  port: number;
+  /** True when the request lacks joinlab's additive membership field: a seed node, no UDP. */
+  seed?: boolean;
+  /** The joiner's process start time if it sent one; the admission time otherwise. */
+  gen?: number;
+}
+
+/** Names from @joinlab/protocol's NODE_EVENTS that the membership engine emits. */
+export type MembershipEventName =
+  | "member.joined"
+  | "member.suspect"
+  | "member.alive"
+  | "member.failed"
+  | "member.left"
+  | "master.elected"
+  | "master.resigned"
+  | "protocol.error";
+
+/** One log-worthy change; the node adds time, seq and its own id, and logs the rest as fields. */
+export interface MembershipEvent {
+  event: MembershipEventName;
+  message: string;
+  peerId?: number;
+  /** "host:port" of the member concerned. */
+  peer?: string;
+  [field: string]: unknown;
+}
+
+/** A datagram the engine wants sent. */
+export interface Outgoing {
+  addr: string;
+  port: number;
+  /** The member it is meant for (absent for a ping-req target we do not know). */
+  toId?: number;
+  msg: import("./wire.js").MembershipMessage;
+}
+
+/** What every engine call returns: datagrams to send now and events to log. */
+export interface Output {
+  send: Outgoing[];
+  events: MembershipEvent[];
+}

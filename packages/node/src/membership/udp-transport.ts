@@ -1,0 +1,103 @@
+// UDP transport for membership datagrams: one JSON message per datagram, validated on arrival.
+import dgram from "node:dgram";
+import { DEFAULT_MEMBERSHIP_CONFIG } from "./config.js";
+import type { Sender } from "./membership.js";
+import { encodeMessage, type MembershipMessage } from "./wire.js";
+import { parseDatagram } from "./wire-validate.js";
+
+export interface TransportStats {
+  received: number;
+  sent: number;
+  /** Datagrams dropped because they were too large, not JSON, or not a membership message. */
+  invalid: number;
+  /** Sends the OS refused (unreachable network after a cut, DNS failure, ...). */
+  sendErrors: number;
+}
+
+export type InvalidHandler = (code: string, reason: string, sender: Sender) => void;
+export type MessageHandler = (msg: MembershipMessage, sender: Sender) => void;
+
+export class UdpTransport {
+  readonly stats: TransportStats = { received: 0, sent: 0, invalid: 0, sendErrors: 0 };
+  private onMsg: MessageHandler = () => {};
+  private onBad: InvalidHandler = () => {};
+  private closed = false;
+
+  private constructor(
+    private readonly socket: dgram.Socket,
+    readonly port: number,
+    private readonly maxBytes: number,
+  ) {
+    socket.on("message", (buf, rinfo) => this.handle(buf, { addr: rinfo.address, port: rinfo.port }));
+    // A UDP socket reports ICMP errors and the like here; none of them should stop the node.
+    socket.on("error", () => {
+      this.stats.sendErrors++;
+    });
+  }
+
+  /** Binds `port` (the same number as the node's TCP port: UDP is a separate namespace). */
+  static bind(opts: { port: number; host?: string; maxDatagramBytes?: number }): Promise<UdpTransport> {
+    const socket = dgram.createSocket({ type: "udp4" });
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => {
+        socket.close();
+        reject(new Error(`membership: cannot bind UDP port ${opts.port}: ${err.message}`));
+      };
+      socket.once("error", onError);
+      socket.bind(opts.port, opts.host ?? "0.0.0.0", () => {
+        socket.off("error", onError);
+        const max = opts.maxDatagramBytes ?? DEFAULT_MEMBERSHIP_CONFIG.maxDatagramBytes;
+        resolve(new UdpTransport(socket, socket.address().port, max));
+      });
+    });
+  }
+
+  onMessage(handler: MessageHandler): void {
+    this.onMsg = handler;
+  }
+
+  onInvalid(handler: InvalidHandler): void {
+    this.onBad = handler;
+  }
+
+  /** Sends one message; resolves when the OS took it (or refused it). Never rejects. */
+  send(addr: string, port: number, msg: MembershipMessage): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const buf = Buffer.from(encodeMessage(msg), "utf8");
+    if (buf.length > this.maxBytes) {
+      // The engine splits views to fit; reaching this is a bug, so count it rather than send.
+      this.stats.sendErrors++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      try {
+        this.socket.send(buf, port, addr, (err) => {
+          if (err) this.stats.sendErrors++;
+          else this.stats.sent++;
+          resolve();
+        });
+      } catch {
+        this.stats.sendErrors++;
+        resolve();
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+
+  private handle(buf: Buffer, sender: Sender): void {
+    if (this.closed) return;
+    const parsed = parseDatagram(buf, this.maxBytes);
+    if (!parsed.ok) {
+      this.stats.invalid++;
+      this.onBad(parsed.code, parsed.reason, sender);
+      return;
+    }
+    this.stats.received++;
+    this.onMsg(parsed.msg, sender);
+  }
+}

@@ -1,0 +1,144 @@
+// Checks every incoming datagram: size, JSON, shape. Anything wrong is reported, never thrown.
+import type { MemberRecord } from "./types.js";
+import type { MembershipMessage } from "./wire.js";
+
+export type ParseResult =
+  | { ok: true; msg: MembershipMessage }
+  | { ok: false; code: "too-large" | "malformed-json" | "invalid-message"; reason: string };
+
+const MAX_ID = 99_999_998;
+const MAX_RECORDS = 1000;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function isId(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_ID;
+}
+function isCount(v: unknown): v is number {
+  return Number.isSafeInteger(v) && (v as number) >= 0;
+}
+function isPort(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
+}
+function isAddr(v: unknown): v is string {
+  return typeof v === "string" && v.length > 0 && v.length <= 255;
+}
+
+/** Returns the reason a record is invalid, or undefined if it is fine. */
+function recordProblem(v: unknown): string | undefined {
+  if (!isObject(v)) return "record is not an object";
+  if (!isId(v.id)) return "record id";
+  if (!isAddr(v.addr)) return "record addr";
+  if (!isPort(v.port)) return "record port";
+  if (v.role !== "master" && v.role !== "member") return "record role";
+  if (v.state !== "alive" && v.state !== "suspect" && v.state !== "failed" && v.state !== "left")
+    return "record state";
+  if (!isCount(v.inc)) return "record inc";
+  if (!isCount(v.epoch)) return "record epoch";
+  if (!isCount(v.gen)) return "record gen";
+  if (v.seed !== undefined && typeof v.seed !== "boolean") return "record seed";
+  return undefined;
+}
+
+/** Copies only the known keys, so unknown extras never reach the engine. */
+function cleanRecord(v: Record<string, unknown>): MemberRecord {
+  const r: MemberRecord = {
+    id: v.id as number,
+    addr: v.addr as string,
+    port: v.port as number,
+    role: v.role as MemberRecord["role"],
+    state: v.state as MemberRecord["state"],
+    inc: v.inc as number,
+    epoch: v.epoch as number,
+    gen: v.gen as number,
+  };
+  if (v.seed === true) r.seed = true;
+  return r;
+}
+
+/** Validates a list of records; returns them cleaned or a reason. */
+export function parseRecords(v: unknown, field: string): MemberRecord[] | string {
+  if (!Array.isArray(v)) return `${field} is not an array`;
+  if (v.length > MAX_RECORDS) return `${field} has too many records`;
+  const out: MemberRecord[] = [];
+  for (const item of v) {
+    const problem = recordProblem(item);
+    if (problem !== undefined) return `${field}: ${problem}`;
+    out.push(cleanRecord(item as Record<string, unknown>));
+  }
+  return out;
+}
+
+function invalid(reason: string): ParseResult {
+  return { ok: false, code: "invalid-message", reason };
+}
+
+/** Parses one datagram. Never throws. */
+export function parseDatagram(data: Buffer | string, maxBytes: number): ParseResult {
+  const size = typeof data === "string" ? Buffer.byteLength(data) : data.length;
+  if (size > maxBytes) return { ok: false, code: "too-large", reason: `${size} bytes > ${maxBytes}` };
+  let v: unknown;
+  try {
+    v = JSON.parse(typeof data === "string" ? data : data.toString("utf8"));
+  } catch (err) {
+    return { ok: false, code: "malformed-json", reason: (err as Error).message.slice(0, 120) };
+  }
+  if (!isObject(v)) return invalid("not a JSON object");
+  if (!isId(v.from)) return invalid("from is not a node id");
+  const from = v.from;
+  let updates: MemberRecord[] | undefined;
+  if (v.updates !== undefined) {
+    const u = parseRecords(v.updates, "updates");
+    if (typeof u === "string") return invalid(u);
+    updates = u;
+  }
+  const withUpdates = <T extends object>(m: T): T => (updates ? { ...m, updates } : m);
+  switch (v.type) {
+    case "ping":
+      if (!isCount(v.seq)) return invalid("seq");
+      return { ok: true, msg: withUpdates({ type: "ping", from, seq: v.seq }) };
+    case "ack": {
+      if (!isCount(v.seq)) return invalid("seq");
+      if (v.target !== undefined && !isId(v.target)) return invalid("target");
+      const ack = {
+        type: "ack" as const,
+        from,
+        seq: v.seq,
+        ...(v.target !== undefined ? { target: v.target } : {}),
+      };
+      return { ok: true, msg: withUpdates(ack) };
+    }
+    case "ping-req":
+      if (!isCount(v.seq)) return invalid("seq");
+      if (!isId(v.target)) return invalid("target");
+      if (!isAddr(v.addr)) return invalid("addr");
+      if (!isPort(v.port)) return invalid("port");
+      return {
+        ok: true,
+        msg: withUpdates({
+          type: "ping-req",
+          from,
+          seq: v.seq,
+          target: v.target,
+          addr: v.addr,
+          port: v.port,
+        }),
+      };
+    case "sync":
+    case "sync-ack": {
+      if (!isCount(v.part) || !isCount(v.parts) || v.part >= v.parts) return invalid("part/parts");
+      const members = parseRecords(v.members, "members");
+      if (typeof members === "string") return invalid(members);
+      return { ok: true, msg: { type: v.type, from, part: v.part, parts: v.parts, members } };
+    }
+    case "update":
+      if (!updates) return invalid("update without updates");
+      return { ok: true, msg: { type: "update", from, updates } };
+    case "leave":
+      if (!isCount(v.inc)) return invalid("inc");
+      return { ok: true, msg: { type: "leave", from, inc: v.inc } };
+    default:
+      return invalid("unknown type");
+  }
+}
