@@ -36,6 +36,9 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
     socket.setNoDelay(true);
     const decoder = new LineDecoder(maxLineBytes);
     let connected = false;
+    // A slow or absent DNS resolver is an unresolvable address, not a silent cluster.
+    let resolved = net.isIP(target.host) !== 0;
+    socket.once("lookup", () => (resolved = true));
 
     const finish = (outcome: JoinOutcome): void => {
       clearTimeout(timer);
@@ -46,6 +49,8 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
     const fail = (kind: JoinFailureKind, reason: string): void => finish({ ok: false, kind, reason });
 
     const timer = setTimeout(() => {
+      if (!resolved)
+        return fail("unresolvable", `cannot resolve host "${target.host}" within ${timeoutMs} ms`);
       fail(
         "timeout",
         connected

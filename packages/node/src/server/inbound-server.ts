@@ -19,7 +19,7 @@ export class InboundServer {
   readonly #options: InboundServerOptions;
   readonly #server: net.Server;
   readonly #open = new Set<net.Socket>();
-  /** Connections whose reply is not written yet: what stop() waits for. */
+  /** Connections whose reply is not written yet: what the cap counts and stop() waits for. */
   readonly #inFlight = new Set<net.Socket>();
 
   constructor(options: InboundServerOptions) {
@@ -52,10 +52,6 @@ export class InboundServer {
     await closed;
   }
 
-  get openConnections(): number {
-    return this.#open.size;
-  }
-
   #accept(socket: net.Socket): void {
     const { logger, maxConnections, requestTimeoutMs, maxLineBytes } = this.#options;
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
@@ -64,7 +60,8 @@ export class InboundServer {
       logger.debug("protocol.error", `socket error from ${remote}: ${err.code ?? err.message}`, { remote });
       socket.destroy();
     });
-    if (this.#open.size >= maxConnections) {
+    // Answered connections only linger until the peer closes (at most LINGER_MS), so they do not count.
+    if (this.#inFlight.size >= maxConnections) {
       logger.warn("connection.rejected", `refused ${remote}: already serving ${maxConnections} connections`, {
         remote,
         maxConnections,

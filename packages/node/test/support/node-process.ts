@@ -1,0 +1,145 @@
+// Test helpers: free loopback ports, and joinlab-node child processes whose JSON log lines we can await.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+import type { NodeLogLine } from "@joinlab/protocol";
+
+/** The BUILT bin: tests exercise what ships. */
+export const NODE_BIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+
+/** Upper bound for any single wait in these tests: a failure bound, never a performance assertion. */
+export const WAIT_MS = 10_000;
+
+/** A port nobody listens on right now (the OS picks it; tests run in parallel, so never hard-code). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class NodeProcess {
+  readonly child: ChildProcess;
+  readonly lines: NodeLogLine[] = [];
+  stdout = "";
+  stderr = "";
+  readonly exited: Promise<Exit>;
+  #waiters: (() => void)[] = [];
+
+  constructor(args: string[]) {
+    if (!existsSync(NODE_BIN)) throw new Error(`${NODE_BIN} is missing: build first with "npx tsc -b"`);
+    this.child = spawn(process.execPath, [NODE_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let partial = "";
+    this.child.stdout?.setEncoding("utf8").on("data", (text: string) => {
+      this.stdout += text;
+      const parts = (partial + text).split("\n");
+      partial = parts.pop() ?? "";
+      for (const part of parts) if (part.startsWith("{")) this.lines.push(JSON.parse(part) as NodeLogLine);
+      this.#wake();
+    });
+    this.child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+      this.stderr += text;
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.once("exit", (code, signal) => {
+        this.#wake();
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  /** Resolves with the first log line matching `match`; rejects after `timeoutMs` or if the process exits first. */
+  async waitFor(
+    match: (line: NodeLogLine) => boolean,
+    what: string,
+    timeoutMs = WAIT_MS,
+  ): Promise<NodeLogLine> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find(match);
+      if (found) return found;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`node exited before ${what}.\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${what} not logged within ${timeoutMs} ms.\nstdout:\n${this.stdout}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  event(event: string, what = event): Promise<NodeLogLine> {
+    return this.waitFor((line) => line.event === event, what);
+  }
+
+  /** Bounded wait for exit; kills the process if it overstays. */
+  async exit(timeoutMs = WAIT_MS): Promise<Exit> {
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.kill();
+        reject(new Error(`node did not exit within ${timeoutMs} ms.\nstdout:\n${this.stdout}`));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited, overdue]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/** Spawns nodes and kills whatever is still running at the end of a test file. */
+export class NodeFleet {
+  readonly #all: NodeProcess[] = [];
+
+  spawn(args: string[]): NodeProcess {
+    const node = new NodeProcess(["--listenHost", "127.0.0.1", "--advertise", "127.0.0.1", ...args]);
+    this.#all.push(node);
+    return node;
+  }
+
+  /** Starts a master on a free port and waits until it is ready. */
+  async master(extra: string[] = []): Promise<{ node: NodeProcess; port: number }> {
+    const port = await freePort();
+    const node = this.spawn([
+      "--makeMasterOnError",
+      "--myport",
+      String(port),
+      "--clusterip",
+      `127.0.0.1:${port}`,
+      ...extra,
+    ]);
+    await node.event("node.ready", "master ready");
+    return { node, port };
+  }
+
+  killAll(): void {
+    for (const node of this.#all) node.kill();
+  }
+}
