@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { betterClaim, currentMaster, electionWinner } from "../src/membership/master-election.js";
 import { supersedes } from "../src/membership/precedence.js";
 import type { MemberRecord } from "../src/membership/types.js";
-import { encodeMessage, splitRecords } from "../src/membership/wire.js";
+import { encodeMessage, splitRecords, type MembershipMessage } from "../src/membership/wire.js";
 import { parseDatagram } from "../src/membership/wire-validate.js";
 
 const rec = (over: Partial<MemberRecord> = {}): MemberRecord => ({
@@ -22,7 +22,7 @@ const rec = (over: Partial<MemberRecord> = {}): MemberRecord => ({
 
 describe("membership wire format", () => {
   it("round-trips every message type", () => {
-    const msgs = [
+    const msgs: MembershipMessage[] = [
       { type: "ping", from: 1, seq: 2, updates: [rec()] },
       { type: "ack", from: 1, seq: 2, target: 5 },
       { type: "ping-req", from: 1, seq: 3, target: 5, addr: "h", port: 9 },
@@ -30,7 +30,7 @@ describe("membership wire format", () => {
       { type: "sync-ack", from: 1, part: 1, parts: 2, members: [] },
       { type: "update", from: 1, updates: [rec({ state: "suspect", inc: 4 })] },
       { type: "leave", from: 1, inc: 3 },
-    ] as const;
+    ];
     for (const m of msgs) {
       const r = parseDatagram(encodeMessage(m), 8000);
       assert.ok(r.ok, JSON.stringify(r));

@@ -41,7 +41,7 @@ export class MembershipRunner {
     this.timer.unref();
   }
 
-  /** Binds UDP on self.port and starts ticking. A master is active at once; a member after the join. */
+  /** Binds UDP on self.port (0: any free port) and starts ticking. A master is active at once; a member after the join. */
   static async start(opts: MembershipRunnerOptions): Promise<MembershipRunner> {
     const clock = opts.clock ?? Date.now;
     const transport = await UdpTransport.bind({
@@ -52,7 +52,8 @@ export class MembershipRunner {
         : {}),
     });
     const membership = new Membership({
-      self: opts.self,
+      // Port 0 asks the OS for a free one (tests): the bound port is what we advertise.
+      self: { ...opts.self, port: transport.port },
       now: clock(),
       ...(opts.config ? { config: opts.config } : {}),
       ...(opts.random ? { random: opts.random } : {}),
