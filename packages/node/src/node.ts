@@ -29,7 +29,7 @@ export class Node {
   readonly members = new KnownMembers();
   nodeId: number;
   role: Role = "joining";
-  /** The port actually listened on (differs from config.myport only when that is 0). */
+  /** The port listened on (differs from config.myport only when that is 0). */
   port: number;
   /** What the node we joined through answered; undefined for a master. */
   joinResponse: JoinResponse | undefined;
@@ -96,10 +96,13 @@ export class Node {
       makeMasterOnError: config.makeMasterOnError,
       pid: process.pid,
     });
-    if (config.myport !== 0) await this.#bindOrFail(() => probePort(config.myport, config.listenHost));
+    // Bind-and-release first: a taken port fails before we join anyone, and port 0 gets a real
+    // number to advertise. (Listening for real only after the join keeps a node that dials its own
+    // address, like the default master, from answering itself.)
+    this.port = await this.#bindOrFail(() => probePort(config.myport, config.listenHost));
     await this.#joinOrBecomeMaster();
     this.#throwIfStopping();
-    this.port = await this.#bindOrFail(() => this.#server.listen(config.myport, config.listenHost));
+    await this.#bindOrFail(() => this.#server.listen(this.port, config.listenHost));
     // A stop during listen() closed a server that was not listening yet; close it now.
     if (this.#stopping) await this.#server.close(0);
     this.#throwIfStopping();

@@ -42,6 +42,10 @@ export function validateJoinResponse(
       dest: nodeInfo(field(root, "dest"), "dest", { realId: false }),
       message: text(field(root, "message"), "message"),
     };
+    // Additive fields pass through untouched, for whatever feature reads them (membership, later).
+    for (const [key, extra] of Object.entries(root)) {
+      if (!RESPONSE_KEYS.has(key.toLowerCase())) response[key] = extra;
+    }
     const role = field(root, "role");
     if (role !== undefined) response.role = wireRole(role);
     const assigned = field(root, "assignedNodeId");
@@ -49,6 +53,8 @@ export function validateJoinResponse(
     return { kind: "response" as const, response };
   });
 }
+
+const RESPONSE_KEYS = new Set(["source", "dest", "message", "role", "assignednodeid"]);
 
 function attempt<T>(parse: () => T): Validated<T> {
   try {

@@ -28,7 +28,7 @@ export class InboundServer {
     this.#server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.#accept(socket));
   }
 
-  listen(port: number, host: string | undefined): Promise<number> {
+  listen(port: number, host: string | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#server.once("error", reject);
       this.#server.listen({ port, host, exclusive: true }, () => {
@@ -37,7 +37,7 @@ export class InboundServer {
         this.#server.on("error", (err) =>
           this.#options.logger.error("protocol.error", `server error: ${err.message}`),
         );
-        resolve((this.#server.address() as net.AddressInfo).port);
+        resolve();
       });
     });
   }

@@ -1,0 +1,76 @@
+// The library API other modules build on: startNode, extendJoinResponse, handle(), members, stop().
+import assert from "node:assert/strict";
+import { Writable } from "node:stream";
+import { after, test } from "node:test";
+import type { NodeLogLine } from "@joinlab/protocol";
+import { DEFAULTS, Node, NodeLogger, StartupError, startNode, type NodeConfig } from "../src/index.js";
+import { freePort } from "./support/node-process.js";
+import { exchange, replyJson } from "./support/raw-client.js";
+
+const started: Node[] = [];
+after(async () => {
+  await Promise.all(started.map((node) => node.stop()));
+});
+
+function capture(): { logger: NodeLogger; lines: NodeLogLine[] } {
+  const lines: NodeLogLine[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const text of chunk.toString().split("\n")) if (text) lines.push(JSON.parse(text) as NodeLogLine);
+      done();
+    },
+  });
+  return { logger: new NodeLogger({ format: "json", level: "debug", stream }), lines };
+}
+
+function config(overrides: Partial<NodeConfig>): NodeConfig {
+  return { ...DEFAULTS, advertise: "127.0.0.1", listenHost: "127.0.0.1", myport: 0, ...overrides };
+}
+
+test("in-process nodes join, learn each other, and carry extension fields", async () => {
+  const unused = await freePort();
+  const master = await startNode(
+    config({ makeMasterOnError: true, clusterip: `127.0.0.1:${unused}` }),
+    capture().logger,
+  );
+  started.push(master);
+  assert.equal(master.role, "master");
+  assert.notEqual(master.port, 0, "port 0 resolves to the real port");
+  master.extendJoinResponse((_request, joinerId) => ({ members: [master.nodeId, joinerId] }));
+
+  const { logger, lines } = capture();
+  const member = await startNode(config({ clusterip: `127.0.0.1:${master.port}` }), logger);
+  started.push(member);
+  assert.equal(member.role, "member");
+  assert.deepEqual(member.joinResponse?.["members"], [master.nodeId, member.nodeId]);
+  assert.equal(member.members.get(master.nodeId)?.role, "master");
+  assert.equal(master.members.get(member.nodeId)?.address, `127.0.0.1:${member.port}`);
+  assert.ok(lines.every((line) => line.nodeId === member.nodeId));
+});
+
+test("handle() routes typed messages to a handler; its value is the reply", async () => {
+  const unused = await freePort();
+  const node = await startNode(
+    config({ makeMasterOnError: true, clusterip: `127.0.0.1:${unused}` }),
+    capture().logger,
+  );
+  started.push(node);
+  node.handle("ping", (message) => ({ type: "pong", echo: message["n"] }));
+  const reply = replyJson(await exchange(node.port, ['{"type":"ping","n":7}\n']));
+  assert.deepEqual(reply, { type: "pong", echo: 7 });
+});
+
+test("start() rejects with exit code 1 when no cluster answers and there is no fallback", async () => {
+  const unused = await freePort();
+  const node = new Node(config({ clusterip: `127.0.0.1:${unused}` }), capture().logger);
+  await assert.rejects(node.start(), (err: unknown) => err instanceof StartupError && err.exitCode === 1);
+});
+
+test("stop() is idempotent and logs stopping/stopped once", async () => {
+  const unused = await freePort();
+  const { logger, lines } = capture();
+  const node = await startNode(config({ makeMasterOnError: true, clusterip: `127.0.0.1:${unused}` }), logger);
+  await Promise.all([node.stop(), node.stop()]);
+  await node.stop();
+  assert.equal(lines.filter((line) => line.event === "node.stopped").length, 1);
+});
