@@ -1,0 +1,118 @@
+// Log records as the orchestrator sees them: one line of one node's output, with its timestamp,
+// parsed as a node log line when it is one and kept raw when it is not.
+import { NODE_EVENTS, type NodeLogLine } from "@joinlab/protocol";
+
+export type LogStream = "stdout" | "stderr";
+
+export interface LogRecord {
+  node: string;
+  /** Microseconds since the epoch: Docker's timestamp, or the arrival time in the process runtime. */
+  t: number;
+  /** The timestamp as text (RFC 3339, nanoseconds under Docker). */
+  time: string;
+  stream: LogStream;
+  /** Arrival position within this node's output: 0, 1, 2, ... */
+  index: number;
+  text: string;
+  /** Set when the text is a node log line (JSON with a known event). */
+  line?: NodeLogLine;
+}
+
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(NODE_EVENTS);
+
+/** Parses a node's JSON log line; anything else (a stack trace, a warning) stays raw. */
+export function parseNodeLine(text: string): NodeLogLine | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("{")) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.event !== "string" || typeof v.seq !== "number") return undefined;
+  // Unknown event names are kept (a newer node may log more), but must look like names.
+  if (!KNOWN_EVENTS.has(v.event) && !/^[a-z]+(\.[a-z-]+)+$/.test(v.event)) return undefined;
+  return v as unknown as NodeLogLine;
+}
+
+/** RFC 3339 text with up to nanoseconds → microseconds since the epoch (exact in a double). */
+export function parseTimestamp(time: string): number | undefined {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(time);
+  if (!m) return undefined;
+  const seconds = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(seconds)) return undefined;
+  const micros = Number((m[2] ?? "").padEnd(6, "0").slice(0, 6));
+  return seconds * 1000 + micros;
+}
+
+/** Microseconds since the epoch → RFC 3339 with microseconds. */
+export function formatTimestamp(t: number): string {
+  const ms = Math.floor(t / 1000);
+  const iso = new Date(ms).toISOString(); // ...ss.mmmZ
+  return `${iso.slice(0, 23)}${String(Math.floor(t) % 1000).padStart(3, "0")}Z`;
+}
+
+/** Microseconds since the epoch, now, with sub-millisecond resolution. */
+export function nowMicros(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+
+/**
+ * Splits a line of `docker logs --timestamps` ("<RFC 3339> <text>") into its parts. Our per-node
+ * log files use the same shape, with "[stderr] " before stderr text.
+ */
+export function splitTimestamped(
+  line: string,
+): { time: string; t: number; text: string; stream: LogStream } | undefined {
+  const space = line.indexOf(" ");
+  if (space <= 0) return undefined;
+  const time = line.slice(0, space);
+  const t = parseTimestamp(time);
+  if (t === undefined) return undefined;
+  let text = line.slice(space + 1);
+  let stream: LogStream = "stdout";
+  if (text.startsWith(STDERR_MARK)) {
+    stream = "stderr";
+    text = text.slice(STDERR_MARK.length);
+  }
+  return { time, t, text, stream };
+}
+
+export const STDERR_MARK = "[stderr] ";
+
+/** The per-node log file's line for a record (the inverse of splitTimestamped). */
+export function recordToFileLine(record: LogRecord): string {
+  return `${record.time} ${record.stream === "stderr" ? STDERR_MARK : ""}${record.text}\n`;
+}
+
+/** Builds records from one node's stream of timestamped lines, numbering them in arrival order. */
+export class RecordBuilder {
+  private index = 0;
+  constructor(
+    readonly node: string,
+    private readonly stream: LogStream,
+    private readonly counter: { next: number } = { next: 0 },
+  ) {}
+
+  /** A line with a leading Docker timestamp; a line without one gets `fallbackT`. */
+  fromTimestamped(line: string, fallbackT: number): LogRecord {
+    const parts = splitTimestamped(line);
+    if (parts) return this.make(parts.t, parts.time, parts.text);
+    return this.make(fallbackT, formatTimestamp(fallbackT), line);
+  }
+
+  fromText(text: string, t: number): LogRecord {
+    return this.make(t, formatTimestamp(t), text);
+  }
+
+  private make(t: number, time: string, text: string): LogRecord {
+    this.index = this.counter.next++;
+    const record: LogRecord = { node: this.node, t, time, stream: this.stream, index: this.index, text };
+    const line = parseNodeLine(text);
+    if (line) record.line = line;
+    return record;
+  }
+}

@@ -1,0 +1,22 @@
+// The merged timeline's entries: a discriminated union with one formatter per kind (logs/format.ts).
+import type { NodeLogLine } from "@joinlab/protocol";
+import type { LogStream } from "./records.js";
+
+/** Something the orchestrator did or saw (container started, node exited; faults in issue 5). */
+export interface OrchestratorEvent {
+  t: number;
+  time: string;
+  event: string;
+  node?: string;
+  message: string;
+  [field: string]: unknown;
+}
+
+export type TimelineEntry =
+  | { kind: "event"; node: string; t: number; time: string; index: number; line: NodeLogLine; text: string }
+  | { kind: "raw"; node: string; t: number; time: string; index: number; stream: LogStream; text: string }
+  | { kind: "orchestrator"; t: number; time: string; index: number; event: OrchestratorEvent };
+
+export function entryNode(entry: TimelineEntry): string {
+  return entry.kind === "orchestrator" ? "joinlab" : entry.node;
+}

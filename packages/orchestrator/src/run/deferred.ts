@@ -1,0 +1,21 @@
+// A promise with its resolve/reject outside: per-node milestones other nodes wait on.
+export class Deferred<T = void> {
+  readonly promise: Promise<T>;
+  resolve!: (value: T) => void;
+  reject!: (reason: unknown) => void;
+  settled = false;
+
+  constructor() {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = (v) => {
+        this.settled = true;
+        resolve(v);
+      };
+      this.reject = (e) => {
+        this.settled = true;
+        reject(e);
+      };
+    });
+    this.promise.catch(() => {}); // a milestone nobody waits on must not crash the process
+  }
+}

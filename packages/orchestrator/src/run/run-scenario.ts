@@ -1,0 +1,424 @@
+// Runs one scenario: creates the run's network and nodes, starts them in dependency order with a
+// bounded number of starts in flight (the master first, each joiner once the node it dials is
+// ready), follows every node's output, checks the merged timeline, tears down, and writes the
+// run directory. Returns a result; it throws only for programming errors.
+import type { Logger } from "winston";
+import { runChecks } from "../checks/registry.js";
+import type { CheckResult, ObservedNode, Validity } from "../checks/types.js";
+import { formatTimeline } from "../logs/format.js";
+import { mergeTimeline } from "../logs/merge.js";
+import { formatTimestamp, nowMicros, type LogRecord } from "../logs/records.js";
+import type { OrchestratorEvent, TimelineEntry } from "../logs/timeline.js";
+import type { ProgressReporter } from "../progress/reporter.js";
+import { MERGED_FILE, RESULTS_FILE, RunDir, TRACE_FILE } from "../results/run-dir.js";
+import { makeRunId } from "../results/run-id.js";
+import { traceTo } from "../progress/logger.js";
+import { Limiter } from "../runtime/limiter.js";
+import type { CreatedNode, ExitInfo, Runtime, StartedEnvironment, StartedNode } from "../runtime/types.js";
+import { startConditions, type NodeSpec, type ScenarioSpec } from "../scenarios/types.js";
+import { waitForEvent } from "../wait/wait-for-log.js";
+import { Deferred } from "./deferred.js";
+
+export interface RunOptions {
+  runtime: Runtime;
+  logger: Logger;
+  runsDir: string;
+  runId?: string;
+  /** Keep a failed run's nodes for inspection. */
+  keep?: boolean;
+  /** Container starts (and creates) in flight; 4–8 is the daemon's sweet spot. */
+  inFlight?: number;
+  /** Per node, from its start until its expected outcome. */
+  readyTimeoutMs?: number;
+  /** After every node reached its outcome, how long late lines may take to arrive. */
+  settleTimeoutMs?: number;
+  dialTimeoutMs?: number;
+  signal?: AbortSignal;
+  reporter?: ProgressReporter;
+  /** Told the environment once it exists: the force path of Ctrl-C twice removes it directly. */
+  onEnvironment?: (env: StartedEnvironment) => void;
+}
+
+export interface NodeSummary {
+  name: string;
+  id?: string;
+  address: string;
+  clusterip: string;
+  expect: NodeSpec["expect"];
+  nodeId?: number;
+  exit?: ExitInfo;
+  notStarted?: string;
+  /** Milliseconds from the run's first create. */
+  createdMs?: number;
+  startedMs?: number;
+  readyMs?: number;
+  exitedMs?: number;
+}
+
+export interface RunTimings {
+  /** From the first container create until every check ran: "up + verified". */
+  upAndVerifiedMs?: number;
+  firstReadyMs?: number;
+  allStartedMs?: number;
+  allOutcomesMs?: number;
+  teardownMs?: number;
+  totalMs: number;
+}
+
+export interface RunResult {
+  runId: string;
+  scenario: string;
+  runtime: string;
+  verdict: Validity;
+  exitCode: 0 | 1 | 2;
+  checks: CheckResult[];
+  runDir: string;
+  mergedLog: string;
+  timings: RunTimings;
+  nodes: NodeSummary[];
+  /** Why the run could not tell (Docker failed, interrupted, missing capability). */
+  error?: string;
+  interrupted?: boolean;
+  kept?: boolean;
+  timeline: TimelineEntry[];
+}
+
+interface NodeState {
+  spec: NodeSpec;
+  address: string;
+  clusterip: string;
+  created?: CreatedNode;
+  node?: StartedNode;
+  notStarted?: string;
+  startedD: Deferred;
+  readyD: Deferred;
+  exitedD: Deferred<ExitInfo>;
+  summary: NodeSummary;
+}
+
+const exitCodeOf = (verdict: Validity): 0 | 1 | 2 => (verdict === true ? 0 : verdict === false ? 1 : 2);
+
+export async function runScenario(scenario: ScenarioSpec, options: RunOptions): Promise<RunResult> {
+  const { runtime, logger, reporter } = options;
+  const runId = options.runId ?? makeRunId();
+  const dir = RunDir.create(options.runsDir, scenario.name, runId, scenario);
+  const untrace = traceTo(logger, dir.trace);
+  const t0 = performance.now();
+  const ms = () => Math.round((performance.now() - t0) * 10) / 10;
+  const events: OrchestratorEvent[] = [];
+  const note = (event: string, message: string, node?: string): void => {
+    const t = nowMicros();
+    const entry: OrchestratorEvent = {
+      t,
+      time: formatTimestamp(t),
+      event,
+      message,
+      ...(node ? { node } : {}),
+    };
+    events.push(entry);
+    dir.writeEvent(entry);
+  };
+  const timings: RunTimings = { totalMs: 0 };
+  const states = new Map<string, NodeState>();
+  let env: StartedEnvironment | undefined;
+  let error: string | undefined;
+  let checks: CheckResult[] = [];
+  let verdict: Validity = "unknown";
+  let kept = false;
+  let timeline: TimelineEntry[] = [];
+  const interrupted = () => options.signal?.aborted === true;
+
+  reporter?.report({
+    kind: "phase",
+    message: `${scenario.name}: ${scenario.nodes.length} node(s) on ${runtime.describe()} (run ${runId})`,
+  });
+  note("run.started", `scenario ${scenario.name}, ${scenario.nodes.length} node(s), runtime ${runtime.kind}`);
+
+  const observed = (): ObservedNode[] =>
+    [...states.values()].map((s) => ({
+      name: s.spec.name,
+      spec: s.spec,
+      address: s.address,
+      clusterip: s.clusterip,
+      started: s.node !== undefined,
+      ...(s.notStarted ? { notStarted: s.notStarted } : {}),
+      ...(s.node?.exitInfo ? { exit: s.node.exitInfo } : {}),
+    }));
+  const buildTimeline = (): TimelineEntry[] => {
+    const perNode = new Map<string, readonly LogRecord[]>();
+    for (const s of states.values()) if (s.node) perNode.set(s.spec.name, s.node.log.records);
+    return mergeTimeline(perNode, events);
+  };
+  const evaluate = () => runChecks({ scenario, nodes: observed(), timeline: buildTimeline() });
+
+  try {
+    const missing = (scenario.requires ?? []).filter((c) => !runtime.capabilities.has(c));
+    if (missing.length) {
+      throw new Error(
+        `scenario ${scenario.name} needs ${missing.join(", ")}, which the ${runtime.kind} runtime cannot do; run it with --runtime docker`,
+      );
+    }
+    const environment = await runtime.createEnvironment({
+      runId,
+      scenario: scenario.name,
+      keep: !!options.keep,
+    });
+    env = environment;
+    options.onEnvironment?.(environment);
+    note("network.created", `run environment ready (${runtime.kind})`);
+    const literals = scenario.nodes.flatMap((n) => (typeof n.clusterip === "string" ? [] : [n.clusterip]));
+    await environment.reserve(scenario.nodes, literals);
+
+    const portOf = (spec: NodeSpec) => environment.portOf(spec.name, spec.port);
+    const addressOf = (spec: NodeSpec) => `${environment.advertiseHost(spec.name)}:${portOf(spec)}`;
+    const byName = new Map(scenario.nodes.map((n) => [n.name, n] as const));
+    for (const spec of scenario.nodes) {
+      const clusterip =
+        typeof spec.clusterip === "string"
+          ? addressOf(byName.get(spec.clusterip)!)
+          : environment.literalAddress(spec.clusterip.host, spec.clusterip.port);
+      states.set(spec.name, {
+        spec,
+        address: addressOf(spec),
+        clusterip,
+        startedD: new Deferred(),
+        readyD: new Deferred(),
+        exitedD: new Deferred<ExitInfo>(),
+        summary: { name: spec.name, address: addressOf(spec), clusterip, expect: spec.expect },
+      });
+    }
+
+    const limiter = new Limiter(options.inFlight ?? 6);
+    const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+    const argsOf = (state: NodeState): string[] => [
+      "--name",
+      state.spec.name,
+      "--myport",
+      String(portOf(state.spec)),
+      "--clusterip",
+      state.clusterip,
+      "--advertise",
+      environment.advertiseHost(state.spec.name),
+      ...(runtime.kind === "process" ? ["--listenHost", "127.0.0.1"] : []),
+      "--logFormat",
+      "json",
+      "--dialTimeout",
+      String(options.dialTimeoutMs ?? 2000),
+      ...(state.spec.makeMasterOnError ? ["--makeMasterOnError"] : []),
+      ...(state.spec.flags ?? []),
+    ];
+
+    const bringUp = async (state: NodeState): Promise<void> => {
+      const name = state.spec.name;
+      const fail = (why: string): void => {
+        state.startedD.reject(new Error(why));
+        state.readyD.reject(new Error(why));
+        state.exitedD.reject(new Error(why));
+      };
+      try {
+        // Pre-create while dependencies come up: a create costs the daemon little, a start much.
+        state.created = await limiter.run(() =>
+          environment.createNode({ name, port: portOf(state.spec), args: argsOf(state) }),
+        );
+        state.summary.createdMs = ms();
+        state.summary.id = state.created.id;
+        reporter?.report({ kind: "node", node: name, state: "created" });
+        for (const cond of startConditions(state.spec, scenario)) {
+          const dep = states.get(cond.node)!;
+          const milestone =
+            cond.state === "ready" ? dep.readyD : cond.state === "started" ? dep.startedD : dep.exitedD;
+          try {
+            await milestone.promise;
+          } catch {
+            throw new NotStarted(`${cond.node} did not become ${cond.state}`);
+          }
+        }
+        if (interrupted()) throw new NotStarted("run interrupted");
+        const node = await limiter.run(() => state.created!.start(), 1);
+        state.node = node;
+        state.summary.startedMs = ms();
+        node.log.onRecord((r) => dir.writeRecord(r));
+        for (const r of node.log.records) dir.writeRecord(r);
+        note(
+          "node.started",
+          `${runtime.kind === "docker" ? "container" : "process"} ${node.id.slice(0, 12)} started`,
+          name,
+        );
+        reporter?.report({ kind: "node", node: name, state: "started" });
+        state.startedD.resolve();
+        void node.exited.then((info) => {
+          state.summary.exitedMs = ms();
+          state.summary.exit = info;
+          note("node.exited", info.signal ? `ended (${info.signal})` : `exited with code ${info.code}`, name);
+          state.exitedD.resolve(info);
+        });
+        const describeEnd = () => {
+          const info = node.exitInfo;
+          return info
+            ? `${name} exited with code ${info.code}${info.signal ? ` (${info.signal})` : ""}`
+            : `${name}'s output ended`;
+        };
+        if ("quits" in state.spec.expect) {
+          // Expected to quit: its exit is the outcome; a node that became ready instead fails here.
+          const ready = waitForEvent(node.log, "node.ready", {
+            timeoutMs: readyTimeoutMs,
+            signal: options.signal,
+          });
+          const outcome = await Promise.race([
+            node.exited.then(() => "exited" as const),
+            ready.then(() => "ready" as const),
+          ]);
+          ready.catch(() => {});
+          if (outcome === "ready")
+            throw new Error(`${name} became ready, but the scenario expects it to quit`);
+          reporter?.report({
+            kind: "node",
+            node: name,
+            state: "exited",
+            detail: `exit code ${node.exitInfo?.code}`,
+          });
+        } else {
+          const ready = await waitForEvent(node.log, "node.ready", {
+            timeoutMs: readyTimeoutMs,
+            signal: options.signal,
+            describeEnd,
+          });
+          state.summary.readyMs = ms();
+          state.summary.nodeId = ready.line?.nodeId;
+          timings.firstReadyMs ??= ms();
+          const role = node.log.records.some((r) => r.line?.event === "master.started") ? "master" : "member";
+          reporter?.report({
+            kind: "node",
+            node: name,
+            state: "ready",
+            detail: `${role}${role === "member" ? ` via ${state.clusterip}` : ""}`,
+          });
+          state.readyD.resolve();
+        }
+      } catch (err) {
+        const message = (err as Error).message;
+        if (err instanceof NotStarted) {
+          state.notStarted = message;
+          reporter?.report({ kind: "node", node: name, state: "skipped", detail: `not started: ${message}` });
+        } else {
+          reporter?.report({ kind: "node", node: name, state: "failed", detail: message });
+        }
+        if (!state.created && !(err instanceof NotStarted)) error ??= `${name}: ${message}`;
+        fail(message);
+      }
+    };
+
+    await Promise.all([...states.values()].map(bringUp));
+    timings.allOutcomesMs = ms();
+    timings.allStartedMs = Math.max(0, ...[...states.values()].map((s) => s.summary.startedMs ?? 0));
+
+    // Late lines (a responder's response.sent after the joiner's ready) settle within moments;
+    // wait for them only while a check still fails, bounded.
+    let evaluation = evaluate();
+    if (evaluation.verdict !== true && !interrupted()) {
+      evaluation = await settle(
+        evaluate,
+        [...states.values()].flatMap((s) => (s.node ? [s.node] : [])),
+        options.settleTimeoutMs ?? 1000,
+        options.signal,
+      );
+    }
+    checks = evaluation.results;
+    verdict = error || interrupted() ? "unknown" : evaluation.verdict;
+    timings.upAndVerifiedMs = ms();
+    note("run.verified", `verdict ${verdict}`);
+  } catch (err) {
+    error = (err as Error).message;
+    logger.error(`run ${runId}: ${error}`);
+  } finally {
+    const teardownStarted = ms();
+    if (interrupted()) error ??= "run interrupted";
+    if (options.keep && verdict !== true && env) {
+      kept = true;
+      note("run.kept", "nodes kept for inspection (--keep)");
+    } else if (env) {
+      // Graceful first, so node.stopping/node.stopped land in the log; then remove everything.
+      reporter?.report({ kind: "phase", message: `stopping ${states.size} node(s)` });
+      const started = [...states.values()].flatMap((s) => (s.node ? [s.node] : []));
+      const stopLimiter = new Limiter(8);
+      await Promise.allSettled(started.map((n) => stopLimiter.run(() => n.stop({ timeoutMs: 1000 }))));
+      await Promise.race([Promise.all(started.map((n) => n.log.whenEnded())), delay(2000)]);
+      await env.stop().catch((e: Error) => {
+        logger.error(`cleanup of run ${runId} failed: ${e.message}`);
+        error ??= `cleanup failed: ${e.message}`;
+      });
+      note("run.cleaned", "nodes and network removed");
+    }
+    timings.teardownMs = Math.round((ms() - teardownStarted) * 10) / 10;
+    timings.totalMs = ms();
+  }
+
+  timeline = buildTimeline();
+  const mergedLog = dir.writeFile(MERGED_FILE, formatTimeline(timeline));
+  const exitCode = exitCodeOf(verdict);
+  const result: RunResult = {
+    runId,
+    scenario: scenario.name,
+    runtime: runtime.kind,
+    verdict,
+    exitCode,
+    checks,
+    runDir: dir.path,
+    mergedLog,
+    timings,
+    nodes: [...states.values()].map((s) => ({
+      ...s.summary,
+      ...(s.notStarted ? { notStarted: s.notStarted } : {}),
+    })),
+    ...(error ? { error } : {}),
+    ...(interrupted() ? { interrupted: true } : {}),
+    ...(kept ? { kept: true } : {}),
+    timeline,
+  };
+  const { timeline: _omit, ...saved } = result;
+  dir.writeFile(
+    RESULTS_FILE,
+    JSON.stringify({ ...saved, files: { mergedLog: MERGED_FILE, trace: TRACE_FILE } }, null, 2) + "\n",
+  );
+  untrace();
+  await dir.close();
+  return result;
+}
+
+class NotStarted extends Error {}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** Re-evaluates the checks as new lines arrive, until they pass or the deadline passes. */
+async function settle<T extends { verdict: Validity }>(
+  evaluate: () => T,
+  nodes: StartedNode[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  let result = evaluate();
+  while (result.verdict !== true && performance.now() < deadline && !signal?.aborted) {
+    if (nodes.every((n) => n.log.ended)) break; // nothing more can arrive
+    await nextRecord(nodes, deadline - performance.now());
+    await delay(5); // let a burst of lines land before looking again
+    result = evaluate();
+  }
+  return result;
+}
+
+/** Resolves on the next record or stream end from any of `nodes`, or after `timeoutMs`. */
+function nextRecord(nodes: StartedNode[], timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const offs: (() => void)[] = [];
+    const done = (): void => {
+      clearTimeout(timer);
+      for (const off of offs) off();
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, timeoutMs));
+    for (const n of nodes) offs.push(n.log.onRecord(done), n.log.onEnd(done));
+  });
+}

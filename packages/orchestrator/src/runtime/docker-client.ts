@@ -1,0 +1,195 @@
+// The narrow Docker client: the only file that calls dockerode for containers and networks. Every
+// call is logged when it starts and when it finishes (or fails, then rethrown); idempotent
+// outcomes are recognised by status code (304 already done, 404 gone), never by message text.
+import type Dockerode from "dockerode";
+import type { Logger } from "winston";
+
+export const RUN_LABEL = "joinlab.run";
+export const SCENARIO_LABEL = "joinlab.scenario";
+export const NODE_LABEL = "joinlab.node";
+/** Which orchestrator process owns the resource: the start-up sweep leaves live owners' runs alone. */
+export const OWNER_LABEL = "joinlab.owner";
+export const KEEP_LABEL = "joinlab.keep";
+
+export function statusCode(err: unknown): number | undefined {
+  return (err as { statusCode?: number } | undefined)?.statusCode;
+}
+
+export interface ResourceSummary {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+export class DockerClient {
+  constructor(
+    readonly docker: Dockerode,
+    private readonly logger: Logger,
+  ) {}
+
+  private async call<T>(what: string, done: string, fn: () => Promise<T>): Promise<T> {
+    this.logger.debug(`${what}...`);
+    try {
+      const result = await fn();
+      this.logger.debug(done);
+      return result;
+    } catch (err) {
+      this.logger.debug(`${what} failed: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  async ping(timeoutMs: number): Promise<boolean> {
+    try {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer after ${timeoutMs}ms`)), timeoutMs);
+      });
+      await this.call("Pinging the Docker engine", "Docker engine answered", () =>
+        Promise.race([this.docker.ping(), deadline]).finally(() => clearTimeout(timer)),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async version(): Promise<string> {
+    const v = await this.call("Reading the Docker version", "Read the Docker version", () =>
+      this.docker.version(),
+    );
+    return v.Version;
+  }
+
+  async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
+    return this.call(`Creating network ${name}`, `Created network ${name}`, async () => {
+      const network = await this.docker.createNetwork({
+        Name: name,
+        Driver: "bridge",
+        // Nodes need no way out: the network safety rule keeps traffic among our own containers.
+        Internal: true,
+        CheckDuplicate: true,
+        Labels: labels,
+      });
+      return network.id;
+    });
+  }
+
+  async removeNetwork(id: string): Promise<void> {
+    await this.call(`Removing network ${id}`, `Removed network ${id}`, async () => {
+      try {
+        await this.docker.getNetwork(id).remove();
+      } catch (err) {
+        if (statusCode(err) !== 404) throw err;
+      }
+    });
+  }
+
+  async createContainer(options: Dockerode.ContainerCreateOptions): Promise<string> {
+    return this.call(`Creating container ${options.name}`, `Created container ${options.name}`, async () => {
+      const container = await this.docker.createContainer(options);
+      return container.id;
+    });
+  }
+
+  async startContainer(id: string, name: string): Promise<void> {
+    await this.call(`Starting container ${name}`, `Started container ${name}`, async () => {
+      try {
+        await this.docker.getContainer(id).start();
+      } catch (err) {
+        if (statusCode(err) !== 304) throw err; // already started
+      }
+    });
+  }
+
+  async stopContainer(id: string, name: string, timeoutSeconds: number): Promise<void> {
+    await this.call(`Stopping container ${name}`, `Stopped container ${name}`, async () => {
+      try {
+        await this.docker.getContainer(id).stop({ t: timeoutSeconds });
+      } catch (err) {
+        const code = statusCode(err);
+        if (code !== 304 && code !== 404) throw err; // already stopped, or gone
+      }
+    });
+  }
+
+  async killContainer(id: string, name: string): Promise<void> {
+    await this.call(`Killing container ${name}`, `Killed container ${name}`, async () => {
+      try {
+        await this.docker.getContainer(id).kill();
+      } catch (err) {
+        const code = statusCode(err);
+        if (code !== 404 && code !== 409) throw err; // gone, or not running
+      }
+    });
+  }
+
+  async removeContainer(id: string, name: string): Promise<void> {
+    await this.call(`Removing container ${name}`, `Removed container ${name}`, async () => {
+      try {
+        await this.docker.getContainer(id).remove({ force: true, v: true });
+      } catch (err) {
+        const code = statusCode(err);
+        if (code !== 404 && code !== 409) throw err; // gone, or removal already in progress
+      }
+    });
+  }
+
+  /** Follows a container's output from its start: multiplexed (Tty false), with timestamps. */
+  async followLogs(id: string, name: string, since?: number): Promise<NodeJS.ReadableStream> {
+    return this.call(`Following logs of ${name}`, `Following logs of ${name}`, () =>
+      this.docker.getContainer(id).logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        ...(since !== undefined ? { since } : {}),
+      }),
+    );
+  }
+
+  async inspectContainer(id: string, name: string): Promise<Dockerode.ContainerInspectInfo | undefined> {
+    return this.call(`Inspecting container ${name}`, `Inspected container ${name}`, async () => {
+      try {
+        return await this.docker.getContainer(id).inspect();
+      } catch (err) {
+        if (statusCode(err) === 404) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  /** One-shot memory sample (API 1.41 `one-shot`: no two-sample wait). */
+  async memoryStats(id: string, name: string): Promise<{ usage?: number; stats?: Record<string, number> }> {
+    return this.call(`Reading stats of ${name}`, `Read stats of ${name}`, async () => {
+      const stats = (await this.docker
+        .getContainer(id)
+        .stats({ stream: false, "one-shot": true } as { stream: false })) as unknown as {
+        memory_stats?: { usage?: number; stats?: Record<string, number> };
+      };
+      return stats.memory_stats ?? {};
+    });
+  }
+
+  async listContainers(label: string): Promise<ResourceSummary[]> {
+    return this.call(
+      `Listing containers labelled ${label}`,
+      `Listed containers labelled ${label}`,
+      async () => {
+        const list = await this.docker.listContainers({ all: true, filters: { label: [label] } });
+        return list.map((c) => ({
+          id: c.Id,
+          name: (c.Names[0] ?? c.Id).replace(/^\//, ""),
+          labels: c.Labels ?? {},
+        }));
+      },
+    );
+  }
+
+  async listNetworks(label: string): Promise<ResourceSummary[]> {
+    return this.call(`Listing networks labelled ${label}`, `Listed networks labelled ${label}`, async () => {
+      const list = await this.docker.listNetworks({ filters: { label: [label] } });
+      return list.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
+    });
+  }
+}

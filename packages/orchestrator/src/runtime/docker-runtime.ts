@@ -1,0 +1,280 @@
+// The Docker runtime: one labelled internal bridge network per run, one labelled container per node
+// (named after the run, reachable by its node name), output followed from the start with
+// timestamps and demultiplexed, exit codes from the engine.
+import { hostname } from "node:os";
+import { PassThrough } from "node:stream";
+import type Dockerode from "dockerode";
+import type { Logger } from "winston";
+import { LineSplitter } from "../logs/line-splitter.js";
+import { NodeLog } from "../logs/node-log.js";
+import { nowMicros, RecordBuilder } from "../logs/records.js";
+import type { Capability } from "../scenarios/types.js";
+import {
+  DockerClient,
+  KEEP_LABEL,
+  NODE_LABEL,
+  OWNER_LABEL,
+  RUN_LABEL,
+  SCENARIO_LABEL,
+  type ResourceSummary,
+} from "./docker-client.js";
+import { mapLimited } from "./limiter.js";
+import type {
+  CreatedNode,
+  ExitInfo,
+  NodeLaunch,
+  RunIdentity,
+  Runtime,
+  StartedEnvironment,
+  StartedNode,
+  SweepOptions,
+} from "./types.js";
+
+export interface DockerRuntimeOptions {
+  logger: Logger;
+  image: string;
+  /** Docker calls in flight during cleanup. */
+  inFlight?: number;
+}
+
+/** This process, as the owner label spells it: a sweep elsewhere leaves it alone while it lives. */
+export function ownerTag(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+export class DockerRuntime implements Runtime {
+  readonly kind = "docker" as const;
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
+    "kill",
+    "stop",
+    "restart",
+    "pause",
+    "network-cut",
+  ]);
+  readonly client: DockerClient;
+
+  constructor(
+    docker: Dockerode,
+    private readonly options: DockerRuntimeOptions,
+    private readonly engineVersion = "",
+  ) {
+    this.client = new DockerClient(docker, options.logger);
+  }
+
+  describe(): string {
+    return `docker ${this.engineVersion}, image ${this.options.image}`.replace("docker ,", "docker,");
+  }
+
+  async createEnvironment(run: RunIdentity): Promise<StartedEnvironment> {
+    const labels = runLabels(run);
+    const name = `jl-${run.runId}`;
+    const id = await this.client.createNetwork(name, labels);
+    return new DockerEnvironment(run, this.client, this.options, name, id, labels);
+  }
+
+  /**
+   * Removes resources labelled joinlab.run whose owner process is gone (this host) — or all of
+   * them with `all`, or one run's with `runId`. Kept runs (--keep) survive the start-up sweep.
+   */
+  async sweep(options: SweepOptions = {}): Promise<string[]> {
+    const label = options.runId ? `${RUN_LABEL}=${options.runId}` : RUN_LABEL;
+    const stale = (r: ResourceSummary): boolean => {
+      if (options.all || options.runId) return true;
+      if (r.labels[KEEP_LABEL] === "true" && !options.kept) return false;
+      return !ownerAlive(r.labels[OWNER_LABEL]);
+    };
+    const containers = (await this.client.listContainers(label)).filter(stale);
+    await mapLimited(containers, this.options.inFlight ?? 8, (c) =>
+      this.client.removeContainer(c.id, c.name),
+    );
+    const networks = (await this.client.listNetworks(label)).filter(stale);
+    await mapLimited(networks, 4, (n) => this.client.removeNetwork(n.id));
+    return [...containers.map((c) => `container ${c.name}`), ...networks.map((n) => `network ${n.name}`)];
+  }
+
+  async close(): Promise<void> {}
+}
+
+function runLabels(run: RunIdentity): Record<string, string> {
+  return {
+    [RUN_LABEL]: run.runId,
+    [SCENARIO_LABEL]: run.scenario,
+    [OWNER_LABEL]: ownerTag(),
+    ...(run.keep ? { [KEEP_LABEL]: "true" } : {}),
+  };
+}
+
+function ownerAlive(owner: string | undefined): boolean {
+  if (!owner) return false;
+  const [host, pidText] = owner.split(":");
+  if (host !== hostname()) return true; // another machine's run (shared engine): not ours to judge
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+class DockerEnvironment implements StartedEnvironment {
+  private readonly nodes = new Map<string, DockerNode>();
+  private stopped = false;
+
+  constructor(
+    readonly run: RunIdentity,
+    private readonly client: DockerClient,
+    private readonly options: DockerRuntimeOptions,
+    readonly networkName: string,
+    readonly networkId: string,
+    private readonly labels: Record<string, string>,
+  ) {}
+
+  async reserve(): Promise<void> {}
+
+  advertiseHost(node: string): string {
+    return node; // the container's alias on the run's network: stable, readable addresses
+  }
+
+  portOf(_node: string, scenarioPort: number): number {
+    return scenarioPort;
+  }
+
+  literalAddress(host: string, port: number): string {
+    // Resolved by Docker's embedded DNS on an internal network: a name we do not run fails there.
+    return `${host}:${port}`;
+  }
+
+  async createNode(launch: NodeLaunch): Promise<CreatedNode> {
+    const name = `jl-${this.run.runId}-${launch.name}`;
+    const id = await this.client.createContainer({
+      name,
+      Image: this.options.image,
+      Cmd: launch.args,
+      Hostname: launch.name,
+      Labels: { ...this.labels, [NODE_LABEL]: launch.name },
+      Tty: false,
+      AttachStdout: false,
+      AttachStderr: false,
+      StopTimeout: 2,
+      HostConfig: { NetworkMode: this.networkName, AutoRemove: false },
+      NetworkingConfig: { EndpointsConfig: { [this.networkName]: { Aliases: [launch.name] } } },
+    });
+    const node = new DockerNode(this.client, launch.name, name, id);
+    this.nodes.set(launch.name, node);
+    return node;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await mapLimited([...this.nodes.values()], this.options.inFlight ?? 8, (n) => n.remove());
+    // A create still in flight when we were interrupted is found by its label.
+    const left = await this.client.listContainers(`${RUN_LABEL}=${this.run.runId}`);
+    await mapLimited(left, this.options.inFlight ?? 8, (c) => this.client.removeContainer(c.id, c.name));
+    await this.client.removeNetwork(this.networkId);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+class DockerNode implements CreatedNode, StartedNode {
+  readonly log: NodeLog;
+  readonly exited: Promise<ExitInfo>;
+  exitInfo: ExitInfo | undefined;
+  private resolveExit!: (info: ExitInfo) => void;
+  private started = false;
+  private removed = false;
+
+  constructor(
+    private readonly client: DockerClient,
+    readonly name: string,
+    readonly containerName: string,
+    readonly id: string,
+  ) {
+    this.log = new NodeLog(name);
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+  }
+
+  async start(): Promise<StartedNode> {
+    if (this.started) return this;
+    this.started = true;
+    await this.client.startContainer(this.id, this.containerName);
+    await this.follow();
+    return this;
+  }
+
+  /** Follows the output since the start; the stream's end means the container stopped. */
+  private async follow(): Promise<void> {
+    const stream = await this.client.followLogs(this.id, this.containerName);
+    const counter = { next: 0 };
+    const splitterOf = (kind: "stdout" | "stderr") => {
+      const builder = new RecordBuilder(this.name, kind, counter);
+      const splitter = new LineSplitter((line) => this.log.add(builder.fromTimestamped(line, nowMicros())));
+      const sink = new PassThrough();
+      sink.on("data", (chunk: Buffer) => splitter.push(chunk));
+      return { sink, splitter };
+    };
+    const out = splitterOf("stdout");
+    const err = splitterOf("stderr");
+    this.client.docker.modem.demuxStream(stream, out.sink, err.sink);
+    let finished = false;
+    const finish = (error?: Error): void => {
+      if (finished) return;
+      finished = true;
+      out.splitter.end();
+      err.splitter.end();
+      void this.readExit(error);
+    };
+    stream.on("end", () => finish());
+    stream.on("close", () => finish());
+    stream.on("error", (e: Error) => finish(e));
+  }
+
+  private async readExit(streamError?: Error): Promise<void> {
+    let info: ExitInfo = { code: null, signal: null };
+    try {
+      const inspected = await this.client.inspectContainer(this.id, this.containerName);
+      if (inspected && !inspected.State.Running) info = { code: inspected.State.ExitCode, signal: null };
+      else if (inspected && streamError)
+        info = { code: null, signal: `log stream failed: ${streamError.message}` };
+    } catch {
+      // The engine went away: the exit code is unknown (null).
+    }
+    this.exitInfo = info;
+    this.log.end();
+    this.resolveExit(info);
+  }
+
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (!this.started || this.exitInfo || this.removed) return;
+    await this.client.stopContainer(
+      this.id,
+      this.containerName,
+      Math.ceil((options.timeoutMs ?? 2000) / 1000),
+    );
+    await this.exited;
+  }
+
+  async kill(): Promise<void> {
+    if (!this.started || this.exitInfo || this.removed) return;
+    await this.client.killContainer(this.id, this.containerName);
+  }
+
+  async remove(): Promise<void> {
+    if (this.removed) return;
+    this.removed = true;
+    await this.client.removeContainer(this.id, this.containerName);
+  }
+
+  async rssBytes(): Promise<number | undefined> {
+    if (!this.started || this.exitInfo) return undefined;
+    const memory = await this.client.memoryStats(this.id, this.containerName);
+    // cgroup v1: rss (anonymous memory) is what the process holds; usage includes page cache.
+    const stats = memory.stats ?? {};
+    return stats.total_rss ?? stats.rss ?? stats.anon ?? memory.usage;
+  }
+}

@@ -1,0 +1,290 @@
+// The local-process runtime: nodes as child processes on 127.0.0.1 with distinct free ports,
+// exactly the seed article's own demo. Used when no Docker engine answers, or with --runtime process.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "winston";
+import { LineSplitter } from "../logs/line-splitter.js";
+import { NodeLog } from "../logs/node-log.js";
+import { nowMicros, RecordBuilder } from "../logs/records.js";
+import type { Capability } from "../scenarios/types.js";
+import { freePort } from "./free-port.js";
+import { nodeBinPath } from "./node-bin.js";
+import type {
+  CreatedNode,
+  ExitInfo,
+  NodeLaunch,
+  RunIdentity,
+  Runtime,
+  StartedEnvironment,
+  StartedNode,
+  SweepOptions,
+} from "./types.js";
+
+export interface ProcessRuntimeOptions {
+  logger: Logger;
+  /** Where live pids are recorded, so a later sweep can end what a crashed run left. */
+  stateDir: string;
+  nodeBin?: string;
+}
+
+export class ProcessRuntime implements Runtime {
+  readonly kind = "process" as const;
+  // Stop and kill are real here; pause and network cuts need Docker.
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(["kill", "stop"]);
+  private readonly bin: string;
+
+  constructor(private readonly options: ProcessRuntimeOptions) {
+    this.bin = options.nodeBin ?? nodeBinPath();
+  }
+
+  describe(): string {
+    return `local processes (${this.bin})`;
+  }
+
+  async createEnvironment(run: RunIdentity): Promise<StartedEnvironment> {
+    return new ProcessEnvironment(run, this.bin, this.options);
+  }
+
+  async sweep(options: SweepOptions = {}): Promise<string[]> {
+    const dir = join(this.options.stateDir, "pids");
+    let files: string[];
+    try {
+      files = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const file of files) {
+      const path = join(dir, file);
+      let state: PidFile;
+      try {
+        state = JSON.parse(readFileSync(path, "utf8")) as PidFile;
+      } catch {
+        continue;
+      }
+      if (options.runId && state.runId !== options.runId) continue;
+      const ownerAlive = isAlive(state.owner) && state.owner !== process.pid;
+      if (ownerAlive && !options.all && !options.runId) continue;
+      if (state.keep && !options.all && !options.runId && !options.kept) continue;
+      for (const [name, pid] of Object.entries(state.pids)) {
+        // Only end a pid that still runs the node program: pids get reused.
+        if (isAlive(pid) && cmdline(pid).includes(state.bin)) {
+          process.kill(pid, "SIGKILL");
+          removed.push(`process ${pid} (${state.runId} ${name})`);
+        }
+      }
+      rmSync(path, { force: true });
+    }
+    return removed;
+  }
+
+  async close(): Promise<void> {}
+}
+
+interface PidFile {
+  runId: string;
+  owner: number;
+  keep: boolean;
+  /** The node program: a pid is ours only while its command line still names it. */
+  bin: string;
+  pids: Record<string, number>;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
+class ProcessEnvironment implements StartedEnvironment {
+  private readonly ports = new Map<string, number>();
+  private readonly literalPorts = new Map<string, number>();
+  private readonly nodes = new Map<string, ProcessNode>();
+  private readonly pidFile: string;
+  private readonly pids: Record<string, number> = {};
+
+  constructor(
+    readonly run: RunIdentity,
+    private readonly bin: string,
+    private readonly options: ProcessRuntimeOptions,
+  ) {
+    const dir = join(options.stateDir, "pids");
+    mkdirSync(dir, { recursive: true });
+    this.pidFile = join(dir, `${run.runId}.json`);
+  }
+
+  advertiseHost(): string {
+    return "127.0.0.1";
+  }
+
+  portOf(node: string): number {
+    const port = this.ports.get(node);
+    if (port === undefined) throw new Error(`no port reserved for ${node}: call reserve first`);
+    return port;
+  }
+
+  /** Every node gets a free port up front, so a joiner's --clusterip can name its target's port. */
+  async reserve(
+    nodes: readonly { name: string }[],
+    literals: readonly { host: string; port: number }[],
+  ): Promise<void> {
+    for (const node of nodes) if (!this.ports.has(node.name)) this.ports.set(node.name, await freePort());
+    for (const { host, port } of literals) {
+      const key = `${host}:${port}`;
+      if (!this.literalPorts.has(key)) this.literalPorts.set(key, await freePort());
+    }
+  }
+
+  /**
+   * The network safety rule: the process runtime never dials a real host. A literal address
+   * becomes a loopback port nothing listens on, which fails the same way an absent host does.
+   */
+  literalAddress(host: string, port: number): string {
+    const key = `${host}:${port}`;
+    const mapped = this.literalPorts.get(key);
+    if (mapped === undefined) throw new Error(`no loopback port reserved for literal address ${key}`);
+    return `127.0.0.1:${mapped}`;
+  }
+
+  async createNode(launch: NodeLaunch): Promise<CreatedNode> {
+    const node = new ProcessNode(launch, this.bin, this.options.logger, (pid) => {
+      this.pids[launch.name] = pid;
+      this.savePids();
+    });
+    this.nodes.set(launch.name, node);
+    return node;
+  }
+
+  private savePids(): void {
+    const state: PidFile = {
+      runId: this.run.runId,
+      owner: process.pid,
+      keep: !!this.run.keep,
+      bin: this.bin,
+      pids: this.pids,
+    };
+    writeFileSync(this.pidFile, JSON.stringify(state));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.nodes.values()].map((n) => n.kill()));
+    rmSync(this.pidFile, { force: true });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+class ProcessNode implements CreatedNode, StartedNode {
+  readonly log: NodeLog;
+  readonly exited: Promise<ExitInfo>;
+  exitInfo: ExitInfo | undefined;
+  private child: ChildProcess | undefined;
+  private resolveExit!: (info: ExitInfo) => void;
+
+  constructor(
+    private readonly launch: NodeLaunch,
+    private readonly bin: string,
+    private readonly logger: Logger,
+    private readonly onPid: (pid: number) => void,
+  ) {
+    this.log = new NodeLog(launch.name);
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+  }
+
+  get name(): string {
+    return this.launch.name;
+  }
+
+  get id(): string {
+    return this.child?.pid !== undefined ? `pid ${this.child.pid}` : "(not started)";
+  }
+
+  async start(): Promise<StartedNode> {
+    if (this.child) return this;
+    this.logger.debug(`Starting process ${this.name}...`);
+    const child = spawn(process.execPath, [this.bin, ...this.launch.args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    const counter = { next: 0 };
+    let open = 2;
+    const closeOne = (): void => {
+      if (--open === 0) this.log.end();
+    };
+    for (const stream of ["stdout", "stderr"] as const) {
+      const builder = new RecordBuilder(this.name, stream, counter);
+      const splitter = new LineSplitter((line) => this.log.add(builder.fromText(line, nowMicros())));
+      child[stream].on("data", (chunk: Buffer) => splitter.push(chunk));
+      child[stream].on("end", () => {
+        splitter.end();
+        closeOne();
+      });
+    }
+    child.on("exit", (code, signal) => {
+      this.exitInfo = { code, signal };
+      this.logger.debug(`Process ${this.name} exited (code ${code}, signal ${signal})`);
+      this.resolveExit(this.exitInfo);
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once("spawn", resolve);
+      child.once("error", (err) => {
+        this.logger.error(`Failed to start process ${this.name}: ${err.message}`);
+        this.exitInfo = { code: null, signal: null };
+        this.resolveExit(this.exitInfo);
+        this.log.end();
+        reject(err);
+      });
+    });
+    if (child.pid !== undefined) this.onPid(child.pid);
+    this.logger.debug(`Started process ${this.name} (pid ${child.pid})`);
+    return this;
+  }
+
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    const child = this.child;
+    if (!child || this.exitInfo) return;
+    this.logger.debug(`Stopping process ${this.name}...`);
+    child.kill("SIGTERM");
+    // Escalate like execa: SIGTERM, then SIGKILL when the node ignores it.
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 2000);
+    await this.exited;
+    clearTimeout(timer);
+    this.logger.debug(`Stopped process ${this.name}`);
+  }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || this.exitInfo) return;
+    child.kill("SIGKILL");
+    await this.exited;
+  }
+
+  async remove(): Promise<void> {
+    await this.kill();
+  }
+
+  async rssBytes(): Promise<number | undefined> {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.exitInfo) return undefined;
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      return m ? Number(m[1]) * 1024 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// The runtime seam: everything that starts, observes and stops nodes. Docker and local processes
+// implement it; lifecycle states are types (an environment makes CreatedNodes, start() gives a
+// StartedNode, only that can be stopped), and every stop is idempotent.
+import type { Capability } from "../scenarios/types.js";
+import type { NodeLog } from "../logs/node-log.js";
+
+export type RuntimeKind = "docker" | "process";
+
+export interface ExitInfo {
+  code: number | null;
+  signal?: string | null;
+}
+
+/** Identifies one run's resources: Docker labels them `joinlab.run=<runId>`. */
+export interface RunIdentity {
+  runId: string;
+  scenario: string;
+  /** Keep this run's resources from the start-up sweep (`--keep`). */
+  keep?: boolean;
+}
+
+export interface NodeLaunch {
+  name: string;
+  /** The scenario's port; the process runtime maps it (see `portOf`). */
+  port: number;
+  /** Node flags (the image's entrypoint or the node bin adds the program). */
+  args: string[];
+}
+
+export interface SweepOptions {
+  /** Also runs whose orchestrator is alive. */
+  all?: boolean;
+  /** Only this run (alive or not). */
+  runId?: string;
+  /** Also runs kept with --keep (the start-up sweep leaves them; `clean` does not). */
+  kept?: boolean;
+}
+
+export interface Runtime {
+  readonly kind: RuntimeKind;
+  readonly capabilities: ReadonlySet<Capability>;
+  /** Makes a run's environment: a labelled internal network, or nothing for processes. */
+  createEnvironment(run: RunIdentity): Promise<StartedEnvironment>;
+  /** Removes resources of runs whose orchestrator is gone (all with `all`); returns what it removed. */
+  sweep(options?: SweepOptions): Promise<string[]>;
+  /** Short text for progress output: "docker 20.10.24, image joinlab/node:latest". */
+  describe(): string;
+  close(): Promise<void>;
+}
+
+export interface StartedEnvironment extends AsyncDisposable {
+  readonly run: RunIdentity;
+  /** Reserves what the nodes need before any starts (the process runtime's free ports). */
+  reserve(
+    nodes: readonly { name: string; port: number }[],
+    literals: readonly { host: string; port: number }[],
+  ): Promise<void>;
+  /** The host name peers use for a node (`--advertise`). */
+  advertiseHost(node: string): string;
+  /** The port a node listens on (`--myport`). */
+  portOf(node: string, scenarioPort: number): number;
+  /** A literal cluster address from the scenario, as this runtime can offer it safely. */
+  literalAddress(host: string, port: number): string;
+  createNode(launch: NodeLaunch): Promise<CreatedNode>;
+  /** Force-removes every node and the environment itself; idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface CreatedNode {
+  readonly name: string;
+  readonly id: string;
+  start(): Promise<StartedNode>;
+  remove(): Promise<void>;
+}
+
+export interface StartedNode {
+  readonly name: string;
+  readonly id: string;
+  /** The node's output, records arriving as it writes them (read since it started). */
+  readonly log: NodeLog;
+  /** Resolves when the node has exited; never rejects. */
+  readonly exited: Promise<ExitInfo>;
+  /** Set once exited. */
+  readonly exitInfo: ExitInfo | undefined;
+  /** Graceful stop (SIGTERM, then SIGKILL after `timeoutMs`); idempotent. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+  /** Immediate kill; idempotent. */
+  kill(): Promise<void>;
+  remove(): Promise<void>;
+  /** Resident memory, when the runtime can tell. */
+  rssBytes(): Promise<number | undefined>;
+}

@@ -1,0 +1,126 @@
+// Scenario specs: plain, JSON-serialisable data describing the nodes to start and what must happen.
+
+/** A fault or feature only some runtimes can provide; a scenario that needs one says so. */
+export type Capability = "kill" | "stop" | "restart" | "pause" | "network-cut";
+
+/** Where a node dials: another scenario node by name (its own port), or a literal host and port. */
+export type AddressSpec = string | { host: string; port: number };
+
+/** What must have happened to a node before another one starts. */
+export interface StartCondition {
+  node: string;
+  state: "started" | "ready" | "exited";
+}
+
+/** What the seed's rules say this node ends up as. */
+export type Expectation = { role: "master" } | { role: "member" } | { quits: number }; // exits with this code (1: no cluster and no --makeMasterOnError)
+
+export interface NodeSpec {
+  /** Also the container's name on the network and the log prefix: "node2". */
+  name: string;
+  /** --myport. The process runtime maps it to a free loopback port. */
+  port: number;
+  /** --clusterip; a master dials its own address, as in the seed's demo. */
+  clusterip: AddressSpec;
+  makeMasterOnError?: boolean;
+  /** Extra node flags, passed through as given. */
+  flags?: string[];
+  /** Defaults to "the node I dial is ready" when that is a scenario node. */
+  startAfter?: StartCondition[];
+  expect: Expectation;
+}
+
+export interface ScenarioSpec {
+  name: string;
+  description: string;
+  nodes: NodeSpec[];
+  /** Check names from the check registry; defaults to every standard check. */
+  checks?: string[];
+  /** How many separate clusters must form (split brain: 2). Default 1 when anyone should be up. */
+  expectClusters?: number;
+  /** Runtime features the scenario needs (issue 5 faults); a runtime without them reports "unknown". */
+  requires?: Capability[];
+}
+
+/** Options a scenario factory understands (`--nodes N`). */
+export interface ScenarioOptions {
+  nodes?: number;
+}
+
+export interface ScenarioDefinition {
+  name: string;
+  summary: string;
+  /** Default and allowed node counts, when the scenario scales. */
+  nodes?: { default: number; min: number; max: number };
+  build(options: ScenarioOptions): ScenarioSpec;
+}
+
+/** The conventional port of the n-th node (1-based), as in the seed's demo: node1 = 8001. */
+export function portOf(index: number): number {
+  return 8000 + index;
+}
+
+export function nodeName(index: number): string {
+  return `node${index}`;
+}
+
+/** The scenario nodes a node depends on before it may start. */
+export function startConditions(node: NodeSpec, scenario: ScenarioSpec): StartCondition[] {
+  if (node.startAfter) return node.startAfter;
+  const target = typeof node.clusterip === "string" ? node.clusterip : undefined;
+  if (target === undefined || target === node.name) return [];
+  if (!scenario.nodes.some((n) => n.name === target)) return [];
+  return [{ node: target, state: "ready" }];
+}
+
+/** Throws with a message naming the bad field when a spec (e.g. from --scenarioFile) is inconsistent. */
+export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
+  const names = new Set<string>();
+  const ports = new Set<number>();
+  if (!spec.name || !Array.isArray(spec.nodes) || spec.nodes.length === 0) {
+    throw new Error(`scenario ${JSON.stringify(spec.name)}: needs a name and at least one node`);
+  }
+  for (const node of spec.nodes) {
+    if (!/^[a-z][a-z0-9-]{0,30}$/.test(node.name)) {
+      throw new Error(
+        `scenario ${spec.name}: node name ${JSON.stringify(node.name)} must match [a-z][a-z0-9-]*`,
+      );
+    }
+    if (names.has(node.name)) throw new Error(`scenario ${spec.name}: node name ${node.name} is used twice`);
+    if (!Number.isInteger(node.port) || node.port < 1 || node.port > 65535) {
+      throw new Error(
+        `scenario ${spec.name}: ${node.name}.port ${JSON.stringify(node.port)} is not a TCP port`,
+      );
+    }
+    if (ports.has(node.port)) throw new Error(`scenario ${spec.name}: port ${node.port} is used twice`);
+    names.add(node.name);
+    ports.add(node.port);
+  }
+  for (const node of spec.nodes) {
+    if (typeof node.clusterip === "string" && !names.has(node.clusterip)) {
+      throw new Error(
+        `scenario ${spec.name}: ${node.name}.clusterip names ${JSON.stringify(node.clusterip)}, which is no node here; use {host, port} for a literal address`,
+      );
+    }
+    for (const cond of startConditions(node, spec)) {
+      if (!names.has(cond.node)) {
+        throw new Error(`scenario ${spec.name}: ${node.name}.startAfter names unknown node ${cond.node}`);
+      }
+    }
+  }
+  // A dependency cycle would deadlock the start-up: reject it here.
+  const visiting = new Set<string>();
+  const done = new Set<string>();
+  const byName = new Map(spec.nodes.map((n) => [n.name, n]));
+  const visit = (name: string, path: string[]): void => {
+    if (done.has(name)) return;
+    if (visiting.has(name))
+      throw new Error(`scenario ${spec.name}: start-up cycle ${[...path, name].join(" → ")}`);
+    visiting.add(name);
+    for (const cond of startConditions(byName.get(name)!, spec)) visit(cond.node, [...path, name]);
+    visiting.delete(name);
+    done.add(name);
+  };
+  for (const node of spec.nodes) visit(node.name, []);
+  return spec;
+}
