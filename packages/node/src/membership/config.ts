@@ -15,6 +15,8 @@ export interface MembershipConfig {
   retainFailedMs: number;
   /** How long left entries stay in the view. */
   retainLeftMs: number;
+  /** Failed members count against the election quorum for this long (then they are history). */
+  quorumMemoryMs: number;
   /** Most updates piggybacked on one ping or ack. */
   maxPiggyback: number;
   /** Each update is piggybacked retransmitMult * ceil(log2(n + 1)) times. */
@@ -31,6 +33,7 @@ export const DEFAULT_MEMBERSHIP_CONFIG: MembershipConfig = {
   syncIntervalMs: 1000,
   retainFailedMs: 5 * 60_000,
   retainLeftMs: 60_000,
+  quorumMemoryMs: 30_000,
   maxPiggyback: 8,
   retransmitMult: 3,
   maxDatagramBytes: 8000,

@@ -611,51 +611,76 @@ export class Membership {
     if (!this.isActive()) return;
     const self = this.selfEntry();
     let master = currentMaster(this.records());
-    if (self.rec.role === "master" && master && master.id !== this.selfId) {
-      // Another master has the better claim (higher epoch, or same epoch and lower id): step down.
+    const better = self.rec.role === "master" && master !== undefined && master.id !== this.selfId;
+    if (better || (self.rec.role === "master" && !this.degraded && !this.hasQuorum(now))) {
+      // Another master has the better claim (higher epoch, or same epoch and lower id), or we are
+      // cut off from the majority (which may elect its own master): step down.
       self.rec.role = "member";
       self.rec.inc += 1;
       this.broadcastIds.add(this.selfId);
       this.emit({
         event: "master.resigned",
-        message: `resigned as master in favour of ${master.id} (epoch ${master.epoch})`,
-        peerId: master.id,
-        peer: peerOf(master),
+        message:
+          better && master
+            ? `resigned as master in favour of ${master.id} (epoch ${master.epoch})`
+            : "resigned as master: a majority of the cluster is unreachable",
         epoch: self.rec.epoch,
-        winnerEpoch: master.epoch,
+        reason: better ? "better-claim" : "no-quorum",
+        ...(better && master ? { peerId: master.id, peer: peerOf(master), winnerEpoch: master.epoch } : {}),
       });
+      master = currentMaster(this.records());
     }
-    if (!master && !this.degraded && electionWinner(this.records())?.id === this.selfId) {
-      // No present master and we have the lowest id: promote ourselves with a fresh epoch.
+    let promoted = false;
+    if (
+      !master &&
+      !this.degraded &&
+      electionWinner(this.records())?.id === this.selfId &&
+      this.hasQuorum(now)
+    ) {
+      // No present master, we have the lowest id and see a majority: promote ourselves, fresh epoch.
       self.rec.role = "master";
       self.rec.epoch = Math.max(this.maxEpoch, highestEpoch(this.records())) + 1;
       self.rec.inc += 1;
       this.maxEpoch = self.rec.epoch;
       this.broadcastIds.add(this.selfId);
+      promoted = true;
     }
     master = currentMaster(this.records());
-    const changed = master
-      ? master.id !== this.lastMaster?.id || master.epoch !== this.lastMaster.epoch
-      : this.lastMaster !== undefined;
-    if (changed) {
-      const previous = this.lastMaster;
-      this.lastMaster = master ? { id: master.id, epoch: master.epoch } : undefined;
-      if (master) {
-        this.emit({
-          event: "master.elected",
-          message:
-            master.id === this.selfId
-              ? `this node is master (epoch ${master.epoch})`
-              : `master is ${master.id} (epoch ${master.epoch})`,
-          peerId: master.id,
-          peer: peerOf(master),
-          epoch: master.epoch,
-          self: master.id === this.selfId,
-          ...(previous ? { previousId: previous.id } : {}),
-        });
-      }
+    // Log only real changes: a masterless gap that ends with the same master is not one.
+    if (!master || (master.id === this.lastMaster?.id && master.epoch === this.lastMaster.epoch)) return;
+    const previous = this.lastMaster;
+    this.lastMaster = { id: master.id, epoch: master.epoch };
+    const isSelf = master.id === this.selfId;
+    this.emit({
+      event: "master.elected",
+      message: isSelf
+        ? `this node is master (epoch ${master.epoch})`
+        : `master is ${master.id} (epoch ${master.epoch})`,
+      peerId: master.id,
+      peer: peerOf(master),
+      epoch: master.epoch,
+      self: isSelf,
+      // initial: the first master this node learns of; promoted: this node just took over; changed: news.
+      change: promoted ? "promoted" : previous ? "changed" : "initial",
+      ...(previous ? { previousId: previous.id, previousEpoch: previous.epoch } : {}),
+    });
+  }
+
+  /**
+   * A majority of the members we know (present, or failed within quorumMemoryMs) is present.
+   * Stops a node cut off alone, or a minority side, from electing a master that would then win
+   * over the majority's master with its higher epoch when the partition heals.
+   */
+  private hasQuorum(now: number): boolean {
+    let present = 0;
+    let known = 0;
+    for (const e of this.entries.values()) {
+      if (e.rec.seed || e.rec.state === "left") continue;
+      if (isPresent(e.rec)) present++;
+      else if (now - e.since >= this.config.quorumMemoryMs) continue;
+      known++;
     }
-    void now;
+    return known <= 2 || present * 2 > known;
   }
 
   // ---- Internals: helpers ----------------------------------------------------------------------
