@@ -22,3 +22,10 @@ export {
   EXIT_BAD_FLAGS,
   EXIT_STARTUP_FAILED,
 } from "./startup-error.js";
+export {
+  benchmarkNode,
+  measureHandshakeLatency,
+  type LatencyResult,
+  type NodeBenchmarkOptions,
+  type NodeBenchmarkResult,
+} from "./bench/handshake-benchmark.js";

@@ -1,0 +1,169 @@
+// Benchmarks one node on loopback: join-handshake latency (connect -> response) and idle RSS.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import net from "node:net";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { joinRequest, nodeInfo, DEFAULT_MAX_LINE_BYTES } from "@joinlab/protocol";
+import { requestJoin } from "../join/join-client.js";
+import { randomNodeId } from "../node-id.js";
+
+export interface LatencyResult {
+  joins: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+export interface NodeBenchmarkResult extends LatencyResult {
+  /** Resident memory of the node process after start-up, before any benchmark traffic. */
+  idleRssMiB: number;
+}
+
+export interface NodeBenchmarkOptions {
+  /** Sequential handshakes to time (at least 1000 for a meaningful p99). */
+  joins?: number;
+  /** Untimed handshakes first, so JIT warm-up does not count. */
+  warmup?: number;
+  /** How long the node idles before its RSS is read. */
+  idleSettleMs?: number;
+  /** The node program; defaults to this package's built dist/main.js. */
+  nodeBin?: string;
+}
+
+/** Bound on any single handshake or start-up wait; a benchmark must not hang. */
+const STEP_TIMEOUT_MS = 10_000;
+
+/**
+ * Times `joins` sequential join handshakes against a node already listening at host:port, each a
+ * fresh TCP connection (as real joiners make), from connect until the response line is parsed.
+ */
+export async function measureHandshakeLatency(
+  host: string,
+  port: number,
+  joins = 1000,
+  warmup = 50,
+): Promise<LatencyResult> {
+  const samples: number[] = [];
+  for (let i = 0; i < warmup + joins; i++) {
+    // Fresh ids and ports, so every handshake is a new joiner (no id clash, no reassignment).
+    const request = joinRequest(nodeInfo(randomNodeId(), "127.0.0.1", 1024 + (i % 60000)), host, port);
+    const started = performance.now();
+    const outcome = await requestJoin({
+      target: { host, port },
+      request,
+      timeoutMs: STEP_TIMEOUT_MS,
+      maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+    });
+    const elapsed = performance.now() - started;
+    if (!outcome.ok) throw new Error(`handshake ${i + 1} failed: ${outcome.reason}`);
+    if (i >= warmup) samples.push(elapsed);
+  }
+  return summarize(samples);
+}
+
+/** Spawns one master node on loopback, reads its idle RSS, then times handshakes against it. */
+export async function benchmarkNode(options: NodeBenchmarkOptions = {}): Promise<NodeBenchmarkResult> {
+  const { joins = 1000, warmup = 50, idleSettleMs = 1000, nodeBin = defaultNodeBin() } = options;
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [nodeBin, "--makeMasterOnError", "--myport", String(port), "--clusterip", `127.0.0.1:${port}`].concat([
+      "--listenHost",
+      "127.0.0.1",
+      "--advertise",
+      "127.0.0.1",
+      "--name",
+      "bench",
+    ]),
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  try {
+    await waitForReady(child);
+    await new Promise((resolve) => setTimeout(resolve, idleSettleMs));
+    const idleRssMiB = rssMiB(child.pid ?? 0);
+    const latency = await measureHandshakeLatency("127.0.0.1", port, joins, warmup);
+    return { ...latency, idleRssMiB };
+  } finally {
+    await stopChild(child);
+  }
+}
+
+function defaultNodeBin(): string {
+  // From dist/bench/ the program is ../main.js; from src/bench/ (run through tsx) use the build.
+  const besideUs = fileURLToPath(new URL("../main.js", import.meta.url));
+  return existsSync(besideUs) ? besideUs : fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+}
+
+function summarize(samples: number[]): LatencyResult {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number =>
+    round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN);
+  return {
+    joins: sorted.length,
+    p50Ms: at(0.5),
+    p90Ms: at(0.9),
+    p99Ms: at(0.99),
+    maxMs: at(1),
+    meanMs: round(sorted.reduce((sum, x) => sum + x, 0) / sorted.length),
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** VmRSS from /proc (Linux); the benchmark runs where the nodes run. */
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1]);
+  if (!Number.isFinite(kib)) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Math.round((kib / 1024) * 10) / 10;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    let ready = false;
+    const timer = setTimeout(
+      () => reject(new Error(`node not ready within ${STEP_TIMEOUT_MS} ms`)),
+      STEP_TIMEOUT_MS,
+    );
+    // Keep draining stdout for the whole run: a full pipe would stall the node being measured.
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (ready) return;
+      seen += chunk.toString();
+      if (seen.includes('"event":"node.ready"')) {
+        ready = true;
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`node exited (${code}) before it was ready`));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
+  await exited;
+  clearTimeout(timer);
+}
