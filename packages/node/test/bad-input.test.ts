@@ -184,3 +184,22 @@ test("connection cap: beyond --maxConnections the node refuses with an error rep
   const joiner = fleet.spawn(["--myport", String(port), "--clusterip", `127.0.0.1:${capped.port}`]);
   await joiner.event("node.ready");
 });
+
+test("1,000 silent connections: joins are still answered meanwhile, and the deadline closes them all", async () => {
+  const flooded = await fleet.master(["--requestTimeout", "1500"]);
+  const silent: Promise<unknown>[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const socket = await silentConnection(flooded.port);
+    sockets.push(socket);
+    silent.push(new Promise((resolve) => socket.once("close", resolve)));
+    socket.on("data", () => {});
+  }
+  const port = await freePort();
+  const joiner = fleet.spawn(["--myport", String(port), "--clusterip", `127.0.0.1:${flooded.port}`]);
+  await joiner.event("node.ready", "a join while 1,000 clients sit silent");
+  await Promise.all(silent);
+  assert.ok(
+    !flooded.node.lines.some((line) => line.event === "connection.rejected"),
+    "1,000 is under the default cap",
+  );
+});

@@ -20,6 +20,8 @@ export interface LatencyResult {
 export interface NodeBenchmarkResult extends LatencyResult {
   /** Resident memory of the node process after start-up, before any benchmark traffic. */
   idleRssMiB: number;
+  /** The same handshakes again while `silentClients` connections sit open sending nothing. */
+  underSilentClients?: LatencyResult & { silentClients: number };
 }
 
 export interface NodeBenchmarkOptions {
@@ -31,6 +33,8 @@ export interface NodeBenchmarkOptions {
   idleSettleMs?: number;
   /** The node program; defaults to this package's built dist/main.js. */
   nodeBin?: string;
+  /** If > 0, a second run with this many silent connections held open (slow-loris check). */
+  silentClients?: number;
 }
 
 /** Bound on any single handshake or start-up wait; a benchmark must not hang. */
@@ -66,7 +70,13 @@ export async function measureHandshakeLatency(
 
 /** Spawns one master node on loopback, reads its idle RSS, then times handshakes against it. */
 export async function benchmarkNode(options: NodeBenchmarkOptions = {}): Promise<NodeBenchmarkResult> {
-  const { joins = 1000, warmup = 50, idleSettleMs = 1000, nodeBin = defaultNodeBin() } = options;
+  const {
+    joins = 1000,
+    warmup = 50,
+    idleSettleMs = 1000,
+    nodeBin = defaultNodeBin(),
+    silentClients = 0,
+  } = options;
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -85,10 +95,31 @@ export async function benchmarkNode(options: NodeBenchmarkOptions = {}): Promise
     await new Promise((resolve) => setTimeout(resolve, idleSettleMs));
     const idleRssMiB = rssMiB(child.pid ?? 0);
     const latency = await measureHandshakeLatency("127.0.0.1", port, joins, warmup);
-    return { ...latency, idleRssMiB };
+    if (silentClients === 0) return { ...latency, idleRssMiB };
+    const silent = await openSilentClients(port, silentClients);
+    try {
+      const loaded = await measureHandshakeLatency("127.0.0.1", port, joins, 0);
+      return { ...latency, idleRssMiB, underSilentClients: { ...loaded, silentClients } };
+    } finally {
+      for (const socket of silent) socket.destroy();
+    }
   } finally {
     await stopChild(child);
   }
+}
+
+/** Connections that never send a byte; the node must keep serving joins while they wait out its deadline. */
+async function openSilentClients(port: number, count: number): Promise<net.Socket[]> {
+  const sockets: net.Socket[] = [];
+  for (let i = 0; i < count; i++) {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.on("error", () => socket.destroy());
+    sockets.push(socket);
+  }
+  await Promise.all(
+    sockets.map((socket) => new Promise((resolve) => socket.once("connect", resolve).once("close", resolve))),
+  );
+  return sockets;
 }
 
 function defaultNodeBin(): string {
