@@ -113,15 +113,19 @@ export class DockerClient {
     });
   }
 
-  async killContainer(id: string, name: string): Promise<void> {
-    await this.call(`Killing container ${name}`, `Killed container ${name}`, async () => {
-      try {
-        await this.docker.getContainer(id).kill();
-      } catch (err) {
-        const code = statusCode(err);
-        if (code !== 404 && code !== 409) throw err; // gone, or not running
-      }
-    });
+  async killContainer(id: string, name: string, signal = "SIGKILL"): Promise<void> {
+    await this.call(
+      `Sending ${signal} to container ${name}`,
+      `Sent ${signal} to container ${name}`,
+      async () => {
+        try {
+          await this.docker.getContainer(id).kill({ signal });
+        } catch (err) {
+          const code = statusCode(err);
+          if (code !== 404 && code !== 409) throw err; // gone, or not running
+        }
+      },
+    );
   }
 
   async removeContainer(id: string, name: string): Promise<void> {
@@ -168,6 +172,14 @@ export class DockerClient {
         memory_stats?: { usage?: number; stats?: Record<string, number> };
       };
       return stats.memory_stats ?? {};
+    });
+  }
+
+  async imageEntrypoint(tag: string): Promise<string[]> {
+    return this.call(`Inspecting image ${tag}`, `Inspected image ${tag}`, async () => {
+      const info = await this.docker.getImage(tag).inspect();
+      const entry = info.Config?.Entrypoint;
+      return Array.isArray(entry) ? entry : typeof entry === "string" ? [entry] : [];
     });
   }
 

@@ -69,6 +69,12 @@ export interface StartedEnvironment extends AsyncDisposable {
 export interface CreatedNode {
   readonly name: string;
   readonly id: string;
+  /**
+   * Does the expensive part of a start ahead of time, before the node's turn: Docker starts the
+   * container with the node program held at a gate. Optional; start() works without it.
+   */
+  prepare?(): Promise<void>;
+  /** Launches the node program (releases the gate, or starts the container or process). */
   start(): Promise<StartedNode>;
   remove(): Promise<void>;
 }
