@@ -56,7 +56,7 @@ export class Sim {
   maxDatagram = 0;
 
   constructor(
-    seed: number,
+    private readonly seed: number,
     private readonly config: Partial<MembershipConfig> = {},
   ) {
     this.rng = seededRandom(seed);

@@ -311,8 +311,10 @@ export class Membership {
 
   /**
    * Merges one claim about a member into the view. Returns true if the view changed.
-   * `fromSync`: a failed claim from a push-pull is taken as suspect only, so a member that is alive
-   * (for instance on the other side of a healed partition) gets the time to refute it.
+   * Someone else's "failed" is taken as "suspect" only: every node declares a death by its own
+   * suspicion timer. So a stale accusation (from a node that was cut off, or from a push-pull)
+   * gives the accused the time to refute, instead of killing a healthy member everywhere.
+   * `fromSync`: such a downgraded claim is also broadcast, so the accused hears of it at once.
    */
   private apply(
     incoming: MemberRecord,
@@ -328,9 +330,9 @@ export class Membership {
     if (!cur) return this.learn(incoming, now, ctx);
     let claim = incoming;
     let downgraded = false;
-    if (ctx.fromSync && incoming.state === "failed" && isPresent(cur.rec)) {
+    if (incoming.state === "failed" && isPresent(cur.rec)) {
       claim = { ...incoming, state: "suspect" };
-      downgraded = true;
+      downgraded = ctx.fromSync === true;
     }
     if (!supersedes(claim, cur.rec)) return false;
     const prev = cur.rec.state;
@@ -358,6 +360,9 @@ export class Membership {
       this.replace(e, incoming, now);
     }
     this.entries.set(incoming.id, { rec: { ...incoming }, since: now });
+    // Probe newcomers this round, not only after the current round (which can last n periods).
+    if (!incoming.seed)
+      this.probeOrder.splice(Math.floor(this.random() * (this.probeOrder.length + 1)), 0, incoming.id);
     this.enqueueGossip(incoming.id);
     this.emit({
       event: "member.joined",

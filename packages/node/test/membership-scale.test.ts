@@ -1,0 +1,76 @@
+// Simulated figures at 16 and 128 nodes (fake clock): detection and convergence against targets.md.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Sim, buildCluster } from "./membership-sim.js";
+
+const BOUND = 20_000;
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
+}
+
+/** One crash in a settled cluster: ms until every survivor marks it failed. */
+function crashTrial(n: number, seed: number): number {
+  const sim = new Sim(seed);
+  const ids = buildCluster(sim, n);
+  sim.run(1000);
+  const victim = ids[1 + (seed % (n - 1))] as number;
+  sim.crash(victim);
+  const ms = sim.runUntil(() => sim.allSee(victim, "failed"), BOUND);
+  assert.ok(ms !== undefined);
+  assert.equal(
+    sim.eventsOf("member.failed").filter((e) => e.ev.peerId !== victim).length,
+    0,
+    "no false death",
+  );
+  return ms;
+}
+
+describe("membership figures (simulated, 1-3 ms links)", () => {
+  it("crash detected by all survivors: p99 under 1.5 s at 16 and 128 nodes", (t) => {
+    for (const [n, trials] of [
+      [16, 100],
+      [128, 8],
+    ] as const) {
+      const times = Array.from({ length: trials }, (_, i) => crashTrial(n, 100 + i));
+      const p50 = percentile(times, 50);
+      const p99 = percentile(times, 99);
+      t.diagnostic(
+        `${n} nodes, ${trials} crashes: p50 ${p50} ms, p99 ${p99} ms, max ${Math.max(...times)} ms`,
+      );
+      assert.ok(p99 < 1500, `p99 ${p99} ms at ${n}`);
+    }
+  });
+
+  it("a network cut of one node is detected and healed at 128 nodes", (t) => {
+    const sim = new Sim(7);
+    const ids = buildCluster(sim, 128);
+    sim.run(1000);
+    const cut = ids[77] as number;
+    sim.partition(
+      [cut],
+      ids.filter((x) => x !== cut),
+    );
+    const detected = sim.runUntil(() => sim.allSee(cut, "failed"), BOUND);
+    assert.ok(detected !== undefined && detected < 5000, `cut detected in ${detected} ms`);
+    sim.heal();
+    const healed = sim.runUntil(() => sim.converged(), BOUND);
+    assert.ok(healed !== undefined && healed < 2000, `reconverged in ${healed} ms`);
+    assert.equal(
+      sim.eventsOf("member.failed").filter((e) => e.ev.peerId !== cut && e.node !== cut).length,
+      0,
+    );
+    t.diagnostic(`128 nodes: cut detected by all in ${detected} ms, reconverged ${healed} ms after heal`);
+  });
+
+  it("a restart at 16 nodes reconverges fast", (t) => {
+    const sim = new Sim(8);
+    const ids = buildCluster(sim, 16);
+    sim.run(1000);
+    sim.restart(ids[5] as number, 5_555_555, ids[9] as number);
+    const ms = sim.runUntil(() => sim.converged(), BOUND);
+    assert.ok(ms !== undefined && ms < 2000);
+    t.diagnostic(`16 nodes: restart (new id, same address) reconverged in ${ms} ms`);
+  });
+});
