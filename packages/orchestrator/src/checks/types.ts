@@ -75,7 +75,10 @@ export function describeEvents(ctx: CheckContext, node: string): string {
   const parts = eventsOf(ctx, node)
     .filter((e) => notable.has(e.line.event))
     .map((e) => {
-      const reason = typeof e.line.reason === "string" ? e.line.reason : undefined;
+      // The reason matters where the trouble started; node.quitting repeats join.failed's.
+      const why =
+        e.line.event === "join.failed" || e.line.event === "node.fatal" || e.line.event === "protocol.error";
+      const reason = why && typeof e.line.reason === "string" ? e.line.reason : undefined;
       return reason ? `${e.line.event} (${reason})` : e.line.event;
     });
   return parts.length ? `logged ${parts.join(", ")}` : "logged none of the expected events";

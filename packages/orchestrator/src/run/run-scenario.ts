@@ -280,11 +280,14 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
             timeoutMs: readyTimeoutMs,
             signal: options.signal,
           });
+          // Its output may end a moment before the exit is known: then the exit decides.
           const outcome = await Promise.race([
             node.exited.then(() => "exited" as const),
-            ready.then(() => "ready" as const),
+            ready.then(
+              () => "ready" as const,
+              () => node.exited.then(() => "exited" as const),
+            ),
           ]);
-          ready.catch(() => {});
           if (outcome === "ready")
             throw new Error(`${name} became ready, but the scenario expects it to quit`);
           reporter?.report({

@@ -1,0 +1,52 @@
+// Test helpers: recorded node logs (Docker `--timestamps` lines) turned back into records.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { RecordBuilder, type LogRecord } from "../src/logs/records.js";
+import { buildScenario } from "../src/scenarios/registry.js";
+import type { ObservedNode } from "../src/checks/types.js";
+import type { ScenarioSpec } from "../src/scenarios/types.js";
+
+export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
+
+/** Parses recorded `docker logs -t` lines into one node's records, in the order given. */
+export function recordsFromLines(node: string, lines: readonly string[]): LogRecord[] {
+  const builder = new RecordBuilder(node, "stdout");
+  return lines.filter((l) => l.length > 0).map((l) => builder.fromTimestamped(l, 0));
+}
+
+export function recordedChainJoin(): Map<string, LogRecord[]> {
+  const map = new Map<string, LogRecord[]>();
+  for (const node of ["node1", "node2", "node3", "node4"]) {
+    const text = readFileSync(join(FIXTURES, "chain-join", `${node}.log`), "utf8");
+    map.set(node, recordsFromLines(node, text.split("\n")));
+  }
+  return map;
+}
+
+/** The chain-join scenario as the Docker runtime addressed it when the fixture was recorded. */
+export function observedChainJoin(overrides: Partial<Record<string, Partial<ObservedNode>>> = {}): {
+  scenario: ScenarioSpec;
+  nodes: ObservedNode[];
+} {
+  const scenario = buildScenario("chain-join");
+  const nodes = scenario.nodes.map((spec): ObservedNode => {
+    const target = scenario.nodes.find((n) => n.name === spec.clusterip)!;
+    return {
+      name: spec.name,
+      spec,
+      address: `${spec.name}:${spec.port}`,
+      clusterip: `${target.name}:${target.port}`,
+      started: true,
+      ...overrides[spec.name],
+    };
+  });
+  return { scenario, nodes };
+}
+
+/** Shifts one record's timestamp (microseconds) to simulate the daemon stamping it late or early. */
+export function shift(records: LogRecord[], event: string, deltaMicros: number): void {
+  const r = records.find((x) => x.line?.event === event);
+  if (!r) throw new Error(`no ${event} in ${records[0]?.node}`);
+  r.t += deltaMicros;
+}

@@ -1,0 +1,93 @@
+// The local-process runtime end to end: real nodes on 127.0.0.1 with free ports, the same
+// scenarios, logs, checks and run directory as under Docker.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { createLogger } from "../src/progress/logger.js";
+import { runScenario } from "../src/run/run-scenario.js";
+import { ProcessRuntime } from "../src/runtime/process-runtime.js";
+import { buildScenario } from "../src/scenarios/registry.js";
+
+describe("process runtime", () => {
+  let dir: string;
+  let runtime: ProcessRuntime;
+  const logger = createLogger("error");
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "joinlab-process-"));
+    runtime = new ProcessRuntime({ logger, stateDir: join(dir, "state") });
+  });
+
+  after(async () => {
+    await runtime.sweep({ all: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("chain-join passes, leaves a complete run directory, and stops every node", async () => {
+    const result = await runScenario(buildScenario("chain-join"), {
+      runtime,
+      logger,
+      runsDir: join(dir, "runs"),
+    });
+    assert.equal(result.verdict, true, JSON.stringify(result.checks, null, 2));
+    assert.equal(result.exitCode, 0);
+    for (const file of [
+      "results.json",
+      "merged.log",
+      "scenario.json",
+      "node1.log",
+      "node2.log",
+      "node3.log",
+      "node4.log",
+    ]) {
+      assert.ok(existsSync(join(result.runDir, file)), `${file} written`);
+    }
+    assert.equal(readlinkSync(join(dir, "runs", "latest")), join("chain-join", result.runId));
+    const saved = JSON.parse(readFileSync(join(result.runDir, "results.json"), "utf8")) as {
+      verdict: boolean;
+      checks: unknown[];
+    };
+    assert.equal(saved.verdict, true);
+    assert.equal(saved.checks.length, 6);
+    const merged = readFileSync(result.mergedLog, "utf8");
+    assert.match(merged, /\[node3\] +join\.request\.sent → 127\.0\.0\.1:\d+/);
+    assert.match(merged, /\[node2\] +join\.request\.received/);
+    // Every node got a stop and exited cleanly.
+    assert.deepEqual(
+      result.nodes.map((n) => `${n.name} ${n.exit?.code}`),
+      ["node1 0", "node2 0", "node4 0", "node3 0"],
+    );
+    assert.ok(result.timings.upAndVerifiedMs! > 0);
+  });
+
+  it("no-master passes because the lone node quit with exit code 1", async () => {
+    const result = await runScenario(buildScenario("no-master"), {
+      runtime,
+      logger,
+      runsDir: join(dir, "runs"),
+    });
+    assert.equal(result.verdict, true, JSON.stringify(result.checks, null, 2));
+    assert.equal(result.nodes[0]!.exit?.code, 1);
+    assert.match(readFileSync(result.mergedLog, "utf8"), /\[node1\] +node\.quitting/);
+  });
+
+  it("a joiner pointed where nothing listens fails the run with who, expected and actual", async () => {
+    const spec = buildScenario("chain-join");
+    spec.nodes.find((n) => n.name === "node3")!.clusterip = { host: "nowhere", port: 8009 };
+    const result = await runScenario(spec, {
+      runtime,
+      logger,
+      runsDir: join(dir, "runs"),
+      settleTimeoutMs: 200,
+    });
+    assert.equal(result.verdict, false);
+    assert.equal(result.exitCode, 1);
+    const joined = result.checks.find((c) => c.name === "joined")!;
+    assert.match(
+      joined.errors[0]!,
+      /^node3: expected to join through 127\.0\.0\.1:\d+ and become ready; it logged join\.failed \(.+\), node\.quitting and exited with code 1$/,
+    );
+  });
+});
