@@ -223,9 +223,10 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
         // then works on the master's start instead of on creates nobody needs yet.
         if (startConditions(state.spec, scenario).length > 0) await rootsCreated;
         // Pre-create while dependencies come up: a create costs the daemon little, a start much.
-        state.created = await limiter.run(() =>
-          environment.createNode({ name, port: portOf(state.spec), args: argsOf(state) }),
-        );
+        state.created = await limiter.run(() => {
+          if (interrupted()) throw new NotStarted("run interrupted");
+          return environment.createNode({ name, port: portOf(state.spec), args: argsOf(state) });
+        });
         state.summary.createdMs = ms();
         state.createdD.resolve();
         state.summary.id = state.created.id;
@@ -233,7 +234,10 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
         // Container starts go ahead of their turn (the gate holds the node program), with priority
         // over creates so the master's comes first.
         const prepared = state.created.prepare
-          ? limiter.run(() => state.created!.prepare!(), 1)
+          ? limiter.run(async () => {
+              if (interrupted()) throw new NotStarted("run interrupted");
+              await state.created!.prepare!();
+            }, 1)
           : Promise.resolve();
         prepared.catch(() => {});
         for (const cond of startConditions(state.spec, scenario)) {

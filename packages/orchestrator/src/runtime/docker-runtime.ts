@@ -133,6 +133,10 @@ export class DockerRuntime implements Runtime {
   async close(): Promise<void> {}
 }
 
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 function runLabels(run: RunIdentity): Record<string, string> {
   return {
     [RUN_LABEL]: run.runId,
@@ -158,7 +162,9 @@ function ownerAlive(owner: string | undefined): boolean {
 
 class DockerEnvironment implements StartedEnvironment {
   private readonly nodes = new Map<string, DockerNode>();
-  private stopped = false;
+  private stopping: Promise<void> | undefined;
+  /** Creates and starts still in flight: stop() lets them land, then removes what they made. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     readonly run: RunIdentity,
@@ -186,7 +192,20 @@ class DockerEnvironment implements StartedEnvironment {
     return `${host}:${port}`;
   }
 
+  /** Tracks an operation that may create something stop() must remove. */
+  private track<T>(op: Promise<T>): Promise<T> {
+    this.inFlight.add(op);
+    const forget = () => this.inFlight.delete(op);
+    op.then(forget, forget);
+    return op;
+  }
+
   async createNode(launch: NodeLaunch): Promise<CreatedNode> {
+    if (this.stopping) throw new Error(`run ${this.run.runId} is stopping: ${launch.name} not created`);
+    return this.track(this.create(launch));
+  }
+
+  private async create(launch: NodeLaunch): Promise<CreatedNode> {
     const name = `jl-${this.run.runId}-${launch.name}`;
     const id = await this.client.createContainer({
       name,
@@ -211,13 +230,19 @@ class DockerEnvironment implements StartedEnvironment {
     return node;
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    await mapLimited([...this.nodes.values()], this.options.inFlight ?? 8, (n) => n.remove());
-    // A create still in flight when we were interrupted is found by its label.
+  /** Removes every node and the network; a second call (Ctrl-C twice) joins the first. */
+  stop(): Promise<void> {
+    return (this.stopping ??= this.removeAll());
+  }
+
+  private async removeAll(): Promise<void> {
+    // Let creates already sent to the daemon land (bounded): their containers are removed below.
+    await Promise.race([Promise.allSettled([...this.inFlight]), delay(5000)]);
+    const limit = this.options.inFlight ?? 8;
+    await mapLimited([...this.nodes.values()], limit, (n) => n.remove());
+    // Anything created behind our back (a create that outlived the wait) is found by its label.
     const left = await this.client.listContainers(`${RUN_LABEL}=${this.run.runId}`);
-    await mapLimited(left, this.options.inFlight ?? 8, (c) => this.client.removeContainer(c.id, c.name));
+    await mapLimited(left, limit, (c) => this.client.removeContainer(c.id, c.name));
     await this.client.removeNetwork(this.networkId);
   }
 
