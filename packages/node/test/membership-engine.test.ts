@@ -153,7 +153,7 @@ describe("membership engine (simulated network)", () => {
     sim.run(500);
     sim.stop(ids[0] as number);
     const ms = sim.runUntil(() => sim.masters().every((m) => m === ids[1]), BOUND);
-    assert.ok(ms !== undefined && ms < 50, `new master agreed in ${ms} ms`);
+    assert.ok(ms !== undefined && ms < 300, `new master agreed in ${ms} ms (election delay 200 ms)`);
     assert.ok(sim.eventsOf("master.elected", ids[1]).length >= 7);
   });
 

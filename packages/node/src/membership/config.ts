@@ -15,6 +15,8 @@ export interface MembershipConfig {
   retainFailedMs: number;
   /** How long left entries stay in the view. */
   retainLeftMs: number;
+  /** How long a node must be the rightful candidate before it promotes itself (lets news arrive). */
+  electionDelayMs: number;
   /** Failed members count against the election quorum for this long (then they are history). */
   quorumMemoryMs: number;
   /** Most updates piggybacked on one ping or ack. */
@@ -33,6 +35,7 @@ export const DEFAULT_MEMBERSHIP_CONFIG: MembershipConfig = {
   syncIntervalMs: 1000,
   retainFailedMs: 5 * 60_000,
   retainLeftMs: 60_000,
+  electionDelayMs: 200,
   quorumMemoryMs: 30_000,
   maxPiggyback: 8,
   retransmitMult: 3,

@@ -37,7 +37,11 @@ export class MembershipRunner {
   ) {
     transport.onMessage((msg, sender) => this.onMessage(msg, sender));
     transport.onInvalid((code, reason, sender) => this.onInvalid(code, reason, sender));
-    this.timer = setInterval(() => this.apply(this.membership.tick(this.clock())), tickMs);
+    // Tick from setImmediate: after a stall, the datagrams already waiting (acks, refutations) are
+    // read in the poll phase first, so a timeout is never judged before its answer was looked at.
+    this.timer = setInterval(() => {
+      setImmediate(() => this.apply(this.membership.tick(this.clock())));
+    }, tickMs);
     this.timer.unref();
   }
 

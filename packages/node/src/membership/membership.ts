@@ -28,6 +28,8 @@ interface Entry {
   since: number;
   /** When a suspect is declared failed unless it refutes. */
   suspectDeadline?: number;
+  /** We raised the current suspicion ourselves (our probe failed): we also broadcast the verdict. */
+  accusedByUs?: boolean;
 }
 
 interface Probe {
@@ -71,6 +73,11 @@ export class Membership {
   // The batch being built by the current call.
   private pending: Output = { send: [], events: [] };
   private readonly broadcastIds = new Set<number>();
+  /** The view changed since the master rule last ran (it is O(n), so skip it when nothing changed). */
+  private dirty = true;
+  private lastTickAt: number | undefined;
+  /** Since when we would win an election (see reconcileMaster). */
+  private candidateSince: number | undefined;
 
   constructor(opts: MembershipOptions) {
     this.config = { ...DEFAULT_MEMBERSHIP_CONFIG, ...opts.config };
@@ -242,6 +249,14 @@ export class Membership {
   tick(now: number): Output {
     this.begin();
     if (!this.isActive()) return this.finish(now);
+    // Local health (after Lifeguard): if our own process stalled (paused, overloaded), the silence
+    // of our probe target proves nothing, so that probe ends without a verdict.
+    const stalled = this.lastTickAt !== undefined && now - this.lastTickAt > this.config.probeTimeoutMs;
+    this.lastTickAt = now;
+    if (stalled && this.probe) {
+      this.probe = undefined;
+      this.nextProbeAt = now;
+    }
     this.expireSuspects(now);
     this.runProbe(now);
     for (const [seq, relay] of this.relays) if (relay.expires <= now) this.relays.delete(seq);
@@ -250,6 +265,7 @@ export class Membership {
       this.antiEntropy();
     }
     this.collectGarbage(now);
+    this.dirty = true; // the quorum depends on time (failed members age out of it)
     return this.finish(now);
   }
 
@@ -314,7 +330,7 @@ export class Membership {
    * Someone else's "failed" is taken as "suspect" only: every node declares a death by its own
    * suspicion timer. So a stale accusation (from a node that was cut off, or from a push-pull)
    * gives the accused the time to refute, instead of killing a healthy member everywhere.
-   * `fromSync`: such a downgraded claim is also broadcast, so the accused hears of it at once.
+   * `fromSync`: changes learned from a push-pull are broadcast (the accused hears of it at once).
    */
   private apply(
     incoming: MemberRecord,
@@ -329,18 +345,16 @@ export class Membership {
     const cur = this.entries.get(incoming.id);
     if (!cur) return this.learn(incoming, now, ctx);
     let claim = incoming;
-    let downgraded = false;
-    if (incoming.state === "failed" && isPresent(cur.rec)) {
-      claim = { ...incoming, state: "suspect" };
-      downgraded = ctx.fromSync === true;
-    }
+    if (incoming.state === "failed" && isPresent(cur.rec)) claim = { ...incoming, state: "suspect" };
     if (!supersedes(claim, cur.rec)) return false;
     const prev = cur.rec.state;
     const wasSeed = cur.rec.seed === true;
     cur.rec = { ...claim };
+    this.dirty = true;
     if (wasSeed) cur.rec.seed = true; // whoever admitted a seed node knows best that it speaks no UDP
     this.enqueueGossip(claim.id);
-    if (downgraded) this.broadcastIds.add(claim.id);
+    // What a push-pull teaches us, the rest of our side probably lacks too (after a heal, above all).
+    if (ctx.fromSync) this.broadcastIds.add(claim.id);
     // Role changes need no event here: the master bookkeeping reports them (master.elected / resigned).
     if (prev !== claim.state) {
       cur.since = now;
@@ -350,7 +364,11 @@ export class Membership {
   }
 
   /** A member we have never seen: only an alive claim introduces it. */
-  private learn(incoming: MemberRecord, now: number, ctx: { via: string; by: number }): boolean {
+  private learn(
+    incoming: MemberRecord,
+    now: number,
+    ctx: { via: string; by: number; fromSync?: boolean },
+  ): boolean {
     if (incoming.state !== "alive") return false;
     for (const e of this.entries.values()) {
       const r = e.rec;
@@ -360,6 +378,8 @@ export class Membership {
       this.replace(e, incoming, now);
     }
     this.entries.set(incoming.id, { rec: { ...incoming }, since: now });
+    this.dirty = true;
+    if (ctx.fromSync) this.broadcastIds.add(incoming.id);
     // Probe newcomers this round, not only after the current round (which can last n periods).
     if (!incoming.seed)
       this.probeOrder.splice(Math.floor(this.random() * (this.probeOrder.length + 1)), 0, incoming.id);
@@ -381,6 +401,7 @@ export class Membership {
   private replace(old: Entry, by: MemberRecord, now: number): void {
     old.rec = { ...old.rec, state: "left" };
     old.since = now;
+    this.dirty = true;
     delete old.suspectDeadline;
     this.enqueueGossip(old.rec.id);
     this.emit({
@@ -397,6 +418,8 @@ export class Membership {
     const r = e.rec;
     const base = { peerId: r.id, peer: peerOf(r), inc: r.inc, by };
     delete e.suspectDeadline;
+    delete e.accusedByUs;
+    this.dirty = true;
     switch (r.state) {
       case "suspect":
         e.suspectDeadline = now + this.config.suspicionMs;
@@ -507,11 +530,17 @@ export class Membership {
   /** Our own verdict on a member: recorded, logged and broadcast to everyone (the accused too). */
   private accuse(e: Entry, state: "suspect" | "failed", now: number): void {
     const prev = e.rec.state;
+    const ours = state === "suspect" || e.accusedByUs === true;
     e.rec = { ...e.rec, state };
     e.since = now;
     this.onStateChange(e, prev, now, this.selfId);
     this.enqueueGossip(e.rec.id);
-    this.broadcastIds.add(e.rec.id);
+    this.dirty = true;
+    // Only the accuser broadcasts the verdict; everyone else's timer fires at about the same time
+    // (they started it on the accuser's suspect broadcast), and n nodes broadcasting to n would be
+    // an n² storm at the worst moment. Piggybacking still repairs a lost broadcast.
+    if (ours) this.broadcastIds.add(e.rec.id);
+    if (state === "suspect") e.accusedByUs = true;
   }
 
   private expireSuspects(now: number): void {
@@ -636,13 +665,19 @@ export class Membership {
       master = currentMaster(this.records());
     }
     let promoted = false;
+    const candidate =
+      !master && !this.degraded && electionWinner(this.records())?.id === this.selfId && this.hasQuorum(now);
+    if (!candidate) this.candidateSince = undefined;
+    else this.candidateSince ??= now;
+    // No present master, we have the lowest id and see a majority, and have for electionDelayMs
+    // (news already on its way, such as a healed side's master, gets the time to arrive):
+    // promote ourselves with a fresh epoch.
     if (
-      !master &&
-      !this.degraded &&
-      electionWinner(this.records())?.id === this.selfId &&
-      this.hasQuorum(now)
+      candidate &&
+      this.candidateSince !== undefined &&
+      now - this.candidateSince >= this.config.electionDelayMs
     ) {
-      // No present master, we have the lowest id and see a majority: promote ourselves, fresh epoch.
+      this.candidateSince = undefined;
       self.rec.role = "master";
       self.rec.epoch = Math.max(this.maxEpoch, highestEpoch(this.records())) + 1;
       self.rec.inc += 1;
@@ -696,7 +731,10 @@ export class Membership {
   }
 
   private finish(now: number): Output {
-    this.reconcileMaster(now);
+    if (this.dirty) {
+      this.dirty = false;
+      this.reconcileMaster(now);
+    }
     this.flushBroadcasts();
     const out = this.pending;
     this.pending = { send: [], events: [] };
@@ -717,16 +755,18 @@ export class Membership {
     return this.entries.get(this.selfId) as Entry;
   }
 
-  private records(): MemberRecord[] {
-    return [...this.entries.values()].map((e) => e.rec);
+  private *records(): Generator<MemberRecord> {
+    for (const e of this.entries.values()) yield e.rec;
   }
 
   private probeable(): MemberRecord[] {
-    return this.records().filter((r) => r.id !== this.selfId && isPresent(r) && !r.seed);
+    return [...this.records()].filter((r) => r.id !== this.selfId && isPresent(r) && !r.seed);
   }
 
   private presentCount(): number {
-    return this.records().filter(isPresent).length;
+    let n = 0;
+    for (const r of this.records()) if (isPresent(r)) n++;
+    return n;
   }
 
   private addressOf(id: number): Sender | undefined {
@@ -745,6 +785,7 @@ export class Membership {
             : Infinity;
       if (now - e.since >= keep) {
         this.entries.delete(id);
+        this.dirty = true;
         this.gossip.delete(id);
       }
     }
