@@ -70,10 +70,15 @@ describe("membership engine (simulated network)", () => {
     sim.pause(victim);
     const ms = sim.runUntil(() => sim.allSee(victim, "failed"), BOUND);
     assert.ok(ms !== undefined && ms < 2000, `pause detected in ${ms} ms`);
+    const before = sim.events.length;
     sim.resume(victim);
     // It hears it was declared failed (sync to failed members, piggyback) and refutes.
     const back = sim.runUntil(() => sim.allSee(victim, "alive") && sim.converged(), BOUND);
     assert.ok(back !== undefined && back < 2000, `reconverged ${back} ms after resume`);
+    const accusations = sim.events
+      .slice(before)
+      .filter((e) => e.node === victim && e.ev.event === "member.suspect");
+    assert.deepEqual(accusations, [], "a node that was stalled does not accuse its probe target");
   });
 
   it("a slow node that acks late is suspected, refutes, and is never declared failed", () => {

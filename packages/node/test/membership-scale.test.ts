@@ -64,6 +64,37 @@ describe("membership figures (simulated, 1-3 ms links)", () => {
     t.diagnostic(`128 nodes: cut detected by all in ${detected} ms, reconverged ${healed} ms after heal`);
   });
 
+  it("partitions of every shape heal to one master without deaths (60 seeded runs, 8-16 nodes)", (t) => {
+    const times: number[] = [];
+    for (let seed = 1; seed <= 60; seed++) {
+      const sim = new Sim(seed);
+      const n = 8 + (seed % 9);
+      const ids = buildCluster(sim, n);
+      sim.run(1000);
+      const k = 1 + (seed % Math.floor(n / 2)); // the old master is on the side of size k <= n/2
+      const a = ids.slice(0, k);
+      const b = ids.slice(k);
+      sim.partition(a, b);
+      sim.run(3000 + (seed % 5) * 500);
+      sim.heal();
+      const healedAt = sim.now;
+      const ms = sim.runUntil(
+        () => sim.converged() && new Set(sim.masters()).size === 1 && sim.masters()[0] !== undefined,
+        BOUND,
+      );
+      assert.ok(ms !== undefined, `seed ${seed}: healed`);
+      // The majority's master stays; an even split had none, and then the lowest id is elected.
+      assert.equal(sim.masters()[0], k * 2 === n ? ids[0] : b[0], `seed ${seed}: master`);
+      assert.equal(sim.eventsOf("member.failed").filter((e) => e.t >= healedAt).length, 0, `seed ${seed}`);
+      times.push(ms);
+    }
+    const p99 = percentile(times, 99);
+    t.diagnostic(
+      `partition heal, 60 runs: p50 ${percentile(times, 50)} ms, max ${p99} ms to one view and one master`,
+    );
+    assert.ok(p99 < 2000);
+  });
+
   it("a restart at 16 nodes reconverges fast", (t) => {
     const sim = new Sim(8);
     const ids = buildCluster(sim, 16);
