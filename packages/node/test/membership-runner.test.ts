@@ -27,11 +27,11 @@ describe("membership runner over loopback UDP", () => {
     for (const r of runners) await r.abort();
   });
 
-  async function start(id: number, role: "master" | "member"): Promise<MembershipRunner> {
+  async function start(id: number, role: "master" | "member", addr = HOST): Promise<MembershipRunner> {
     const log: MembershipEvent[] = [];
     events.set(id, log);
     const r = await MembershipRunner.start({
-      self: { id, addr: HOST, port: 0, role },
+      self: { id, addr, port: 0, role },
       bindHost: HOST,
       onEvent: (e) => log.push(e),
     });
@@ -56,7 +56,7 @@ describe("membership runner over loopback UDP", () => {
     const b = await start(22, "member");
     const c = await start(33, "member");
     const d = await start(44, "member");
-    const e = await start(55, "member");
+    const e = await start(55, "member", "localhost"); // a name: the transport resolves it
     join(b, a);
     join(c, a);
     join(d, b); // chain joins

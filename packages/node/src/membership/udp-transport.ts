@@ -1,5 +1,7 @@
 // UDP transport for membership datagrams: one JSON message per datagram, validated on arrival.
 import dgram from "node:dgram";
+import dns from "node:dns";
+import net from "node:net";
 import { DEFAULT_MEMBERSHIP_CONFIG } from "./config.js";
 import type { Sender } from "./membership.js";
 import { encodeMessage, type MembershipMessage } from "./wire.js";
@@ -14,6 +16,9 @@ export interface TransportStats {
   sendErrors: number;
 }
 
+/** Resolved names are reused this long: a broadcast to 127 DNS names must not queue 127 lookups. */
+const DNS_CACHE_MS = 30_000;
+
 export type InvalidHandler = (code: string, reason: string, sender: Sender) => void;
 export type MessageHandler = (msg: MembershipMessage, sender: Sender) => void;
 
@@ -22,6 +27,7 @@ export class UdpTransport {
   private onMsg: MessageHandler = () => {};
   private onBad: InvalidHandler = () => {};
   private closed = false;
+  private readonly resolved = new Map<string, { ip: string; until: number }>();
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -61,17 +67,22 @@ export class UdpTransport {
   }
 
   /** Sends one message; resolves when the OS took it (or refused it). Never rejects. */
-  send(addr: string, port: number, msg: MembershipMessage): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  async send(addr: string, port: number, msg: MembershipMessage): Promise<void> {
+    if (this.closed) return;
     const buf = Buffer.from(encodeMessage(msg), "utf8");
     if (buf.length > this.maxBytes) {
       // The engine splits views to fit; reaching this is a bug, so count it rather than send.
       this.stats.sendErrors++;
-      return Promise.resolve();
+      return;
     }
-    return new Promise((resolve) => {
+    const ip = await this.resolve(addr);
+    if (ip === undefined || this.closed) {
+      this.stats.sendErrors++;
+      return;
+    }
+    await new Promise<void>((resolve) => {
       try {
-        this.socket.send(buf, port, addr, (err) => {
+        this.socket.send(buf, port, ip, (err) => {
           if (err) this.stats.sendErrors++;
           else this.stats.sent++;
           resolve();
@@ -81,6 +92,20 @@ export class UdpTransport {
         resolve();
       }
     });
+  }
+
+  /** An IPv4 address as is; a name through a small cache (Docker's DNS names are stable). */
+  private async resolve(host: string): Promise<string | undefined> {
+    if (net.isIPv4(host)) return host;
+    const hit = this.resolved.get(host);
+    if (hit && hit.until > Date.now()) return hit.ip;
+    try {
+      const { address } = await dns.promises.lookup(host, { family: 4 });
+      this.resolved.set(host, { ip: address, until: Date.now() + DNS_CACHE_MS });
+      return address;
+    } catch {
+      return undefined;
+    }
   }
 
   close(): Promise<void> {
