@@ -1,4 +1,273 @@
-// Placeholder replaced below.
-export async function runBench(_argv: Record<string, unknown>): Promise<number> {
-  return 2;
+// `npm run bench`: for each size, in one run, the bare time Docker needs to create and start N
+// containers against the scenario's wall time from the first create until every handshake is
+// verified; per-node join latency from the nodes' own log times; idle RSS per node. Rounds
+// alternate bare and scenario so drift on a shared machine hits both; medians are reported.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import type { Logger } from "winston";
+import { createLogger } from "../progress/logger.js";
+import { makeRunId } from "../results/run-id.js";
+import { runScenario, type RunResult } from "../run/run-scenario.js";
+import { chooseRuntime } from "../runtime/choose-runtime.js";
+import { DockerRuntime } from "../runtime/docker-runtime.js";
+import type { Runtime, StartedNode } from "../runtime/types.js";
+import { buildScenario } from "../scenarios/registry.js";
+import type { ScenarioSpec } from "../scenarios/types.js";
+import { bareDockerStart } from "./bare-start.js";
+import { median, percentile, round } from "./stats.js";
+
+export interface BenchArgs {
+  sizes: string;
+  runtime: string;
+  inFlight: number;
+  repeat: number;
+  out: string;
+  verbose?: boolean;
+}
+
+/** The targets (shared/docs/targets.md): up + verified, absolute and as a ratio to bare. */
+const TARGETS: Record<number, { seconds: number; ratio: number }> = {
+  4: { seconds: 1.0, ratio: 1.2 },
+  16: { seconds: 3.0, ratio: 1.15 },
+  64: { seconds: 11.0, ratio: 1.1 },
+  128: { seconds: 22.0, ratio: 1.1 },
+};
+
+interface Round {
+  bareMs: number;
+  upAndVerifiedMs: number;
+  ratio: number;
+  verdict: RunResult["verdict"];
+}
+
+export interface SizeReport {
+  nodes: number;
+  scenario: string;
+  rounds: Round[];
+  bareMs: number | undefined;
+  upAndVerifiedMs: number | undefined;
+  ratio: number | undefined;
+  target?: { seconds: number; ratio: number; met: boolean };
+  /** join.request.sent → join.response.received, node clock (ms). */
+  handshakeMs: { p50?: number; p99?: number; samples: number };
+  /** node.started → node.ready of the joiners, node clock (ms). */
+  joinMs: { p50?: number; p99?: number; samples: number };
+  /** Idle resident memory per node (MiB): anonymous RSS from docker stats, VmRSS for processes. */
+  rssMiB: { median?: number; max?: number; samples: number; source: string };
+}
+
+function scenarioFor(nodes: number): ScenarioSpec {
+  // 4 nodes: the seed's own topology (the target's anchor); larger: every joiner dials the master.
+  return nodes === 4 ? buildScenario("chain-join") : buildScenario("star-join", { nodes });
+}
+
+function nodeTime(result: RunResult, node: string, event: string): number | undefined {
+  const e = result.timeline.find((x) => x.kind === "event" && x.node === node && x.line.event === event);
+  return e?.kind === "event" && typeof e.line.time === "string" ? Date.parse(e.line.time) : undefined;
+}
+
+async function sampleRss(nodes: StartedNode[], limit: number): Promise<number[]> {
+  // A spread of nodes, not all: docker stats costs a round trip each.
+  const step = Math.max(1, Math.floor(nodes.length / limit));
+  const picked = nodes.filter((_, i) => i % step === 0).slice(0, limit);
+  const values = await Promise.all(picked.map((n) => n.rssBytes().catch(() => undefined)));
+  return values.filter((v): v is number => v !== undefined).map((v) => v / 2 ** 20);
+}
+
+/** Bare start for the process runtime: N independent masters until each is ready. */
+async function bareProcessStart(
+  runtime: Runtime,
+  nodes: number,
+  inFlight: number,
+  logger: Logger,
+  runsDir: string,
+) {
+  const spec: ScenarioSpec = {
+    name: "bench-bare",
+    description: "N independent masters",
+    nodes: Array.from({ length: nodes }, (_, i) => ({
+      name: `bare${i + 1}`,
+      port: 9001 + i,
+      clusterip: `bare${i + 1}`,
+      makeMasterOnError: true,
+      expect: { role: "master" as const },
+    })),
+    checks: ["masters"],
+  };
+  const result = await runScenario(spec, { runtime, logger, runsDir, inFlight });
+  return result.timings.upAndVerifiedMs ?? NaN;
+}
+
+export async function runBench(args: BenchArgs): Promise<number> {
+  const logger = createLogger(args.verbose ? "debug" : "warn");
+  const sizes = args.sizes.split(",").map((s) => Number(s.trim()));
+  const bad = sizes.find((n) => !Number.isInteger(n) || n < 2 || n > 500);
+  if (bad !== undefined) {
+    process.stderr.write(
+      `joinlab bench: --sizes ${JSON.stringify(args.sizes)}: every size must be an integer in 2..500\n`,
+    );
+    return 2;
+  }
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const runtime = await chooseRuntime({ kind: args.runtime as "auto", logger, log: say });
+  const outDir = resolve(args.out);
+  const runsDir = join(outDir, "runs");
+  mkdirSync(runsDir, { recursive: true });
+  const started = new Date();
+
+  const bare = async (nodes: number): Promise<number> => {
+    if (runtime instanceof DockerRuntime) {
+      const { image, client } = runtime;
+      return (await bareDockerStart({ client, image, nodes, inFlight: args.inFlight, runId: makeRunId() }))
+        .ms;
+    }
+    return bareProcessStart(runtime, nodes, args.inFlight, logger, runsDir);
+  };
+
+  // Warm-up: the first starts after an image build are slower than the rest.
+  await bare(2);
+
+  const reports: SizeReport[] = [];
+  for (const nodes of sizes) {
+    const spec = scenarioFor(nodes);
+    const rounds = nodes > 32 ? 1 : Math.max(1, args.repeat);
+    const handshakes: number[] = [];
+    const joins: number[] = [];
+    const rss: number[] = [];
+    const runOnce = async (round: number): Promise<RunResult> => {
+      const result = await runScenario(spec, {
+        runtime,
+        logger,
+        runsDir,
+        inFlight: args.inFlight,
+        readyTimeoutMs: 60_000,
+        beforeTeardown: async (running) => {
+          if (round === 0) rss.push(...(await sampleRss(running, 8)));
+        },
+      });
+      for (const n of spec.nodes) {
+        if (!("role" in n.expect) || n.expect.role !== "member") continue;
+        const sent = nodeTime(result, n.name, "join.request.sent");
+        const received = nodeTime(result, n.name, "join.response.received");
+        const up = nodeTime(result, n.name, "node.started");
+        const ready = nodeTime(result, n.name, "node.ready");
+        if (sent !== undefined && received !== undefined) handshakes.push(received - sent);
+        if (up !== undefined && ready !== undefined) joins.push(ready - up);
+      }
+      return result;
+    };
+    const list: Round[] = [];
+    for (let r = 0; r < rounds; r++) {
+      // Alternate which goes first, so drift on a shared machine does not favour one side.
+      let bareMs: number;
+      let result: RunResult;
+      if (r % 2 === 0) {
+        bareMs = await bare(nodes);
+        result = await runOnce(r);
+      } else {
+        result = await runOnce(r);
+        bareMs = await bare(nodes);
+      }
+      const up = result.timings.upAndVerifiedMs ?? NaN;
+      list.push({
+        bareMs: round(bareMs)!,
+        upAndVerifiedMs: up,
+        ratio: round(up / bareMs, 3)!,
+        verdict: result.verdict,
+      });
+      say(
+        `  ${String(nodes).padStart(3)} nodes, round ${r + 1}/${rounds}: bare ${(bareMs / 1000).toFixed(2)}s, ${spec.name} up + verified ${(up / 1000).toFixed(2)}s (${(up / bareMs).toFixed(2)}×), verdict ${result.verdict}`,
+      );
+    }
+    const report: SizeReport = {
+      nodes,
+      scenario: spec.name,
+      rounds: list,
+      bareMs: round(median(list.map((x) => x.bareMs))),
+      upAndVerifiedMs: round(median(list.map((x) => x.upAndVerifiedMs))),
+      ratio: round(median(list.map((x) => x.ratio)), 3),
+      handshakeMs: {
+        p50: percentile(handshakes, 50),
+        p99: percentile(handshakes, 99),
+        samples: handshakes.length,
+      },
+      joinMs: { p50: percentile(joins, 50), p99: percentile(joins, 99), samples: joins.length },
+      rssMiB: {
+        median: round(median(rss)),
+        max: rss.length ? round(Math.max(...rss)) : undefined,
+        samples: rss.length,
+        source: runtime.kind === "docker" ? "docker stats (anonymous rss)" : "/proc VmRSS",
+      },
+    };
+    const target = TARGETS[nodes];
+    if (target && report.upAndVerifiedMs !== undefined && report.ratio !== undefined) {
+      report.target = {
+        ...target,
+        met: report.upAndVerifiedMs / 1000 < target.seconds && report.ratio <= target.ratio,
+      };
+    }
+    reports.push(report);
+  }
+  await runtime.close();
+
+  const doc = {
+    startedAt: started.toISOString(),
+    runtime: runtime.describe(),
+    inFlight: args.inFlight,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30) },
+    notes: [
+      "up + verified: from the first container create until every check ran on the merged log",
+      "bare: create + start of N containers of the same image, same in-flight limit, same run",
+      "ratio: median over rounds of up+verified / bare of the same round",
+      "latencies from the nodes' own log clocks (millisecond resolution)",
+    ],
+    sizes: reports,
+  };
+  const file = join(outDir, `${started.toISOString().replaceAll(":", "-")}.json`);
+  writeFileSync(file, JSON.stringify(doc, null, 2) + "\n");
+  say("");
+  say(formatBenchTable(reports));
+  say(`\nresults: ${file}`);
+  return reports.every((r) => r.rounds.every((x) => x.verdict === true)) ? 0 : 1;
+}
+
+export function formatBenchTable(reports: readonly SizeReport[]): string {
+  const s = (ms: number | undefined) => (ms === undefined ? "-" : `${(ms / 1000).toFixed(2)} s`);
+  const p = (v: { p50?: number; p99?: number }) => (v.p50 === undefined ? "-" : `${v.p50} / ${v.p99} ms`);
+  const rows = [
+    [
+      "nodes",
+      "scenario",
+      "bare start",
+      "up+verified",
+      "ratio",
+      "target",
+      "met",
+      "handshake p50/p99",
+      "join p50/p99",
+      "idle RSS/node",
+    ],
+    ...reports.map((r) => [
+      String(r.nodes),
+      r.scenario,
+      s(r.bareMs),
+      s(r.upAndVerifiedMs),
+      r.ratio === undefined ? "-" : `${r.ratio.toFixed(2)}×`,
+      r.target ? `<${r.target.seconds} s, ≤${r.target.ratio}×` : "-",
+      r.target ? (r.target.met ? "yes" : "no") : "-",
+      p(r.handshakeMs),
+      p(r.joinMs),
+      r.rssMiB.median === undefined ? "-" : `${r.rssMiB.median} MiB`,
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }

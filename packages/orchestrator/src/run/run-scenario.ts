@@ -37,6 +37,8 @@ export interface RunOptions {
   reporter?: ProgressReporter;
   /** Told the environment once it exists: the force path of Ctrl-C twice removes it directly. */
   onEnvironment?: (env: StartedEnvironment) => void;
+  /** Called with the running nodes after the checks, before teardown (the bench samples memory). */
+  beforeTeardown?: (nodes: StartedNode[]) => Promise<void>;
 }
 
 export interface NodeSummary {
@@ -58,6 +60,8 @@ export interface NodeSummary {
 export interface RunTimings {
   /** From the first container create until every check ran: "up + verified". */
   upAndVerifiedMs?: number;
+  /** When the first container create (or process spawn) was sent, from the run's start. */
+  firstCreateMs?: number;
   firstReadyMs?: number;
   allStartedMs?: number;
   allOutcomesMs?: number;
@@ -225,6 +229,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
         // Pre-create while dependencies come up: a create costs the daemon little, a start much.
         state.created = await limiter.run(() => {
           if (interrupted()) throw new NotStarted("run interrupted");
+          timings.firstCreateMs ??= ms();
           return environment.createNode({ name, port: portOf(state.spec), args: argsOf(state) });
         });
         state.summary.createdMs = ms();
@@ -356,7 +361,10 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
     }
     checks = evaluation.results;
     verdict = error || interrupted() ? "unknown" : evaluation.verdict;
-    timings.upAndVerifiedMs = ms();
+    timings.upAndVerifiedMs = Math.round((ms() - (timings.firstCreateMs ?? 0)) * 10) / 10;
+    if (options.beforeTeardown) {
+      await options.beforeTeardown([...states.values()].flatMap((s) => (s.node ? [s.node] : [])));
+    }
     note("run.verified", `verdict ${verdict}`);
   } catch (err) {
     error = (err as Error).message;

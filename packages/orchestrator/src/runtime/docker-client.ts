@@ -139,6 +139,15 @@ export class DockerClient {
     });
   }
 
+  /** A hijacked stdin stream (for the start gate's release line); attach before the start. */
+  async attachStdin(id: string, name: string): Promise<NodeJS.ReadWriteStream> {
+    return this.call(`Attaching to stdin of ${name}`, `Attached to stdin of ${name}`, () =>
+      this.docker
+        .getContainer(id)
+        .attach({ stream: true, stdin: true, stdout: false, stderr: false, hijack: true }),
+    );
+  }
+
   /** Follows a container's output from its start: multiplexed (Tty false), with timestamps. */
   async followLogs(id: string, name: string, since?: number): Promise<NodeJS.ReadableStream> {
     return this.call(`Following logs of ${name}`, `Following logs of ${name}`, () =>

@@ -2,7 +2,7 @@
 // (named after the run, reachable by its node name), output followed from the start with
 // timestamps and demultiplexed, exit codes from the engine.
 import { hostname } from "node:os";
-import { PassThrough } from "node:stream";
+import { PassThrough, type Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import type { Logger } from "winston";
 import { LineSplitter } from "../logs/line-splitter.js";
@@ -18,6 +18,7 @@ import {
   SCENARIO_LABEL,
   type ResourceSummary,
 } from "./docker-client.js";
+import { gateEntrypoint, GATE_RELEASE, GATE_SCRIPT } from "./gate.js";
 import { mapLimited } from "./limiter.js";
 import type {
   CreatedNode,
@@ -36,36 +37,13 @@ export interface DockerRuntimeOptions {
   /** Docker calls in flight during cleanup. */
   inFlight?: number;
   /**
-   * Start containers ahead of their turn with the node program held at a gate, and release it
-   * with a signal when the node it dials is ready (default true). A container start costs
-   * ~0.2–1 s of daemon time; releasing a gate costs one API call, so a chain of joins no longer
-   * pays one container start per hop.
+   * Start containers ahead of their turn with the node program held at a gate (gate.ts), and
+   * release it when the node it dials is ready (default true). A container start costs ~0.2–1 s
+   * of daemon time; a release is one line on an open stdin, so a chain of joins no longer pays
+   * one container start per hop.
    */
   gate?: boolean;
 }
-
-/** The gate's release signal (SIGUSR1 would open Node's inspector). */
-export const GATE_SIGNAL = "SIGUSR2";
-
-/**
- * The gate, run as `node -e GATE <image entrypoint args...> <node flags...>`: prints GATE_LINE
- * once its handler is installed (a signal before that would be lost: PID 1 ignores signals it
- * has no handler for), idles until GATE_SIGNAL, then imports the node program with the argv it would have had. SIGTERM before the
- * release exits at once; an unreleased gate gives up after ten minutes so nothing idles forever.
- */
-export const GATE_LINE = "joinlab-gate: waiting";
-
-export const GATE_SCRIPT = [
-  "const a=process.argv.slice(1);",
-  "const k=setInterval(()=>{},1e9);",
-  "const t=setTimeout(()=>process.exit(4),6e5);",
-  "const q=()=>process.exit(0);",
-  "process.once('SIGTERM',q);process.once('SIGINT',q);",
-  `process.once('${GATE_SIGNAL}',()=>{clearInterval(k);clearTimeout(t);process.off('SIGTERM',q);process.off('SIGINT',q);`,
-  "process.argv=[process.argv[0],...a];",
-  "import(a[0]).catch(e=>{console.error(e);process.exit(3)})});",
-  `console.log('${GATE_LINE}');`,
-].join("");
 
 /** This process, as the owner label spells it: a sweep elsewhere leaves it alone while it lives. */
 export function ownerTag(): string {
@@ -91,6 +69,10 @@ export class DockerRuntime implements Runtime {
     this.client = new DockerClient(docker, options.logger);
   }
 
+  get image(): string {
+    return this.options.image;
+  }
+
   describe(): string {
     return `docker ${this.engineVersion}, image ${this.options.image}`.replace("docker ,", "docker,");
   }
@@ -104,8 +86,7 @@ export class DockerRuntime implements Runtime {
       this.options.gate !== false
         ? await (this.entrypoint ??= this.client.imageEntrypoint(this.options.image))
         : [];
-    // The gate needs the image's entrypoint to be `node <module> ...`: otherwise start plainly.
-    const usable = gate.length >= 2 && /(^|\/)node$/.test(gate[0]!) ? gate : undefined;
+    const usable = gateEntrypoint(gate);
     const id = await this.client.createNetwork(name, labels);
     return new DockerEnvironment(run, this.client, this.options, name, id, labels, usable);
   }
@@ -214,6 +195,8 @@ class DockerEnvironment implements StartedEnvironment {
         ? {
             Entrypoint: [this.gateEntrypoint[0]!, "-e", GATE_SCRIPT],
             Cmd: [...this.gateEntrypoint.slice(1), ...launch.args],
+            OpenStdin: true,
+            StdinOnce: true,
           }
         : { Cmd: launch.args }),
       Hostname: launch.name,
@@ -258,8 +241,7 @@ class DockerNode implements CreatedNode, StartedNode {
   private resolveExit!: (info: ExitInfo) => void;
   private started = false;
   private prepared: Promise<void> | undefined;
-  private gateOpen = false;
-  private readonly gateWaiters: (() => void)[] = [];
+  private stdin: Duplex | undefined;
   private removed = false;
 
   constructor(
@@ -276,6 +258,8 @@ class DockerNode implements CreatedNode, StartedNode {
   /** Starts the container and follows its output; behind the gate the node program waits. */
   prepare(): Promise<void> {
     return (this.prepared ??= (async () => {
+      // Attached before the start, so the release can be written whenever the turn comes.
+      if (this.gated) this.stdin = (await this.client.attachStdin(this.id, this.containerName)) as Duplex;
       await this.client.startContainer(this.id, this.containerName);
       await this.follow();
     })());
@@ -285,24 +269,14 @@ class DockerNode implements CreatedNode, StartedNode {
     if (this.started) return this;
     this.started = true;
     await this.prepare();
-    if (this.gated) {
-      await this.gateWaiting();
+    if (this.stdin) {
       if (this.exitInfo)
         throw new Error(`${this.name}'s container exited (code ${this.exitInfo.code}) before its turn`);
-      await this.client.killContainer(this.id, this.containerName, GATE_SIGNAL);
+      const stdin = this.stdin;
+      this.stdin = undefined;
+      stdin.end(GATE_RELEASE);
     }
     return this;
-  }
-
-  /** Resolves once the gate said it waits, or the container ended. */
-  private gateWaiting(): Promise<void> {
-    if (this.gateOpen || this.log.ended) return Promise.resolve();
-    return new Promise((resolve) => this.gateWaiters.push(resolve));
-  }
-
-  private openGate(): void {
-    this.gateOpen = true;
-    for (const resolve of this.gateWaiters.splice(0)) resolve();
   }
 
   /** Follows the output since the start; the stream's end means the container stopped. */
@@ -311,12 +285,7 @@ class DockerNode implements CreatedNode, StartedNode {
     const counter = { next: 0 };
     const splitterOf = (kind: "stdout" | "stderr") => {
       const builder = new RecordBuilder(this.name, kind, counter);
-      const splitter = new LineSplitter((line) => {
-        // The gate's own line is not the node's output: it only says the release can be sent.
-        if (this.gated && !this.gateOpen && kind === "stdout" && line.endsWith(GATE_LINE))
-          return this.openGate();
-        this.log.add(builder.fromTimestamped(line, nowMicros()));
-      });
+      const splitter = new LineSplitter((line) => this.log.add(builder.fromTimestamped(line, nowMicros())));
       const sink = new PassThrough();
       sink.on("data", (chunk: Buffer) => splitter.push(chunk));
       return { sink, splitter };
@@ -349,7 +318,7 @@ class DockerNode implements CreatedNode, StartedNode {
     }
     this.exitInfo = info;
     this.log.end();
-    this.openGate();
+    this.stdin?.destroy();
     this.resolveExit(info);
   }
 

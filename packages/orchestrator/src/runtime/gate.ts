@@ -1,0 +1,23 @@
+// The start gate: a container runs `node -e GATE_SCRIPT <image entrypoint args> <node flags>`,
+// which boots Node and waits for one line on stdin before it imports the node program with the
+// argv the image's entrypoint would have given it. The orchestrator attaches to stdin before the
+// container starts and writes the release line when the node's turn comes: bytes written early
+// wait in the pipe, so no release is lost and none costs an API call. Without a release, stdin
+// closes when the orchestrator goes away (StdinOnce) and the gate exits: nothing idles forever.
+
+export const GATE_SCRIPT = [
+  "const a=process.argv.slice(1);let go=false;",
+  "const q=()=>process.exit(0);process.once('SIGTERM',q);process.once('SIGINT',q);",
+  "process.stdin.once('data',()=>{go=true;process.stdin.destroy();",
+  "process.off('SIGTERM',q);process.off('SIGINT',q);",
+  "process.argv=[process.argv[0],...a];",
+  "import(a[0]).catch(e=>{console.error(e);process.exit(3)})});",
+  "process.stdin.once('end',()=>{if(!go)process.exit(0)});",
+].join("");
+
+export const GATE_RELEASE = "go\n";
+
+/** The gate needs an entrypoint of the form `node <module> ...`; anything else starts plainly. */
+export function gateEntrypoint(entrypoint: readonly string[]): string[] | undefined {
+  return entrypoint.length >= 2 && /(^|\/)node$/.test(entrypoint[0]!) ? [...entrypoint] : undefined;
+}
