@@ -1,9 +1,9 @@
 // Node ids: random in the seed's range (rand.Intn(99999999)), and fresh ones that avoid taken ids.
-import { randomInt } from "node:crypto";
 import { MAX_NODE_ID } from "@joinlab/protocol";
 
+/** Math.random, like the seed's math/rand: ids need spread, not secrecy, and node:crypto costs ~1 MiB RSS. */
 export function randomNodeId(): number {
-  return randomInt(0, MAX_NODE_ID + 1);
+  return Math.floor(Math.random() * (MAX_NODE_ID + 1));
 }
 
 /** A random id not in `taken`; with 10^8 ids and a small cluster, a few draws always suffice. */

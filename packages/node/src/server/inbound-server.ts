@@ -18,9 +18,12 @@ const LINGER_MS = 1000;
 export class InboundServer {
   readonly #options: InboundServerOptions;
   readonly #server: net.Server;
+  /** Every connection, including refused and answered ones that linger until the peer closes. */
   readonly #open = new Set<net.Socket>();
-  /** Connections whose reply is not written yet: what the cap counts and stop() waits for. */
-  readonly #inFlight = new Set<net.Socket>();
+  /** Accepted, request not answered yet: what the connection cap counts. */
+  readonly #awaiting = new Set<net.Socket>();
+  /** Reply handed to the socket but not flushed yet: what stop() waits for. */
+  readonly #flushing = new Set<net.Socket>();
 
   constructor(options: InboundServerOptions) {
     this.#options = options;
@@ -42,12 +45,15 @@ export class InboundServer {
     });
   }
 
-  /** Stops accepting, lets in-flight requests get their reply (up to graceMs), then drops the rest. */
+  /**
+   * Stops accepting and lets replies already written finish flushing (up to graceMs). Connections
+   * still waiting for their request line are dropped at once: they have no reply in flight.
+   */
   async close(graceMs: number): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    for (const socket of this.#open) if (!this.#inFlight.has(socket)) socket.destroy();
+    for (const socket of this.#open) if (!this.#flushing.has(socket)) socket.destroy();
     const deadline = Date.now() + graceMs;
-    while (this.#inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (this.#flushing.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     for (const socket of this.#open) socket.destroy();
     await closed;
   }
@@ -55,13 +61,19 @@ export class InboundServer {
   #accept(socket: net.Socket): void {
     const { logger, maxConnections, requestTimeoutMs, maxLineBytes } = this.#options;
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.#open.add(socket);
     // A reset from a peer must never become an uncaught exception.
     socket.on("error", (err: NodeJS.ErrnoException) => {
       logger.debug("protocol.error", `socket error from ${remote}: ${err.code ?? err.message}`, { remote });
       socket.destroy();
     });
+    socket.on("close", () => {
+      this.#open.delete(socket);
+      this.#awaiting.delete(socket);
+      this.#flushing.delete(socket);
+    });
     // Answered connections only linger until the peer closes (at most LINGER_MS), so they do not count.
-    if (this.#inFlight.size >= maxConnections) {
+    if (this.#awaiting.size >= maxConnections) {
       logger.warn("connection.rejected", `refused ${remote}: already serving ${maxConnections} connections`, {
         remote,
         maxConnections,
@@ -75,8 +87,7 @@ export class InboundServer {
       );
       return;
     }
-    this.#open.add(socket);
-    this.#inFlight.add(socket);
+    this.#awaiting.add(socket);
     const decoder = new LineDecoder(maxLineBytes);
     let answered = false;
 
@@ -107,11 +118,7 @@ export class InboundServer {
       () => fail("request-timeout", `no complete request line within ${requestTimeoutMs} ms`),
       requestTimeoutMs,
     );
-    socket.on("close", () => {
-      clearTimeout(deadline);
-      this.#open.delete(socket);
-      this.#inFlight.delete(socket);
-    });
+    socket.on("close", () => clearTimeout(deadline));
     socket.on("data", (chunk: Buffer) => {
       for (const event of decoder.push(chunk)) {
         if (event.kind === "overflow") {
@@ -128,15 +135,17 @@ export class InboundServer {
       // Connected and closed without a request (a port probe): nothing to answer.
       if (!answered) {
         answered = true;
+        this.#awaiting.delete(socket);
         socket.end();
-        this.#inFlight.delete(socket);
       }
     });
   }
 
   #replyAndClose(socket: net.Socket, reply: unknown): void {
     if (socket.destroyed) return;
-    socket.end(encodeLine(reply), () => this.#inFlight.delete(socket));
+    this.#awaiting.delete(socket);
+    this.#flushing.add(socket);
+    socket.end(encodeLine(reply), () => this.#flushing.delete(socket));
     // A peer that never reads or never closes must not hold the slot.
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   }
