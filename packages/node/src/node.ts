@@ -38,6 +38,7 @@ export class Node {
   readonly #joinAbort = new AbortController();
   readonly #extensions: ResponseExtension[] = [];
   readonly #handlers = new Map<string, MessageHandler>();
+  readonly #stopHooks: (() => Promise<void> | void)[] = [];
   #stopping: Promise<void> | undefined;
 
   constructor(config: NodeConfig, logger: NodeLogger) {
@@ -84,6 +85,11 @@ export class Node {
   /** Routes inbound JSON objects whose `type` is `type` to `handler`; its return value is the reply. */
   handle(type: string, handler: MessageHandler): void {
     this.#handlers.set(type, handler);
+  }
+
+  /** Runs `hook` during stop(), after the server closed and before node.stopped (e.g. stop membership). */
+  onStop(hook: () => Promise<void> | void): void {
+    this.#stopHooks.push(hook);
   }
 
   /** Joins or becomes master, then listens. Throws StartupError (with an exit code) on failure. */
@@ -138,6 +144,7 @@ export class Node {
     });
     this.#joinAbort.abort();
     await this.#server.close(STOP_GRACE_MS);
+    for (const hook of this.#stopHooks) await hook();
     if (this.config.readyFile !== undefined) await removeReadyFile(this.config.readyFile);
     this.logger.info("node.stopped", "stopped");
     await this.logger.flush();

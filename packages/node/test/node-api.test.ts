@@ -66,11 +66,16 @@ test("start() rejects with exit code 1 when no cluster answers and there is no f
   await assert.rejects(node.start(), (err: unknown) => err instanceof StartupError && err.exitCode === 1);
 });
 
-test("stop() is idempotent and logs stopping/stopped once", async () => {
+test("stop() is idempotent, runs stop hooks once, and logs stopping/stopped once", async () => {
   const unused = await freePort();
   const { logger, lines } = capture();
   const node = await startNode(config({ makeMasterOnError: true, clusterip: `127.0.0.1:${unused}` }), logger);
+  let hookRuns = 0;
+  node.onStop(() => {
+    hookRuns++;
+  });
   await Promise.all([node.stop(), node.stop()]);
   await node.stop();
   assert.equal(lines.filter((line) => line.event === "node.stopped").length, 1);
+  assert.equal(hookRuns, 1, "stop hooks run once");
 });
