@@ -37,6 +37,7 @@ async function runCommand(argv: {
   keep?: boolean;
   inFlight: number;
   timeout: number;
+  dialTimeout: number;
   scenarioFile?: string;
   runId?: string;
   runsDir: string;
@@ -92,6 +93,7 @@ async function runCommand(argv: {
       keep: argv.keep,
       inFlight: argv.inFlight,
       readyTimeoutMs: argv.timeout,
+      dialTimeoutMs: argv.dialTimeout,
       signal: controller.signal,
       reporter,
       onEnvironment: (e) => (env = e),
@@ -193,6 +195,11 @@ async function main(): Promise<void> {
             type: "number",
             default: 15000,
             describe: "Per node: ms from start to its expected outcome",
+          })
+          .option("dialTimeout", {
+            type: "number",
+            default: 5000,
+            describe: "The nodes' --dialTimeout (ms); Docker's DNS is slow on a loaded machine",
           })
           .option("scenarioFile", { type: "string", describe: "Run a scenario spec from a JSON file" })
           .option("runId", { type: "string", hidden: true })

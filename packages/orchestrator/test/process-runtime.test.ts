@@ -90,4 +90,29 @@ describe("process runtime", () => {
       /^node3: expected to join through 127\.0\.0\.1:\d+ and become ready; it logged join\.failed \(.+\), node\.quitting and exited with code 1$/,
     );
   });
+
+  it("a scenario that needs Docker-only faults says so and cannot tell (exit 2) instead of pretending", async () => {
+    const spec = buildScenario("chain-join");
+    spec.steps = [{ afterMs: 0, fault: "pause", nodes: ["node2"] }];
+    const result = await runScenario(spec, { runtime, logger, runsDir: join(dir, "runs") });
+    assert.equal(result.verdict, "unknown");
+    assert.equal(result.exitCode, 2);
+    assert.equal(
+      result.error,
+      "scenario chain-join needs pause, which the process runtime cannot do; run it with --runtime docker",
+    );
+    assert.ok(
+      result.nodes.every((n) => n.startedMs === undefined),
+      "no node was started",
+    );
+  });
+
+  it("applies a kill fault as an event in the timeline and does not count the exit against the node", async () => {
+    const spec = buildScenario("chain-join");
+    spec.steps = [{ afterMs: 0, fault: "kill", nodes: ["node4"] }];
+    const result = await runScenario(spec, { runtime, logger, runsDir: join(dir, "runs") });
+    assert.equal(result.verdict, true, JSON.stringify(result.checks, null, 2));
+    assert.match(readFileSync(result.mergedLog, "utf8"), /\[joinlab\] +fault\.kill node4/);
+    assert.equal(result.nodes.find((n) => n.name === "node4")!.exit?.signal, "SIGKILL");
+  });
 });

@@ -81,7 +81,7 @@ export function checkExits(ctx: CheckContext): CheckResult {
           `${node.name}: expected node.quitting and exit code ${code}; it ${describeEvents(ctx, node.name)} and ${describeFate(node)}`,
         );
       else quitOk++;
-    } else if (node.exit) {
+    } else if (node.exit && !node.faults?.some((f) => f === "kill" || f === "stop")) {
       errors.push(
         `${node.name}: expected to keep running as ${isMaster(node) ? "master" : "member"}; it ${describeEvents(ctx, node.name)} and ${describeFate(node)}`,
       );

@@ -1,7 +1,7 @@
 // Checks return results instead of throwing (Maelstrom-style `{valid: true|false|"unknown"}`), and a
 // failure says who, what was expected and what happened.
 import type { NodeLogLine } from "@joinlab/protocol";
-import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
+import type { FaultKind, NodeSpec, ScenarioSpec } from "../scenarios/types.js";
 import type { TimelineEntry } from "../logs/timeline.js";
 
 export type Validity = true | false | "unknown";
@@ -30,6 +30,8 @@ export interface ObservedNode {
   exit?: { code: number | null; signal?: string | null };
   /** Set when its output could not be read completely (e.g. the Docker stream failed). */
   logError?: string;
+  /** Faults the orchestrator applied to it, in order (an exit after kill or stop is expected). */
+  faults?: FaultKind[];
 }
 
 export interface CheckContext {

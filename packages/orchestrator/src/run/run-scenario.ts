@@ -15,7 +15,13 @@ import { makeRunId } from "../results/run-id.js";
 import { traceTo } from "../progress/logger.js";
 import { Limiter } from "../runtime/limiter.js";
 import type { CreatedNode, ExitInfo, Runtime, StartedEnvironment, StartedNode } from "../runtime/types.js";
-import { startConditions, type NodeSpec, type ScenarioSpec } from "../scenarios/types.js";
+import {
+  requiredCapabilities,
+  startConditions,
+  type FaultKind,
+  type NodeSpec,
+  type ScenarioSpec,
+} from "../scenarios/types.js";
 import { waitForEvent } from "../wait/wait-for-log.js";
 import { Deferred } from "./deferred.js";
 
@@ -99,6 +105,7 @@ interface NodeState {
   readyD: Deferred;
   exitedD: Deferred<ExitInfo>;
   summary: NodeSummary;
+  faults: FaultKind[];
 }
 
 const exitCodeOf = (verdict: Validity): 0 | 1 | 2 => (verdict === true ? 0 : verdict === false ? 1 : 2);
@@ -148,6 +155,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
       started: s.node !== undefined,
       ...(s.notStarted ? { notStarted: s.notStarted } : {}),
       ...(s.node?.exitInfo ? { exit: s.node.exitInfo } : {}),
+      ...(s.faults.length ? { faults: [...s.faults] } : {}),
     }));
   const buildTimeline = (): TimelineEntry[] => {
     const perNode = new Map<string, readonly LogRecord[]>();
@@ -157,7 +165,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
   const evaluate = () => runChecks({ scenario, nodes: observed(), timeline: buildTimeline() });
 
   try {
-    const missing = (scenario.requires ?? []).filter((c) => !runtime.capabilities.has(c));
+    const missing = requiredCapabilities(scenario).filter((c) => !runtime.capabilities.has(c));
     if (missing.length) {
       throw new Error(
         `scenario ${scenario.name} needs ${missing.join(", ")}, which the ${runtime.kind} runtime cannot do; run it with --runtime docker`,
@@ -191,6 +199,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
         readyD: new Deferred(),
         exitedD: new Deferred<ExitInfo>(),
         summary: { name: spec.name, address: addressOf(spec), clusterip, expect: spec.expect },
+        faults: [],
       });
     }
 
@@ -209,7 +218,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
       "--logFormat",
       "json",
       "--dialTimeout",
-      String(options.dialTimeoutMs ?? 2000),
+      String(options.dialTimeoutMs ?? 5000),
       ...(state.spec.makeMasterOnError ? ["--makeMasterOnError"] : []),
       ...(state.spec.flags ?? []),
     ];
@@ -348,6 +357,22 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
     timings.allOutcomesMs = ms();
     timings.allStartedMs = Math.max(0, ...[...states.values()].map((s) => s.summary.startedMs ?? 0));
 
+    // The fault schedule (issue 5 scenarios): each fault is an event in the merged timeline.
+    for (const step of scenario.steps ?? []) {
+      if (interrupted()) break;
+      await delay(step.afterMs, options.signal);
+      await Promise.all(
+        step.nodes.map(async (name) => {
+          const state = states.get(name)!;
+          const node = state.node;
+          if (!node) return note(`fault.${step.fault}.skipped`, `${name} is not running`, name);
+          state.faults.push(step.fault);
+          note(`fault.${step.fault}`, `${step.fault} ${name}`, name);
+          await applyFault(node, step.fault);
+        }),
+      );
+    }
+
     // Late lines (a responder's response.sent after the joiner's ready) settle within moments;
     // wait for them only while a check still fails, bounded.
     let evaluation = evaluate();
@@ -426,8 +451,27 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
 
 class NotStarted extends Error {}
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
+async function applyFault(node: StartedNode, fault: FaultKind): Promise<void> {
+  const method = {
+    kill: node.kill,
+    stop: node.stop,
+    pause: node.pause,
+    unpause: node.unpause,
+    disconnect: node.disconnect,
+    connect: node.connect,
+    restart: undefined,
+  }[fault];
+  // The capability check before the run makes this unreachable; keep the error honest anyway.
+  if (!method) throw new Error(`${node.name}: the runtime cannot ${fault}`);
+  await method.call(node);
 }
 
 /** Re-evaluates the checks as new lines arrive, until they pass or the deadline passes. */

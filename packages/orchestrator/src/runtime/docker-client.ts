@@ -128,6 +128,45 @@ export class DockerClient {
     );
   }
 
+  async pauseContainer(id: string, name: string, pause: boolean): Promise<void> {
+    const verb = pause ? "Pausing" : "Unpausing";
+    await this.call(
+      `${verb} container ${name}`,
+      `${pause ? "Paused" : "Unpaused"} container ${name}`,
+      async () => {
+        try {
+          const container = this.docker.getContainer(id);
+          await (pause ? container.pause() : container.unpause());
+        } catch (err) {
+          if (statusCode(err) !== 409) throw err; // already in that state
+        }
+      },
+    );
+  }
+
+  async disconnectNetwork(networkId: string, id: string, name: string): Promise<void> {
+    await this.call(`Disconnecting ${name} from its network`, `Disconnected ${name}`, async () => {
+      try {
+        await this.docker.getNetwork(networkId).disconnect({ Container: id, Force: true });
+      } catch (err) {
+        const code = statusCode(err);
+        if (code !== 404 && code !== 409) throw err; // gone, or not connected
+      }
+    });
+  }
+
+  async connectNetwork(networkId: string, id: string, name: string, alias: string): Promise<void> {
+    await this.call(`Connecting ${name} to its network`, `Connected ${name}`, async () => {
+      try {
+        await this.docker
+          .getNetwork(networkId)
+          .connect({ Container: id, EndpointConfig: { Aliases: [alias] } });
+      } catch (err) {
+        if (statusCode(err) !== 409 && statusCode(err) !== 403) throw err; // already connected
+      }
+    });
+  }
+
   async removeContainer(id: string, name: string): Promise<void> {
     await this.call(`Removing container ${name}`, `Removed container ${name}`, async () => {
       try {

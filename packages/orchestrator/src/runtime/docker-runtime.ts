@@ -55,9 +55,9 @@ export class DockerRuntime implements Runtime {
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
     "kill",
     "stop",
-    "restart",
     "pause",
     "network-cut",
+    // "restart" comes with issue 5: it needs the log follow to resume `since` the restart.
   ]);
   readonly client: DockerClient;
 
@@ -208,7 +208,14 @@ class DockerEnvironment implements StartedEnvironment {
       HostConfig: { NetworkMode: this.networkName, AutoRemove: false },
       NetworkingConfig: { EndpointsConfig: { [this.networkName]: { Aliases: [launch.name] } } },
     });
-    const node = new DockerNode(this.client, launch.name, name, id, this.gateEntrypoint !== undefined);
+    const node = new DockerNode(
+      this.client,
+      launch.name,
+      name,
+      id,
+      this.gateEntrypoint !== undefined,
+      this.networkId,
+    );
     this.nodes.set(launch.name, node);
     return node;
   }
@@ -250,6 +257,7 @@ class DockerNode implements CreatedNode, StartedNode {
     readonly containerName: string,
     readonly id: string,
     private readonly gated: boolean,
+    private readonly networkId: string,
   ) {
     this.log = new NodeLog(name);
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
@@ -341,6 +349,22 @@ class DockerNode implements CreatedNode, StartedNode {
     if (this.removed) return;
     this.removed = true;
     await this.client.removeContainer(this.id, this.containerName);
+  }
+
+  async pause(): Promise<void> {
+    await this.client.pauseContainer(this.id, this.containerName, true);
+  }
+
+  async unpause(): Promise<void> {
+    await this.client.pauseContainer(this.id, this.containerName, false);
+  }
+
+  async disconnect(): Promise<void> {
+    await this.client.disconnectNetwork(this.networkId, this.id, this.containerName);
+  }
+
+  async connect(): Promise<void> {
+    await this.client.connectNetwork(this.networkId, this.id, this.containerName, this.name);
   }
 
   async rssBytes(): Promise<number | undefined> {

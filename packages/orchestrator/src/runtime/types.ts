@@ -95,4 +95,10 @@ export interface StartedNode {
   remove(): Promise<void>;
   /** Resident memory, when the runtime can tell. */
   rssBytes(): Promise<number | undefined>;
+  /** Fault injection: present when the runtime lists the matching capability. */
+  pause?(): Promise<void>;
+  unpause?(): Promise<void>;
+  /** Cuts the node off the run's network / reconnects it under the same alias. */
+  disconnect?(): Promise<void>;
+  connect?(): Promise<void>;
 }

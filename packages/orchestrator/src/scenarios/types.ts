@@ -3,6 +3,28 @@
 /** A fault or feature only some runtimes can provide; a scenario that needs one says so. */
 export type Capability = "kill" | "stop" | "restart" | "pause" | "network-cut";
 
+/** A fault the orchestrator injects after the bring-up (issue 5 adds scenarios that use them). */
+export type FaultKind = "kill" | "stop" | "restart" | "pause" | "unpause" | "disconnect" | "connect";
+
+/** The capability each fault needs from the runtime. */
+export const FAULT_CAPABILITY: Readonly<Record<FaultKind, Capability>> = {
+  kill: "kill",
+  stop: "stop",
+  restart: "restart",
+  pause: "pause",
+  unpause: "pause",
+  disconnect: "network-cut",
+  connect: "network-cut",
+};
+
+/** One step of a fault schedule: wait, then apply the fault to the nodes at once. */
+export interface ScenarioStep {
+  /** Milliseconds after the previous step (the first: after every node reached its outcome). */
+  afterMs: number;
+  fault: FaultKind;
+  nodes: string[];
+}
+
 /** Where a node dials: another scenario node by name (its own port), or a literal host and port. */
 export type AddressSpec = string | { host: string; port: number };
 
@@ -38,8 +60,17 @@ export interface ScenarioSpec {
   checks?: string[];
   /** How many separate clusters must form (split brain: 2). Default 1 when anyone should be up. */
   expectClusters?: number;
-  /** Runtime features the scenario needs (issue 5 faults); a runtime without them reports "unknown". */
+  /** Runtime features the scenario needs beyond its steps'; a runtime without them reports "unknown". */
   requires?: Capability[];
+  /** Faults applied in order once the cluster is up; each becomes an event in the merged log. */
+  steps?: ScenarioStep[];
+}
+
+/** Every capability a scenario needs: declared ones plus those of its fault steps. */
+export function requiredCapabilities(spec: ScenarioSpec): Capability[] {
+  const all = new Set<Capability>(spec.requires ?? []);
+  for (const step of spec.steps ?? []) all.add(FAULT_CAPABILITY[step.fault]);
+  return [...all];
 }
 
 /** Options a scenario factory understands (`--nodes N`). */
@@ -106,6 +137,16 @@ export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
       if (!names.has(cond.node)) {
         throw new Error(`scenario ${spec.name}: ${node.name}.startAfter names unknown node ${cond.node}`);
       }
+    }
+  }
+  for (const [i, step] of (spec.steps ?? []).entries()) {
+    if (!(step.fault in FAULT_CAPABILITY)) {
+      throw new Error(
+        `scenario ${spec.name}: steps[${i}].fault ${JSON.stringify(step.fault)} is not one of ${Object.keys(FAULT_CAPABILITY).join(", ")}`,
+      );
+    }
+    for (const name of step.nodes) {
+      if (!names.has(name)) throw new Error(`scenario ${spec.name}: steps[${i}] names unknown node ${name}`);
     }
   }
   // A dependency cycle would deadlock the start-up: reject it here.
