@@ -178,7 +178,10 @@ export class Node {
       reason: outcome.reason,
     });
     this.#throwIfStopping();
-    if (config.makeMasterOnError) {
+    // A node that answered with an error (busy, or not a join protocol we know) is a cluster that
+    // exists: becoming a second master there would split it, so the fallback is only for silence.
+    const refused = outcome.kind === "error-reply" || outcome.kind === "bad-response";
+    if (config.makeMasterOnError && !refused) {
       this.role = "master";
       logger.info("master.started", `no cluster answered at ${config.clusterip}; starting as master`, {
         reason: outcome.reason,
@@ -188,9 +191,11 @@ export class Node {
     if (outcome.kind === "unresolvable") {
       throw this.#fatal(`${outcome.reason}: check --clusterip "${config.clusterip}"`, "unresolvable");
     }
-    const message =
-      `could not join a cluster at ${config.clusterip} (${outcome.reason}). ` +
-      "Check --clusterip, or set --makeMasterOnError to start this node as master.";
+    const message = refused
+      ? `the node at ${config.clusterip} answered but did not let this node join (${outcome.reason}). ` +
+        "Retry later, or check that --clusterip points at a joinlab or seed node."
+      : `could not join a cluster at ${config.clusterip} (${outcome.reason}). ` +
+        "Check --clusterip, or set --makeMasterOnError to start this node as master.";
     logger.error("node.quitting", message, { reason: outcome.reason });
     throw new StartupError(message, EXIT_NO_CLUSTER, outcome.kind);
   }

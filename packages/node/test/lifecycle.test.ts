@@ -143,3 +143,38 @@ test("SIGTERM while still joining: exit 0, no master claimed", async () => {
   assert.ok(!node.lines.some((line) => line.event === "master.started"));
   assert.equal(node.lines.at(-1)?.event, "node.stopped");
 });
+
+test("a cluster that answers with an error is not silence: no master fallback, exit 1", async () => {
+  const busy = await freePort();
+  await listenOn(busy, (socket) => {
+    socket.on("error", () => {});
+    socket.end('{"type":"error","code":"too-many-connections","text":"busy"}\n');
+  });
+  const node = fleet.spawn([
+    "--makeMasterOnError",
+    "--myport",
+    String(await freePort()),
+    "--clusterip",
+    `127.0.0.1:${busy}`,
+  ]);
+  assert.equal((await node.exit()).code, 1);
+  assert.match(node.stderr, /too-many-connections/);
+  assert.ok(
+    !node.lines.some((line) => line.event === "master.started"),
+    "no second master beside a busy one",
+  );
+});
+
+test("--logFormat text gives human lines with the name", async () => {
+  const node = fleet.spawn([
+    "--logFormat",
+    "text",
+    "--name",
+    "reader",
+    "--clusterip",
+    `127.0.0.1:${await freePort()}`,
+  ]);
+  await node.exit();
+  assert.match(node.stdout, /^\S+Z INFO {2}reader \(\d+\) node\.started: /m);
+  assert.match(node.stdout, /ERROR reader \(\d+\) node\.quitting: could not join/);
+});
