@@ -18,6 +18,16 @@ async function main(): Promise<void> {
   const logger = new NodeLogger(flags.log);
   const node = new Node(flags.config, logger);
 
+  // A bug must not exit with 1, which means "no cluster": report it and exit 3.
+  const onCrash = (err: unknown): void => {
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`joinlab-node: internal error: ${text}\n`);
+    logger.error("node.fatal", `internal error: ${text}`, { reason: "internal-error" });
+    void logger.flush().then(() => process.exit(EXIT_STARTUP_FAILED));
+  };
+  process.on("uncaughtException", onCrash);
+  process.on("unhandledRejection", onCrash);
+
   // PID 1 in a container gets no default signal handling: install it explicitly.
   const onSignal = (signal: NodeJS.Signals): void => {
     void node.stop(`received ${signal}`).then(() => leave(EXIT_OK));
