@@ -24,6 +24,8 @@ export const SCENARIO_FILE = "scenario.json";
 
 export class RunDir {
   private readonly streams = new Map<string, WriteStream>();
+  /** Set by close(): late lines (a kept node's, a stream's tail) are not written any more. */
+  private closed = false;
   readonly trace: WriteStream;
 
   private constructor(
@@ -48,6 +50,7 @@ export class RunDir {
 
   /** Appends a node's record to its log as it arrives, so `logs` can show a running run. */
   writeRecord(record: LogRecord): void {
+    if (this.closed) return;
     let stream = this.streams.get(record.node);
     if (!stream) {
       stream = createWriteStream(this.nodeLogPath(record.node), { flags: "a" });
@@ -57,6 +60,7 @@ export class RunDir {
   }
 
   writeEvent(event: OrchestratorEvent): void {
+    if (this.closed) return;
     let stream = this.streams.get(EVENTS_FILE);
     if (!stream) {
       stream = createWriteStream(join(this.path, EVENTS_FILE), { flags: "a" });
@@ -85,6 +89,7 @@ export class RunDir {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const all = [...this.streams.values(), this.trace];
     await Promise.all(
       all.map(async (s) => {

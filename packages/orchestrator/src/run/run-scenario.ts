@@ -400,6 +400,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
     if (options.keep && verdict !== true && env) {
       kept = true;
       note("run.kept", "nodes kept for inspection (--keep)");
+      env.detach();
     } else if (env) {
       // Graceful first, so node.stopping/node.stopped land in the log; then remove everything.
       reporter?.report({ kind: "phase", message: `stopping ${states.size} node(s)` });

@@ -220,6 +220,10 @@ class DockerEnvironment implements StartedEnvironment {
     return node;
   }
 
+  detach(): void {
+    for (const node of this.nodes.values()) node.detach();
+  }
+
   /** Removes every node and the network; a second call (Ctrl-C twice) joins the first. */
   stop(): Promise<void> {
     return (this.stopping ??= this.removeAll());
@@ -249,6 +253,7 @@ class DockerNode implements CreatedNode, StartedNode {
   private started = false;
   private prepared: Promise<void> | undefined;
   private stdin: Duplex | undefined;
+  private output: NodeJS.ReadableStream | undefined;
   private removed = false;
 
   constructor(
@@ -290,6 +295,7 @@ class DockerNode implements CreatedNode, StartedNode {
   /** Follows the output since the start; the stream's end means the container stopped. */
   private async follow(): Promise<void> {
     const stream = await this.client.followLogs(this.id, this.containerName);
+    this.output = stream;
     const counter = { next: 0 };
     const splitterOf = (kind: "stdout" | "stderr") => {
       const builder = new RecordBuilder(this.name, kind, counter);
@@ -349,6 +355,12 @@ class DockerNode implements CreatedNode, StartedNode {
     if (this.removed) return;
     this.removed = true;
     await this.client.removeContainer(this.id, this.containerName);
+  }
+
+  /** Closes our streams to the container without touching it. */
+  detach(): void {
+    this.stdin?.destroy();
+    (this.output as Partial<Duplex> | undefined)?.destroy?.();
   }
 
   async pause(): Promise<void> {

@@ -178,6 +178,11 @@ class ProcessEnvironment implements StartedEnvironment {
     writeFileSync(this.pidFile, JSON.stringify(state));
   }
 
+  detach(): void {
+    // Kept processes live on after we exit: unref them and stop reading their output.
+    for (const node of this.nodes.values()) node.detach();
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...this.nodes.values()].map((n) => n.kill()));
     rmSync(this.pidFile, { force: true });
@@ -275,6 +280,12 @@ class ProcessNode implements CreatedNode, StartedNode {
 
   async remove(): Promise<void> {
     await this.kill();
+  }
+
+  detach(): void {
+    this.child?.stdout?.destroy();
+    this.child?.stderr?.destroy();
+    this.child?.unref();
   }
 
   async rssBytes(): Promise<number | undefined> {

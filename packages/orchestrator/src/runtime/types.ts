@@ -64,6 +64,8 @@ export interface StartedEnvironment extends AsyncDisposable {
   createNode(launch: NodeLaunch): Promise<CreatedNode>;
   /** Force-removes every node and the environment itself; idempotent. */
   stop(): Promise<void>;
+  /** Lets go of nodes kept for inspection (--keep): closes our streams, leaves them running. */
+  detach(): void;
 }
 
 export interface CreatedNode {
