@@ -2,6 +2,7 @@
 // bounded number of starts in flight (the master first, each joiner once the node it dials is
 // ready), follows every node's output, checks the merged timeline, tears down, and writes the
 // run directory. Returns a result; it throws only for programming errors.
+import { setMaxListeners } from "node:events";
 import type { Logger } from "winston";
 import { runChecks } from "../checks/registry.js";
 import type { CheckResult, ObservedNode, Validity } from "../checks/types.js";
@@ -139,6 +140,8 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
   let kept = false;
 
   const interrupted = () => options.signal?.aborted === true;
+  // Every node's readiness wait listens on the signal: 64 nodes are not a leak.
+  if (options.signal) setMaxListeners(0, options.signal);
 
   reporter?.report({
     kind: "phase",
