@@ -31,7 +31,7 @@ describe("membership figures (simulated, 1-3 ms links)", () => {
   it("crash detected by all survivors: p99 under 1.5 s at 16 and 128 nodes", (t) => {
     for (const [n, trials] of [
       [16, 100],
-      [128, 8],
+      [128, 4],
     ] as const) {
       const times = Array.from({ length: trials }, (_, i) => crashTrial(n, 100 + i));
       const p50 = percentile(times, 50);

@@ -44,7 +44,8 @@ export class Sim {
   readonly nodes = new Map<number, SimNode>();
   readonly events: LoggedEvent[] = [];
   private readonly byAddr = new Map<string, number>();
-  private queue: Flight[] = [];
+  /** In-flight datagrams bucketed by delivery time (ms). */
+  private readonly queue = new Map<number, Flight[]>();
   private readonly cuts = new Set<string>();
   private readonly slow = new Map<number, number>();
   private readonly rng: () => number;
@@ -113,7 +114,10 @@ export class Sim {
       this.maxDatagram = Math.max(this.maxDatagram, Buffer.byteLength(data));
       const at =
         this.now + this.latencyMs + Math.floor(this.rng() * (this.jitterMs + 1)) + (this.slow.get(n.id) ?? 0);
-      this.queue.push({ at, fromId: n.id, to: `${o.addr}:${o.port}`, data });
+      const bucket = this.queue.get(at);
+      const f = { at, fromId: n.id, to: `${o.addr}:${o.port}`, data };
+      if (bucket) bucket.push(f);
+      else this.queue.set(at, [f]);
     }
   }
 
@@ -139,9 +143,9 @@ export class Sim {
   /** Advance 1 ms: deliver what is due, tick every node on its cadence. */
   step(): void {
     this.now += 1;
-    const due = this.queue.filter((f) => f.at <= this.now);
-    if (due.length > 0) {
-      this.queue = this.queue.filter((f) => f.at > this.now);
+    const due = this.queue.get(this.now);
+    if (due) {
+      this.queue.delete(this.now);
       for (const f of due) this.deliver(f);
     }
     if (this.now % this.tickMs === 0) {
@@ -251,11 +255,11 @@ export class Sim {
 }
 
 /** A master plus n-1 members; each joins through a random earlier node (chain joins included). */
-export function buildCluster(sim: Sim, n: number, firstId = 1000): number[] {
+export function buildCluster(sim: Sim, n: number, firstId = 1000, addrOf?: (i: number) => string): number[] {
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
     const id = firstId + i * 7;
-    sim.addNode(id, i === 0 ? "master" : "member");
+    sim.addNode(id, i === 0 ? "master" : "member", addrOf?.(i));
     if (i > 0) {
       const via = ids[Math.floor(seededRandom(id)() * ids.length)] as number;
       sim.join(id, via);
