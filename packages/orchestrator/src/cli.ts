@@ -43,6 +43,7 @@ async function runCommand(argv: {
   runsDir: string;
   rebuild?: boolean;
   quiet?: boolean;
+  json?: boolean;
   print?: boolean;
   verbose?: boolean;
 }): Promise<number> {
@@ -60,7 +61,7 @@ async function runCommand(argv: {
     process.stderr.write(`joinlab: ${(err as Error).message}\n`);
     return 2;
   }
-  const reporter = createReporter({ total: scenario.nodes.length, quiet: argv.quiet });
+  const reporter = createReporter({ total: scenario.nodes.length, quiet: argv.quiet || argv.json });
   const print = (line: string) => reporter.report({ kind: "phase", message: line });
   const controller = new AbortController();
   let env: StartedEnvironment | undefined;
@@ -99,6 +100,13 @@ async function runCommand(argv: {
       onEnvironment: (e) => (env = e),
     });
     reporter.close();
+    if (argv.json) {
+      // Machine-readable: results.json's content on stdout, nothing else.
+      const { timeline: _timeline, ...rest } = result;
+      process.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
+      await runtime.close();
+      return result.exitCode;
+    }
     const showLog = argv.print ?? (!argv.quiet && scenario.nodes.length <= 8);
     if (showLog) reporter.print(formatTimeline(result.timeline, { color: process.stdout.isTTY === true }));
     reporter.print(formatSummary(result));
@@ -205,6 +213,7 @@ async function main(): Promise<void> {
           .option("runId", { type: "string", hidden: true })
           .option("rebuild", { type: "boolean", describe: "Rebuild the node image first" })
           .option("print", { type: "boolean", describe: "Print the merged log (default: up to 8 nodes)" })
+          .option("json", { type: "boolean", describe: "Print the results as JSON (no progress, no log)" })
           .option("quiet", { type: "boolean", describe: "Only the summary" }),
       (argv) => set(runCommand(argv as Parameters<typeof runCommand>[0])),
     )

@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { filterTimeline, readRunTimeline, resolveRunDir } from "../src/logs/read-run.js";
+import type { TimelineEntry } from "../src/logs/timeline.js";
 import { createLogger } from "../src/progress/logger.js";
 import { runScenario } from "../src/run/run-scenario.js";
 import { ProcessRuntime } from "../src/runtime/process-runtime.js";
@@ -60,6 +62,15 @@ describe("process runtime", () => {
       ["node1 0", "node2 0", "node4 0", "node3 0"],
     );
     assert.ok(result.timings.upAndVerifiedMs! > 0);
+    // `npm run logs` reads the run back from its files: the same events, in the same order.
+    const events = (entries: TimelineEntry[]) =>
+      entries.flatMap((e) => (e.kind === "event" ? [`${e.node} ${e.line.event}`] : []));
+    const again = readRunTimeline(resolveRunDir(join(dir, "runs"), "latest"));
+    assert.deepEqual(events(again), events(result.timeline));
+    assert.deepEqual(events(filterTimeline(again, { nodes: ["node3"], events: ["join.*"] })), [
+      "node3 join.request.sent",
+      "node3 join.response.received",
+    ]);
   });
 
   it("no-master passes because the lone node quit with exit code 1", async () => {
