@@ -119,6 +119,25 @@ describe("membership engine (simulated network)", () => {
     assert.equal(sim.eventsOf("member.failed").length, 0);
   });
 
+  it("garbage-collects failed and left entries after their retention", () => {
+    const sim = new Sim(17, { retainFailedMs: 3000, retainLeftMs: 2000 });
+    const ids = buildCluster(sim, 6);
+    sim.run(500);
+    const [crashed, leaver] = [ids[2] as number, ids[3] as number];
+    sim.crash(crashed);
+    sim.stop(leaver);
+    assert.ok(
+      sim.runUntil(() => sim.allSee(crashed, "failed") && sim.allSee(leaver, "left"), BOUND) !== undefined,
+    );
+    const gone = (id: number) => sim.up().every((n) => n.m.member(id) === undefined);
+    assert.ok(
+      sim.runUntil(() => gone(crashed) && gone(leaver), 5000) !== undefined,
+      "both dropped from every view",
+    );
+    sim.run(3000);
+    assert.ok(gone(crashed) && gone(leaver), "and they do not come back through gossip or sync");
+  });
+
   it("a restart at the same address with a new id replaces the old entry", () => {
     const sim = new Sim(7);
     const ids = buildCluster(sim, 6);
