@@ -250,6 +250,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
         reporter?.report({ kind: "node", node: name, state: "created" });
         // Container starts go ahead of their turn (the gate holds the node program), with priority
         // over creates so the master's comes first.
+        // (Measured: holding dependents' starts until the master's container runs is slower.)
         const prepared = state.created.prepare
           ? limiter.run(async () => {
               if (interrupted()) throw new NotStarted("run interrupted");
