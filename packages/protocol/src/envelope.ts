@@ -5,8 +5,9 @@ import {
   UNKNOWN_NODE_ID,
   type ErrorCode,
   type ErrorReply,
-  type JoinEnvelope,
+  type JoinRequest,
   type JoinResponse,
+  type MembershipMarker,
   type NodeInfo,
   type WireRole,
 } from "./messages.js";
@@ -16,13 +17,23 @@ export function nodeInfo(nodeId: number, nodeIpAddr: string, port: string | numb
   return { nodeId, nodeIpAddr, Port: String(port) };
 }
 
-/** What a joiner sends: dest.nodeId is -1 because it does not know whom it dials. */
-export function joinRequest(source: NodeInfo, destHost: string, destPort: string | number): JoinEnvelope {
-  return {
+/**
+ * What a joiner sends: dest.nodeId is -1 because it does not know whom it dials. joinlab's
+ * `membership` marker, when given, comes after the seed's keys, so the seed's bytes stay a prefix.
+ */
+export function joinRequest(
+  source: NodeInfo,
+  destHost: string,
+  destPort: string | number,
+  membership?: MembershipMarker,
+): JoinRequest {
+  const request: JoinRequest = {
     source: nodeInfo(source.nodeId, source.nodeIpAddr, source.Port),
     dest: nodeInfo(UNKNOWN_NODE_ID, destHost, destPort),
     message: SEED_REQUEST_TEXT,
   };
+  if (membership !== undefined) request.membership = { gen: membership.gen };
+  return request;
 }
 
 /**

@@ -19,6 +19,20 @@ export interface JoinEnvelope {
   message: string;
 }
 
+/**
+ * joinlab's additive request marker: "this joiner speaks the membership protocol (UDP)". A request
+ * without it comes from a seed node (docs/membership.md). Unknown keys inside it are ignored.
+ */
+export interface MembershipMarker {
+  /** The joiner's process start time (ms since the epoch): tells a restart from the old process. */
+  gen: number;
+}
+
+/** A join request: the seed envelope, plus joinlab's marker after `message` (absent from a seed node). */
+export interface JoinRequest extends JoinEnvelope {
+  membership?: MembershipMarker;
+}
+
 /** What the responding node is: joinlab adds this to its response (a seed node sends no role). */
 export type WireRole = "master" | "member";
 
@@ -30,6 +44,8 @@ export interface JoinResponse extends JoinEnvelope {
   role?: WireRole;
   /** Present when the joiner's id is already taken in the cluster: the joiner must adopt this id. */
   assignedNodeId?: number;
+  /** The responder's membership view (docs/membership.md); validated by the membership engine. */
+  members?: unknown;
   [extra: string]: unknown;
 }
 

@@ -4,8 +4,9 @@ import {
   UNKNOWN_NODE_ID,
   ERROR_CODES,
   type ErrorReply,
-  type JoinEnvelope,
+  type JoinRequest,
   type JoinResponse,
+  type MembershipMarker,
   type NodeInfo,
   type WireRole,
 } from "./messages.js";
@@ -18,16 +19,32 @@ export const MAX_MESSAGE_CHARS = 4096;
 
 class Invalid extends Error {}
 
-/** Parses a join request. The joiner's own id must be a real id (not -1) and its port usable. */
-export function validateJoinRequest(value: unknown): Validated<JoinEnvelope> {
+/**
+ * Parses a join request. The joiner's own id must be a real id (not -1) and its port usable. The
+ * optional `membership` marker, when present (and not null), must be well-formed: it decides
+ * whether the joiner is probed over UDP, so a garbled one is refused rather than guessed at.
+ */
+export function validateJoinRequest(value: unknown): Validated<JoinRequest> {
   return attempt(() => {
     const root = asObject(value, "the message");
-    return {
+    const request: JoinRequest = {
       source: nodeInfo(field(root, "source"), "source", { realId: true }),
       dest: nodeInfo(field(root, "dest"), "dest", { realId: false }),
       message: text(field(root, "message"), "message"),
     };
+    const marker = field(root, "membership");
+    if (marker !== undefined) request.membership = membershipMarker(marker);
+    return request;
   });
+}
+
+function membershipMarker(value: unknown): MembershipMarker {
+  const obj = asObject(value, "membership");
+  const gen = field(obj, "gen");
+  if (typeof gen !== "number" || !Number.isSafeInteger(gen) || gen < 0) {
+    throw new Invalid(`expected membership.gen to be a non-negative integer (ms), got ${describe(gen)}`);
+  }
+  return { gen };
 }
 
 /** Parses what a node answered to our join request: a response, or an error reply. */

@@ -11,6 +11,14 @@ test("a join request encodes to the seed's bytes (with a reachable address inste
   );
 });
 
+test("joinlab's membership marker follows the seed's keys, so the seed's bytes are a prefix", () => {
+  const seed = encodeLine(joinRequest(nodeInfo(77066471, "127.0.0.1", 8002), "127.0.0.1", "8001"));
+  const ours = encodeLine(
+    joinRequest(nodeInfo(77066471, "127.0.0.1", 8002), "127.0.0.1", "8001", { gen: 1764000000000 }),
+  );
+  assert.equal(ours, `${seed.slice(0, -2)},"membership":{"gen":1764000000000}}\n`);
+});
+
 test("a response starts with the seed's envelope, then role and assignedNodeId", () => {
   const response = joinResponse(
     nodeInfo(42825605, "10.0.0.2", "8001"),

@@ -63,6 +63,27 @@ test("wrong types and missing fields are refused with a reason naming the field"
   for (const [value, expected] of cases) assert.match(reason(validateJoinRequest(value)), expected);
 });
 
+test("the optional membership marker: absent or null means a seed joiner; garbled is refused", () => {
+  const plain = validateJoinRequest(request());
+  assert.ok(plain.ok && plain.value.membership === undefined);
+  const nulled = validateJoinRequest({ ...request(), membership: null });
+  assert.ok(nulled.ok && nulled.value.membership === undefined);
+  const marked = validateJoinRequest({ ...request(), Membership: { GEN: 1764000000000, later: true } });
+  assert.ok(marked.ok);
+  assert.deepEqual(marked.value.membership, { gen: 1764000000000 }, "keys in any case; unknown ones dropped");
+  const cases: [unknown, RegExp][] = [
+    [5, /membership to be a JSON object, got number 5/],
+    [[], /membership to be a JSON object, got an array/],
+    [{}, /membership\.gen to be a non-negative integer \(ms\), got nothing/],
+    [{ gen: "1764000000000" }, /membership\.gen .* got string/],
+    [{ gen: -1 }, /membership\.gen .* got number -1/],
+    [{ gen: 1.5 }, /membership\.gen .* got number 1\.5/],
+  ];
+  for (const [membership, expected] of cases) {
+    assert.match(reason(validateJoinRequest({ ...request(), membership })), expected);
+  }
+});
+
 test("a response may carry role and assignedNodeId; both are type-checked", () => {
   const response = { ...request(), role: "master", assignedNodeId: 12 };
   const ok = validateJoinResponse(response);
