@@ -86,7 +86,7 @@ export class Membership {
     this.selfId = id;
     const epoch = role === "master" ? 1 : 0;
     this.entries.set(id, {
-      rec: { id, addr, port, role, state: "alive", inc: 0, epoch, gen: opts.now },
+      rec: { id, addr, port, role, state: "alive", inc: 0, epoch, gen: opts.self.gen ?? opts.now },
       since: opts.now,
     });
     this.maxEpoch = epoch;

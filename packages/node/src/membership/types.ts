@@ -33,6 +33,8 @@ export interface SelfInfo {
   addr: string;
   port: number;
   role: MemberRole;
+  /** Process start time (ms); defaults to the engine's creation time. The node passes what its join request announced. */
+  gen?: number;
 }
 
 /** A joiner as the node read it from a TCP join request. */

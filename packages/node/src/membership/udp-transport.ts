@@ -47,7 +47,10 @@ export class UdpTransport {
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => {
         socket.close();
-        reject(new Error(`membership: cannot bind UDP port ${opts.port}: ${err.message}`));
+        // Keep the errno code (EADDRINUSE, EACCES): the node turns it into its start-up advice.
+        const code = (err as NodeJS.ErrnoException).code;
+        const wrapped = new Error(`membership: cannot bind UDP port ${opts.port}: ${err.message}`);
+        reject(Object.assign(wrapped, code === undefined ? {} : { code }));
       };
       socket.once("error", onError);
       socket.bind(opts.port, opts.host ?? "0.0.0.0", () => {
