@@ -1,5 +1,6 @@
 // Everything a node needs to start, as plain data: the CLI builds it from flags, tests build it directly.
 import { DEFAULT_MAX_LINE_BYTES } from "@joinlab/protocol";
+import type { MembershipConfig } from "./membership/index.js";
 
 export interface NodeConfig {
   /** Become master when no cluster answers, instead of exiting. */
@@ -24,6 +25,11 @@ export interface NodeConfig {
   maxConnections: number;
   /** Longest accepted line, excluding its newline. */
   maxLineBytes: number;
+  /**
+   * Membership (docs/membership.md): on by default with the engine's timings; a partial config
+   * tunes them; false runs the seed's one-handshake node (no UDP, no request marker).
+   */
+  membership?: Partial<MembershipConfig> | false;
 }
 
 export const DEFAULTS = {

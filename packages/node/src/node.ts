@@ -13,6 +13,13 @@ import { requestJoin } from "./join/join-client.js";
 import { answerLine, type MessageHandler, type ResponseExtension } from "./join/join-responder.js";
 import { KnownMembers } from "./known-members.js";
 import type { NodeLogger } from "./log/node-logger.js";
+import type { MembershipRunner } from "./membership/index.js";
+import {
+  joinerFromRequest,
+  membersForResponse,
+  responderFromResponse,
+  startMembership,
+} from "./node-membership.js";
 import { randomNodeId } from "./node-id.js";
 import { probePort } from "./port-probe.js";
 import { removeReadyFile, writeReadyFile } from "./ready-file.js";
@@ -33,6 +40,10 @@ export class Node {
   port: number;
   /** What the node we joined through answered; undefined for a master. */
   joinResponse: JoinResponse | undefined;
+  /** Process start (ms): our join request's membership marker and our record's `gen`. */
+  readonly gen = Date.now();
+  /** The membership engine, once the role and id are settled (undefined if config.membership is false). */
+  membership: MembershipRunner | undefined;
 
   readonly #server: InboundServer;
   readonly #joinAbort = new AbortController();
@@ -40,6 +51,10 @@ export class Node {
   readonly #handlers = new Map<string, MessageHandler>();
   readonly #stopHooks: (() => Promise<void> | void)[] = [];
   #stopping: Promise<void> | undefined;
+  /** The ready file exists (written at start): role changes rewrite it. */
+  #ready = false;
+  /** Ready-file writes, one after the other, so an older role never lands last. */
+  #readyWrites: Promise<void> = Promise.resolve();
 
   constructor(config: NodeConfig, logger: NodeLogger) {
     this.config = config;
@@ -58,6 +73,11 @@ export class Node {
             logger,
             members: this.members,
             self: () => this.self(),
+            holderOf: (id) => this.#holderOf(id),
+            isTaken: (id) =>
+              id === this.nodeId ||
+              this.members.has(id) ||
+              this.membership?.membership.member(id) !== undefined,
             role: () => this.wireRole(),
             extensions: this.#extensions,
             handlers: this.#handlers,
@@ -108,7 +128,16 @@ export class Node {
     this.port = await this.#bindOrFail(() => probePort(config.myport, config.listenHost));
     await this.#joinOrBecomeMaster();
     this.#throwIfStopping();
-    await this.#bindOrFail(() => this.#server.listen(this.port, config.listenHost));
+    // Membership runs before we listen: every join we answer then gets the view.
+    if (config.membership !== false) await this.#startMembership();
+    this.#throwIfStopping();
+    try {
+      await this.#bindOrFail(() => this.#server.listen(this.port, config.listenHost));
+    } catch (err) {
+      // We may already be in others' views: announce the leave rather than be declared failed.
+      await this.membership?.stop();
+      throw err;
+    }
     // A stop during listen() closed a server that was not listening yet; close it now.
     if (this.#stopping) await this.#server.close(0);
     this.#throwIfStopping();
@@ -117,12 +146,10 @@ export class Node {
       host: config.listenHost ?? "*",
     });
     if (config.readyFile !== undefined) {
-      await writeReadyFile(config.readyFile, {
-        nodeId: this.nodeId,
-        role: this.role,
-        port: this.port,
-        pid: process.pid,
-      });
+      const readyFile = config.readyFile;
+      this.#ready = true;
+      this.#readyWrites = writeReadyFile(readyFile, this.#readyContent());
+      await this.#readyWrites;
     }
     logger.info("node.ready", `ready as ${this.role}`, {
       role: this.role,
@@ -145,7 +172,10 @@ export class Node {
     this.#joinAbort.abort();
     await this.#server.close(STOP_GRACE_MS);
     for (const hook of this.#stopHooks) await hook();
-    if (this.config.readyFile !== undefined) await removeReadyFile(this.config.readyFile);
+    if (this.config.readyFile !== undefined) {
+      await this.#readyWrites.catch(() => {});
+      await removeReadyFile(this.config.readyFile);
+    }
     this.logger.info("node.stopped", "stopped");
     await this.logger.flush();
   }
@@ -156,7 +186,9 @@ export class Node {
     if (target === undefined) {
       throw this.#fatal(`--clusterip "${config.clusterip}" is not host:port`, "bad-clusterip");
     }
-    const request = joinRequest(this.self(), target.host, target.port);
+    // The marker tells the responder that we speak membership (UDP); the seed's keys come first.
+    const marker = config.membership === false ? undefined : { gen: this.gen };
+    const request = joinRequest(this.self(), target.host, target.port, marker);
     const outcome = await requestJoin({
       target,
       request,
@@ -229,6 +261,80 @@ export class Node {
       peer: this.config.clusterip,
       peerId: responder.nodeId,
     });
+  }
+
+  /** Starts the UDP runner under the final id and role, and plugs it into the join flow and stop. */
+  async #startMembership(): Promise<void> {
+    const { config, logger } = this;
+    let runner: MembershipRunner;
+    try {
+      runner = await startMembership({
+        id: this.nodeId,
+        addr: config.advertise,
+        port: this.port,
+        role: this.role === "master" ? "master" : "member",
+        gen: this.gen,
+        ...(config.listenHost !== undefined ? { listenHost: config.listenHost } : {}),
+        ...(config.membership ? { config: config.membership } : {}),
+        logger,
+        onRoleEvent: () => this.#followMembershipRole(),
+      });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      const where = `${config.listenHost ?? "*"}:${this.port}/udp`;
+      throw this.#fatal(
+        `cannot bind ${where} for membership (${code}): UDP uses the --myport number; free it or pick another --myport`,
+        code,
+      );
+    }
+    this.membership = runner;
+    // A stop that came while we were binding ran its hooks already: leave at once.
+    if (this.#stopping) {
+      await runner.stop();
+      return;
+    }
+    this.onStop(() => runner.stop());
+    if (this.joinResponse !== undefined) {
+      runner.seedFromJoinResponse(this.joinResponse.members, responderFromResponse(this.joinResponse));
+    }
+    // Our own extension goes first, so one added by a library user can still override its key.
+    this.#extensions.unshift((request, joinerId) => {
+      const members = runner.admitJoiner(joinerFromRequest(request, joinerId));
+      // Joined to a seed master, we pass its one-handshake behaviour on (docs/membership.md).
+      if (runner.membership.isDegraded()) return {};
+      return { members: membersForResponse(members, this.nodeId, joinerId) };
+    });
+  }
+
+  /** The engine decides the role after start-up (failover promotes, a better claim demotes). */
+  #followMembershipRole(): void {
+    const runner = this.membership;
+    if (runner === undefined || this.#stopping) return;
+    const role = runner.membership.self().role;
+    if (role === this.role) return;
+    this.role = role;
+    const readyFile = this.config.readyFile;
+    if (!this.#ready || readyFile === undefined) return;
+    // The content is read when the write runs, so the last write carries the latest role.
+    this.#readyWrites = this.#readyWrites
+      .catch(() => {})
+      .then(() => (this.#stopping ? undefined : writeReadyFile(readyFile, this.#readyContent())))
+      // A failed rewrite leaves the previous file: the node still serves, only its role there is stale.
+      .catch(() => {});
+  }
+
+  #readyContent(): Record<string, unknown> {
+    return { nodeId: this.nodeId, role: this.role, port: this.port, pid: process.pid };
+  }
+
+  /** Who holds `id`: this node, a member we know of, or a record of the membership view. */
+  #holderOf(id: number): string | undefined {
+    if (id === this.nodeId) return "this node";
+    const record = this.membership?.membership.member(id);
+    // A left id is never reused (others would ignore its alive claims): always a clash.
+    if (record?.state === "left") return `node ${id}, which left the cluster`;
+    if (record !== undefined) return formatHostPort(record.addr, record.port);
+    return this.members.get(id)?.address;
   }
 
   #throwIfStopping(): void {

@@ -119,10 +119,15 @@ test("SIGTERM: stops promptly with exit 0, even with an idle client connected, a
   sockets.push(await silentConnection(port));
   node.child.kill("SIGTERM");
   assert.equal((await node.exit()).code, 0);
-  assert.deepEqual(
-    node.lines.slice(-2).map((line) => line.event),
-    ["node.stopping", "node.stopped"],
-  );
+  // Between the two, the membership layer logs its leave announcement (docs/membership.md).
+  const events = node.lines.map((line) => line.event);
+  assert.deepEqual(events.filter((event) => event.startsWith("node.")).slice(-2), [
+    "node.stopping",
+    "node.stopped",
+  ]);
+  assert.equal(events.at(-1), "node.stopped");
+  const left = node.lines.find((line) => line.event === "member.left");
+  assert.ok(left?.["self"] === true && left["reason"] === "leave", "the leave is announced");
   assert.ok(!existsSync(readyFile), "ready file removed at stop");
 });
 

@@ -5,7 +5,7 @@ import {
   errorReply,
   validateJoinRequest,
   type ErrorReply,
-  type JoinEnvelope,
+  type JoinRequest,
   type JoinResponse,
   type NodeInfo,
   type WireRole,
@@ -16,7 +16,7 @@ import type { NodeLogger } from "../log/node-logger.js";
 import { freshNodeId } from "../node-id.js";
 
 /** Adds optional fields to a join response (membership data, later). Must not touch the envelope. */
-export type ResponseExtension = (request: JoinEnvelope, joinerId: number) => Record<string, unknown>;
+export type ResponseExtension = (request: JoinRequest, joinerId: number) => Record<string, unknown>;
 
 /** Handles a non-join message that carries a string `type` (e.g. membership traffic, later). */
 export type MessageHandler = (message: Record<string, unknown>, remote: string) => unknown;
@@ -25,6 +25,13 @@ export interface ResponderContext {
   logger: NodeLogger;
   members: KnownMembers;
   self: () => NodeInfo;
+  /**
+   * Who holds `nodeId` ("host:port", or a description that matches no address when the id must not
+   * be reused at all); undefined when it is free. Beyond `members`, the node asks its membership view.
+   */
+  holderOf: (nodeId: number) => string | undefined;
+  /** True if a fresh id must avoid `nodeId` (any id this node has ever recorded). */
+  isTaken: (nodeId: number) => boolean;
   role: () => WireRole;
   extensions: readonly ResponseExtension[];
   handlers: ReadonlyMap<string, MessageHandler>;
@@ -40,7 +47,7 @@ export function answerLine(ctx: ResponderContext, line: Buffer, remote: string):
   return answerJoin(ctx, checked.value);
 }
 
-export function answerJoin(ctx: ResponderContext, request: JoinEnvelope): JoinResponse {
+export function answerJoin(ctx: ResponderContext, request: JoinRequest): JoinResponse {
   const { logger, members } = ctx;
   const self = ctx.self();
   const joiner = request.source;
@@ -52,9 +59,9 @@ export function answerJoin(ctx: ResponderContext, request: JoinEnvelope): JoinRe
   });
 
   // The same id at the same address is that node asking again (a retry): it keeps its id.
-  const holder = joiner.nodeId === self.nodeId ? "this node" : members.get(joiner.nodeId)?.address;
+  const holder = ctx.holderOf(joiner.nodeId);
   const clash = holder !== undefined && holder !== address;
-  const nodeId = clash ? freshNodeId((id) => id === self.nodeId || members.has(id)) : joiner.nodeId;
+  const nodeId = clash ? freshNodeId(ctx.isTaken) : joiner.nodeId;
   members.upsert({ nodeId, address, role: "member" });
 
   const extra: Record<string, unknown> = {};
