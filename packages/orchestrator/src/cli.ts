@@ -13,6 +13,7 @@ import { formatTimeline } from "./logs/format.js";
 import { filterTimeline, readRunTimeline, resolveRunDir } from "./logs/read-run.js";
 import { createLogger } from "./progress/logger.js";
 import { createReporter } from "./progress/reporter.js";
+import { makeRunId } from "./results/run-id.js";
 import { runScenario } from "./run/run-scenario.js";
 import { formatSummary } from "./run/summary.js";
 import { chooseRuntime, RuntimeUnavailable, sweepRuntimes } from "./runtime/choose-runtime.js";
@@ -66,13 +67,14 @@ async function runCommand(argv: {
   const controller = new AbortController();
   let env: StartedEnvironment | undefined;
   let runtimeRef: Awaited<ReturnType<typeof chooseRuntime>> | undefined;
-  const runId = argv.runId;
+  // Known before anything exists, so a forced cleanup can always find the run by its label.
+  const runId = argv.runId ?? makeRunId();
   const stopSignals = handleSignals({
     controller,
     print: (text) => reporter.print(text),
     force: async () => {
       await env?.stop();
-      if (runtimeRef && env) await runtimeRef.sweep({ runId: env.run.runId });
+      await runtimeRef?.sweep({ runId });
     },
   });
   try {
@@ -90,7 +92,7 @@ async function runCommand(argv: {
       runtime,
       logger,
       runsDir: resolve(argv.runsDir),
-      ...(runId ? { runId } : {}),
+      runId,
       keep: argv.keep,
       inFlight: argv.inFlight,
       readyTimeoutMs: argv.timeout,
