@@ -12,6 +12,8 @@ export type ProgressEvent =
 
 export interface ProgressReporter {
   report(event: ProgressEvent): void;
+  /** Restarts the elapsed-time clock (the run begins after the image step). */
+  resetClock(): void;
   /** Writes a finished line (results, merged log) without the status line in the way. */
   print(text: string): void;
   close(): void;
@@ -29,7 +31,7 @@ export interface ReporterOptions {
 export function createReporter(options: ReporterOptions): ProgressReporter {
   const out = options.out ?? process.stdout;
   const tty = out.isTTY === true;
-  const started = performance.now();
+  let started = performance.now();
   const counts = { started: 0, ready: 0, exited: 0, failed: 0 };
   let statusShown = false;
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(2)}s`;
@@ -67,6 +69,9 @@ export function createReporter(options: ReporterOptions): ProgressReporter {
           );
         } else drawStatus();
       } else line(event.kind === "phase" ? `• ${event.message}` : event.message);
+    },
+    resetClock() {
+      started = performance.now();
     },
     print(text) {
       clearStatus();

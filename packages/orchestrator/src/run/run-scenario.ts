@@ -144,6 +144,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
   // Every node's readiness wait listens on the signal: 64 nodes are not a leak.
   if (options.signal) setMaxListeners(0, options.signal);
 
+  reporter?.resetClock();
   reporter?.report({
     kind: "phase",
     message: `${scenario.name}: ${scenario.nodes.length} node(s) on ${runtime.describe()} (run ${runId})`,
