@@ -160,6 +160,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
       started: s.node !== undefined,
       ...(s.notStarted ? { notStarted: s.notStarted } : {}),
       ...(s.node?.exitInfo ? { exit: s.node.exitInfo } : {}),
+      ...(s.node?.logError ? { logError: s.node.logError } : {}),
       ...(s.faults.length ? { faults: [...s.faults] } : {}),
     }));
   const buildTimeline = (): TimelineEntry[] => {

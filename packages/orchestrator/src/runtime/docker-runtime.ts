@@ -249,6 +249,7 @@ class DockerNode implements CreatedNode, StartedNode {
   readonly log: NodeLog;
   readonly exited: Promise<ExitInfo>;
   exitInfo: ExitInfo | undefined;
+  logError: string | undefined;
   private resolveExit!: (info: ExitInfo) => void;
   private started = false;
   private prepared: Promise<void> | undefined;
@@ -317,7 +318,10 @@ class DockerNode implements CreatedNode, StartedNode {
     };
     stream.on("end", () => finish());
     stream.on("close", () => finish());
-    stream.on("error", (e: Error) => finish(e));
+    stream.on("error", (e: Error) => {
+      this.logError ??= `log stream failed: ${e.message}`;
+      finish(e);
+    });
   }
 
   private async readExit(streamError?: Error): Promise<void> {

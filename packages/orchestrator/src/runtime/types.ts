@@ -90,6 +90,8 @@ export interface StartedNode {
   readonly exited: Promise<ExitInfo>;
   /** Set once exited. */
   readonly exitInfo: ExitInfo | undefined;
+  /** Set when the node's output could not be read to the end (the checks then cannot tell). */
+  readonly logError?: string;
   /** Graceful stop (SIGTERM, then SIGKILL after `timeoutMs`); idempotent. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
   /** Immediate kill; idempotent. */
