@@ -413,7 +413,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
     note("run.verified", `verdict ${verdict}`);
   } catch (err) {
     error = (err as Error).message;
-    logger.error(`run ${runId}: ${error}`);
+    logger.warn(`run ${runId}: ${error}`);
   } finally {
     const teardownStarted = ms();
     if (interrupted()) error ??= "run interrupted";
