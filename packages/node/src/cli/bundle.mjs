@@ -9,6 +9,7 @@
 // module (resolved from the same importer, so nested versions stay as they are) when first called.
 import { build } from "esbuild";
 import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import process from "node:process";
 
 /** Package name → the export called through; every one of these exports a single function. */
@@ -53,6 +54,7 @@ const lazyModules = {
 };
 
 await build({
+  absWorkingDir: dirname(dirname(dirname(fileURLToPath(import.meta.url)))), // packages/node, from any cwd
   entryPoints: ["src/main.ts"],
   bundle: true,
   platform: "node",
