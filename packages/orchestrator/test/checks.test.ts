@@ -18,24 +18,24 @@ const byName = (results: ReturnType<typeof check>["results"], name: string) =>
 describe("checks on the recorded chain-join", () => {
   it("all pass on the real recording, even with the daemon's stamps out of order", () => {
     const streams = recordedChainJoin();
-    shift(streams.get("node3")!, "join.request.sent", 50_000);
+    shift(streams.get("node4")!, "join.request.sent", 50_000);
     const { verdict, results } = check(streams);
     assert.equal(verdict, true, JSON.stringify(results, null, 2));
     assert.match(byName(results, "handshakes").summary, /^3\/3/);
     assert.match(
       byName(results, "clusters").summary,
-      /1 cluster\(s\) formed: \{node1, node2, node4, node3\}/,
+      /1 cluster\(s\) formed: \{node1, node2, node3, node4\}/,
     );
   });
 
   it("fails when a joiner dialled another address than the scenario gave", () => {
-    const { verdict, results } = check(recordedChainJoin(), { node3: { clusterip: "node2:9999" } });
+    const { verdict, results } = check(recordedChainJoin(), { node4: { clusterip: "node2:9999" } });
     assert.equal(verdict, false);
     const errors = byName(results, "handshakes").errors;
     assert.ok(
       errors.some(
         (e) =>
-          e === "node3: expected to dial node2:9999 (the scenario's cluster address); it dialled node2:8002",
+          e === "node4: expected to dial node2:9999 (the scenario's cluster address); it dialled node2:8002",
       ),
       errors.join("\n"),
     );
@@ -50,19 +50,19 @@ describe("checks on the recorded chain-join", () => {
     const { verdict, results } = check(streams);
     assert.equal(verdict, false);
     assert.deepEqual(byName(results, "handshakes").errors, [
-      "node2: received node3's join request (id 73857674) but never logged a response to it",
+      "node2: received node4's join request (id 73857674) but never logged a response to it",
     ]);
   });
 
   it("fails when a joiner fell back to master: two masters, and it did not join", () => {
     const streams = recordedChainJoin();
-    const node4 = streams.get("node4")!;
-    const [started] = node4;
+    const node3 = streams.get("node3")!;
+    const [started] = node3;
     const fake = (seq: number, event: string, extra: Record<string, unknown> = {}): LogRecord => {
       const line = { ...started!.line!, seq, event, message: event, ...extra } as LogRecord["line"];
       return { ...started!, index: seq - 1, t: started!.t + seq, text: JSON.stringify(line), line };
     };
-    streams.set("node4", [
+    streams.set("node3", [
       started!,
       fake(2, "join.failed", { reason: "connection refused" }),
       fake(3, "master.started"),
@@ -71,19 +71,19 @@ describe("checks on the recorded chain-join", () => {
     const { verdict, results } = check(streams);
     assert.equal(verdict, false);
     assert.deepEqual(byName(results, "masters").errors, [
-      "node4: became master (master.started) but the scenario expects it to join",
+      "node3: became master (master.started) but the scenario expects it to join",
     ]);
     assert.match(
       byName(results, "joined").errors[0]!,
-      /^node4: expected to join through node1:8001 and become ready; it logged join\.failed \(connection refused\), master\.started, node\.ready and is still running$/,
+      /^node3: expected to join through node1:8001 and become ready; it logged join\.failed \(connection refused\), master\.started, node\.ready and is still running$/,
     );
     assert.match(byName(results, "clusters").errors[0]!, /expected 1 cluster\(s\); 2 formed/);
   });
 
   it("reports an unexpected exit with its code", () => {
-    const { results } = check(recordedChainJoin(), { node3: { exit: { code: 3 } } });
+    const { results } = check(recordedChainJoin(), { node4: { exit: { code: 3 } } });
     assert.deepEqual(byName(results, "exits").errors, [
-      "node3: expected to keep running as member; it logged node.joined, node.ready and exited with code 3",
+      "node4: expected to keep running as member; it logged node.joined, node.ready and exited with code 3",
     ]);
   });
 

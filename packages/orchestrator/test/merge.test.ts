@@ -70,8 +70,8 @@ describe("mergeTimeline", () => {
     assert.equal(timeline.length, 29);
     for (const [joiner, responder] of [
       ["node2", "node1"],
-      ["node4", "node1"],
-      ["node3", "node2"],
+      ["node3", "node1"],
+      ["node4", "node2"],
     ] as const) {
       const sent = indexOf(timeline, joiner, "join.request.sent");
       const received = timeline.findIndex(
@@ -91,18 +91,18 @@ describe("mergeTimeline", () => {
 
   it("repairs a response the daemon stamped before its request was sent", () => {
     const streams = recordedChainJoin();
-    // node3's lines arrive late at the daemon: its request.sent is stamped 50 ms after node2 logged receiving it.
-    shift(streams.get("node3")!, "join.request.sent", 50_000);
-    // and node1 stamps its response to node4 200 ms late, after node4 logged receiving it.
+    // node4's lines arrive late at the daemon: its request.sent is stamped 50 ms after node2 logged receiving it.
+    shift(streams.get("node4")!, "join.request.sent", 50_000);
+    // and node1 stamps its response to node3 200 ms late, after node3 logged receiving it.
     shift(streams.get("node1")!, "join.response.sent", 200_000);
     const timeline = mergeTimeline(streams);
     assert.ok(
       indexOf(timeline, "node2", "join.request.received", 0) >
-        indexOf(timeline, "node3", "join.request.sent"),
+        indexOf(timeline, "node4", "join.request.sent"),
     );
-    // node1's first response.sent was to node2 or node4, whichever came first in the recording: either way
+    // node1's first response.sent was to node2 or node3, whichever came first in the recording: either way
     // every response.received follows the response.sent it answers.
-    for (const joiner of ["node2", "node4", "node3"]) {
+    for (const joiner of ["node2", "node3", "node4"]) {
       const received = timeline[indexOf(timeline, joiner, "join.response.received")]!;
       assert.equal(received.kind, "event");
       const peerId = received.kind === "event" ? received.line.peerId : undefined;
@@ -137,6 +137,6 @@ describe("mergeTimeline", () => {
     node4.push(b.fromTimestamped("2026-11-24T15:13:09.500000000Z (node:1) Warning: a raw line", 0));
     const text = formatTimeline(mergeTimeline(streams));
     assert.match(text, /\[node4\] +\(stderr\) \(node:1\) Warning: a raw line\n$/);
-    assert.match(text, /\[node3\] +join\.request\.sent → node2:8002/);
+    assert.match(text, /\[node4\] +join\.request\.sent → node2:8002/);
   });
 });

@@ -81,15 +81,15 @@ describe("scenarios in Docker", () => {
     const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as { verdict: unknown };
     assert.equal(results.verdict, true);
     const log = readFileSync(join(dir, "merged.log"), "utf8");
-    assert.match(log, /\[node3\] +join\.request\.sent → node2:8002/);
-    assert.match(log, /\[node2\] +join\.request\.received ← node3:8003/);
+    assert.match(log, /\[node4\] +join\.request\.sent → node2:8002/);
+    assert.match(log, /\[node2\] +join\.request\.received ← node4:8003/);
     assert.deepEqual(await leftovers(runId), []);
   });
 
   it("a joiner whose cluster address has no listener fails the run with who, expected and actual (exit 1)", async () => {
     const spec = buildScenario("chain-join");
     spec.name = "broken-chain";
-    spec.nodes.find((n) => n.name === "node3")!.clusterip = { host: "node1", port: 8009 };
+    spec.nodes.find((n) => n.name === "node4")!.clusterip = { host: "node1", port: 8009 };
     const file = join(runsDir, "broken-chain.json");
     writeFileSync(file, JSON.stringify(spec));
     const { runId, done } = run(["--scenarioFile", file, "--quiet"]);
@@ -98,7 +98,7 @@ describe("scenarios in Docker", () => {
     assert.match(result.stdout, /INVALID: broken-chain/);
     assert.match(
       result.stdout,
-      /node3: expected to join through node1:8009 and become ready; it logged join\.failed \(nothing listens on node1:8009 \(connection refused\)\), node\.quitting and exited with code 1/,
+      /node4: expected to join through node1:8009 and become ready; it logged join\.failed \(nothing listens on node1:8009 \(connection refused\)\), node\.quitting and exited with code 1/,
     );
     assert.deepEqual(await leftovers(runId), []);
   });

@@ -22,12 +22,14 @@ describe("scenario registry", () => {
     }
   });
 
-  it("chain-join is the seed's topology: 8002→8001, 8004→8001, 8003→8002", () => {
+  it("chain-join is the seed's topology: 8002→8001, 8004→8001, 8003→8002, named as compose.yaml names it", () => {
     const spec = buildScenario("chain-join");
     const edges = spec.nodes.map((n) => `${n.port}→${spec.nodes.find((t) => t.name === n.clusterip)!.port}`);
     assert.deepEqual(edges.sort(), ["8001→8001", "8002→8001", "8003→8002", "8004→8001"]);
-    const node3 = spec.nodes.find((n) => n.name === "node3")!;
-    assert.deepEqual(startConditions(node3, spec), [{ node: "node2", state: "ready" }]);
+    const node4 = spec.nodes.find((n) => n.name === "node4")!;
+    assert.equal(node4.port, 8003);
+    assert.equal(spec.nodes.find((n) => n.name === "node3")!.port, 8004);
+    assert.deepEqual(startConditions(node4, spec), [{ node: "node2", state: "ready" }]);
   });
 
   it("scales star-join and line-join with --nodes, and rejects it elsewhere", () => {
@@ -66,7 +68,7 @@ describe("scenario registry", () => {
     ghost.nodes[1]!.clusterip = "node9";
     assert.throws(() => validateScenario(ghost), /node2\.clusterip names "node9", which is no node here/);
     const cycle = base();
-    cycle.nodes[0]!.startAfter = [{ node: "node3", state: "ready" }];
-    assert.throws(() => validateScenario(cycle), /start-up cycle node1 → node3 → node2 → node1/);
+    cycle.nodes[0]!.startAfter = [{ node: "node4", state: "ready" }];
+    assert.throws(() => validateScenario(cycle), /start-up cycle node1 → node4 → node2 → node1/);
   });
 });
