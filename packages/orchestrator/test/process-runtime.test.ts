@@ -10,7 +10,7 @@ import type { TimelineEntry } from "../src/logs/timeline.js";
 import { createLogger } from "../src/progress/logger.js";
 import { runScenario } from "../src/run/run-scenario.js";
 import { ProcessRuntime } from "../src/runtime/process-runtime.js";
-import { buildScenario } from "../src/scenarios/registry.js";
+import { buildScenario, SCENARIOS, scenarioNames } from "../src/scenarios/registry.js";
 
 describe("process runtime", () => {
   let dir: string;
@@ -57,10 +57,12 @@ describe("process runtime", () => {
     assert.match(merged, /\[node3\] +join\.request\.sent → 127\.0\.0\.1:\d+/);
     assert.match(merged, /\[node2\] +join\.request\.received/);
     // Every node got a stop and exited cleanly.
-    assert.deepEqual(
-      result.nodes.map((n) => `${n.name} ${n.exit?.code}`),
-      ["node1 0", "node2 0", "node4 0", "node3 0"],
-    );
+    assert.deepEqual(result.nodes.map((n) => `${n.name} ${n.exit?.code}`).sort(), [
+      "node1 0",
+      "node2 0",
+      "node3 0",
+      "node4 0",
+    ]);
     assert.ok(result.timings.upAndVerifiedMs! > 0);
     // `npm run logs` reads the run back from its files: the same events, in the same order.
     const events = (entries: TimelineEntry[]) =>
@@ -126,4 +128,17 @@ describe("process runtime", () => {
     assert.match(readFileSync(result.mergedLog, "utf8"), /\[joinlab\] +fault\.kill node4/);
     assert.equal(result.nodes.find((n) => n.name === "node4")!.exit?.signal, "SIGKILL");
   });
+
+  // The registry doubles as the self-test (Maelstrom's demos): every scenario passes as processes.
+  for (const name of scenarioNames()) {
+    it(`registry scenario ${name} passes`, async () => {
+      const nodes = SCENARIOS[name]!.nodes ? { nodes: 5 } : {};
+      const result = await runScenario(buildScenario(name, nodes), {
+        runtime,
+        logger,
+        runsDir: join(dir, "runs"),
+      });
+      assert.equal(result.verdict, true, JSON.stringify(result.checks, null, 2));
+    });
+  }
 });
