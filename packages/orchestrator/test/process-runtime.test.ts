@@ -106,13 +106,13 @@ describe("process runtime", () => {
 
   it("a scenario that needs Docker-only faults says so and cannot tell (exit 2) instead of pretending", async () => {
     const spec = buildScenario("chain-join");
-    spec.steps = [{ afterMs: 0, fault: "pause", nodes: ["node2"] }];
+    spec.steps = [{ afterMs: 0, fault: "disconnect", nodes: ["node2"] }];
     const result = await runScenario(spec, { runtime, logger, runsDir: join(dir, "runs") });
     assert.equal(result.verdict, "unknown");
     assert.equal(result.exitCode, 2);
     assert.equal(
       result.error,
-      "scenario chain-join needs pause, which the process runtime cannot do; run it with --runtime docker",
+      "scenario chain-join needs network-cut, which the process runtime cannot do; run it with --runtime docker",
     );
     assert.ok(
       result.nodes.every((n) => n.startedMs === undefined),
