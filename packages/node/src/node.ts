@@ -299,10 +299,14 @@ export class Node {
     }
     // Our own extension goes first, so one added by a library user can still override its key.
     this.#extensions.unshift((request, joinerId) => {
-      const members = runner.admitJoiner(joinerFromRequest(request, joinerId));
-      // Joined to a seed master, we pass its one-handshake behaviour on (docs/membership.md).
-      if (runner.membership.isDegraded()) return {};
-      return { members: membersForResponse(members, this.nodeId, joinerId) };
+      const joiner = joinerFromRequest(request, joinerId);
+      // Joined to a seed master, we pass its one-handshake behaviour on (docs/membership.md): no
+      // view, and no probes either way (the joiner, seeing no view, takes us for a seed node too).
+      if (runner.membership.isDegraded()) {
+        runner.admitJoiner({ ...joiner, seed: true });
+        return {};
+      }
+      return { members: membersForResponse(runner.admitJoiner(joiner), this.nodeId, joinerId) };
     });
   }
 
