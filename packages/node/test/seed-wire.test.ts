@@ -61,6 +61,13 @@ test("a seed joiner's exact request bytes get a response the seed decodes", asyn
   const received = await master.node.event("join.request.received");
   assert.equal(received.peerId, 77066471);
   assert.equal(received.peer, "127.0.0.1:8002", "the seed's CIDR text is reduced to a usable address");
+  // No membership marker: a seed member, which speaks no UDP and so is never probed.
+  const joined = await master.node.waitFor(
+    (line) => line.event === "member.joined" && line.peerId === 77066471,
+    "the seed joiner recorded as a member",
+  );
+  assert.equal(joined["seed"], true);
+  assert.equal(joined["via"], "join");
 });
 
 test("input keys in any case are accepted, as by Go's decoder", async () => {
@@ -114,4 +121,35 @@ test("our joiner's request has the seed's exact shape, and it accepts the seed's
   assert.equal(received["responderAddress"], "127.0.0.1:8001");
   const ready = await joiner.event("node.ready");
   assert.equal(ready["role"], "member", "a seed responder says no role; joining it makes us a member");
+  // No `members` in the response: the responder is recorded as a seed member and we degrade.
+  const seedMaster = await joiner.waitFor(
+    (line) => line.event === "member.joined" && line.peerId === 42825605,
+    "the seed responder recorded as a member",
+  );
+  assert.equal(seedMaster["seed"], true);
+  assert.equal(seedMaster["via"], "join-response");
+
+  // A joinlab node joining through us gets the seed's plain handshake (no view) and degrades too:
+  // neither of us may elect a master beside the seed's, whatever our ids.
+  const chainPort = await freePort();
+  const chain = fleet.spawn(["--myport", String(chainPort), "--clusterip", `127.0.0.1:${port}`]);
+  const chainReady = await chain.event("node.ready");
+  assert.equal(chainReady["role"], "member");
+  const response = await chain.event("join.response.received");
+  assert.equal(response["responderRole"], "member");
+  const viaUs = await chain.waitFor(
+    (line) => line.event === "member.joined" && line.peerId === received.nodeId,
+    "our joiner recorded by the chain joiner",
+  );
+  assert.equal(viaUs["seed"], true, "no view in our response: the chain joiner degrades");
+  await joiner.waitFor(
+    (line) => line.event === "member.joined" && line.peerId === chainReady.nodeId,
+    "the chain joiner recorded by our joiner",
+  );
+  // Long enough for an election (detection, then electionDelayMs) if one were going to happen.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  for (const node of [joiner, chain]) {
+    assert.ok(!node.lines.some((line) => line.event === "master.elected"), "no master beside the seed's");
+    assert.ok(!node.lines.some((line) => line.event === "member.failed"), "nobody declared failed");
+  }
 });
