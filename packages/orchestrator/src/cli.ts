@@ -34,6 +34,10 @@ async function runCommand(argv: {
   scenario?: string;
   list?: boolean;
   nodes?: number;
+  seed?: number;
+  duration?: number;
+  majority?: boolean;
+  minority?: boolean;
   runtime: string;
   keep?: boolean;
   inFlight: number;
@@ -57,7 +61,13 @@ async function runCommand(argv: {
   try {
     scenario = argv.scenarioFile
       ? validateScenario(JSON.parse(readFileSync(argv.scenarioFile, "utf8")) as ScenarioSpec)
-      : buildScenario(argv.scenario!, argv.nodes !== undefined ? { nodes: argv.nodes } : {});
+      : buildScenario(argv.scenario!, {
+          ...(argv.nodes !== undefined ? { nodes: argv.nodes } : {}),
+          ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
+          ...(argv.duration !== undefined ? { durationMs: Math.round(argv.duration * 1000) } : {}),
+          ...(argv.majority ? { majority: true } : {}),
+        });
+    if (argv.majority && argv.minority) throw new Error("--majority and --minority exclude each other");
   } catch (err) {
     process.stderr.write(`joinlab: ${(err as Error).message}\n`);
     return 2;
@@ -193,7 +203,14 @@ async function main(): Promise<void> {
             describe: "Scenario name (see --list)",
           })
           .option("list", { type: "boolean", describe: "List the scenarios" })
-          .option("nodes", { type: "number", describe: "Node count (star-join, line-join)" })
+          .option("nodes", {
+            type: "number",
+            describe: "Node count (star-join, line-join, the fault scenarios)",
+          })
+          .option("seed", { type: "number", describe: "chaos: the random schedule's seed (default 1)" })
+          .option("duration", { type: "number", describe: "chaos: seconds of fault injection (default 15)" })
+          .option("majority", { type: "boolean", describe: "partition-heal: cut a majority off" })
+          .option("minority", { type: "boolean", describe: "partition-heal: cut a minority off (default)" })
           .option("runtime", {
             choices: ["auto", "docker", "process"],
             default: "auto",

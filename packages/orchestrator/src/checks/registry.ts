@@ -1,6 +1,9 @@
 // The check registry: scenarios name their checks; every standard check runs by default.
 import { checkCausalOrder } from "./causal-order.js";
 import { checkClusters } from "./clusters.js";
+import { checkConverged, checkOneMaster } from "./convergence.js";
+import { checkFaultFates, checkNoFalseDeaths } from "./fault-fates.js";
+import { checkNoGhosts } from "./ghost-members.js";
 import { checkHandshakes } from "./handshakes.js";
 import { checkExits, checkJoined, checkMasters } from "./roles.js";
 import { combine, type Check, type CheckContext, type CheckResult, type Validity } from "./types.js";
@@ -12,9 +15,29 @@ export const CHECKS: Readonly<Record<string, Check>> = Object.freeze({
   exits: checkExits,
   clusters: checkClusters,
   "causal-order": checkCausalOrder,
+  // Membership (issue 5): scenarios with faults name them; the join scenarios keep the six above.
+  converged: checkConverged,
+  "one-master": checkOneMaster,
+  "no-ghosts": checkNoGhosts,
+  "fault-fates": checkFaultFates,
+  "no-false-deaths": checkNoFalseDeaths,
 });
 
-export const DEFAULT_CHECKS = Object.keys(CHECKS);
+export const DEFAULT_CHECKS = ["handshakes", "masters", "joined", "exits", "clusters", "causal-order"];
+
+/** The join checks that still hold under faults, plus the membership checks. */
+export const MEMBERSHIP_CHECKS = [
+  "handshakes",
+  "masters",
+  "joined",
+  "exits",
+  "causal-order",
+  "converged",
+  "one-master",
+  "no-ghosts",
+  "fault-fates",
+  "no-false-deaths",
+];
 
 export function runChecks(ctx: CheckContext): { verdict: Validity; results: CheckResult[] } {
   const names = ctx.scenario.checks ?? DEFAULT_CHECKS;

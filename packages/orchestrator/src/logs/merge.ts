@@ -16,7 +16,9 @@ interface Item {
 
 /** Orders records by the node's seq when both are node lines, else by arrival. */
 function nodeOrder(records: readonly LogRecord[]): LogRecord[] {
-  const lines = records.filter((r) => r.line).sort((a, b) => a.line!.seq - b.line!.seq || a.index - b.index);
+  const lines = records
+    .filter((r) => r.line)
+    .sort((a, b) => (a.gen ?? 0) - (b.gen ?? 0) || a.line!.seq - b.line!.seq || a.index - b.index);
   // Raw lines keep their arrival slot; node lines fill the other slots in seq order, so a
   // stream delivered out of order comes back in the node's own order.
   let next = 0;

@@ -16,6 +16,8 @@ export interface LogRecord {
   text: string;
   /** Set when the text is a node log line (JSON with a known event). */
   line?: NodeLogLine;
+  /** Which process of a restarted node wrote it (0, 1, ...): each process counts seq from 1. */
+  gen?: number;
 }
 
 const KNOWN_EVENTS: ReadonlySet<string> = new Set(NODE_EVENTS);

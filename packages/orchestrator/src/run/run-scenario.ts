@@ -4,6 +4,7 @@
 // run directory. Returns a result; it throws only for programming errors.
 import { setMaxListeners } from "node:events";
 import type { Logger } from "winston";
+import { membershipFigures } from "../checks/membership-view.js";
 import { runChecks } from "../checks/registry.js";
 import type { CheckResult, ObservedNode, Validity } from "../checks/types.js";
 import { formatTimeline } from "../logs/format.js";
@@ -74,6 +75,8 @@ export interface RunTimings {
   allOutcomesMs?: number;
   teardownMs?: number;
   totalMs: number;
+  /** Fault scenarios: detection per fault, convergence after each fault or heal (ms, log clocks). */
+  membership?: ReturnType<typeof membershipFigures>;
 }
 
 export interface RunResult {
@@ -400,11 +403,13 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
       evaluation = await settle(
         evaluate,
         [...states.values()].flatMap((s) => (s.node ? [s.node] : [])),
-        options.settleTimeoutMs ?? 1000,
+        Math.max(options.settleTimeoutMs ?? 1000, scenario.settleMs ?? 0),
         options.signal,
       );
     }
     checks = evaluation.results;
+    if (scenario.checks?.includes("converged"))
+      timings.membership = membershipFigures({ scenario, nodes: observed(), timeline: buildTimeline() });
     verdict = error || interrupted() ? "unknown" : evaluation.verdict;
     timings.upAndVerifiedMs = Math.round((ms() - (timings.firstCreateMs ?? 0)) * 10) / 10;
     if (options.beforeTeardown) {
@@ -488,7 +493,7 @@ async function applyFault(node: StartedNode, fault: FaultKind): Promise<void> {
     unpause: node.unpause,
     disconnect: node.disconnect,
     connect: node.connect,
-    restart: undefined,
+    restart: node.restart,
   }[fault];
   // The capability check before the run makes this unreachable; keep the error honest anyway.
   if (!method) throw new Error(`${node.name}: the runtime cannot ${fault}`);

@@ -57,7 +57,7 @@ export class DockerRuntime implements Runtime {
     "stop",
     "pause",
     "network-cut",
-    // "restart" comes with issue 5: it needs the log follow to resume `since` the restart.
+    "restart",
   ]);
   readonly client: DockerClient;
 
@@ -247,10 +247,16 @@ class DockerEnvironment implements StartedEnvironment {
 
 class DockerNode implements CreatedNode, StartedNode {
   readonly log: NodeLog;
-  readonly exited: Promise<ExitInfo>;
+  exited: Promise<ExitInfo>;
   exitInfo: ExitInfo | undefined;
   logError: string | undefined;
   private resolveExit!: (info: ExitInfo) => void;
+  /** Process generation (restarts so far) and the shared arrival counter of this node's records. */
+  private gen = 0;
+  private readonly counter = { next: 0 };
+  /** Newest Docker timestamp seen: a re-follow after a restart skips what we already have. */
+  private lastT = 0;
+  private followEnded: Promise<void> = Promise.resolve();
   private started = false;
   private prepared: Promise<void> | undefined;
   private stdin: Duplex | undefined;
@@ -293,14 +299,23 @@ class DockerNode implements CreatedNode, StartedNode {
     return this;
   }
 
-  /** Follows the output since the start; the stream's end means the container stopped. */
-  private async follow(): Promise<void> {
-    const stream = await this.client.followLogs(this.id, this.containerName);
+  /** Follows the output since the start (or `since` a restart); the stream's end means the container stopped. */
+  private async follow(since?: number): Promise<void> {
+    const stream = await this.client.followLogs(this.id, this.containerName, since);
     this.output = stream;
-    const counter = { next: 0 };
+    const counter = this.counter;
+    const gen = this.gen;
+    let endFollow!: () => void;
+    this.followEnded = new Promise((resolve) => (endFollow = resolve));
     const splitterOf = (kind: "stdout" | "stderr") => {
       const builder = new RecordBuilder(this.name, kind, counter);
-      const splitter = new LineSplitter((line) => this.log.add(builder.fromTimestamped(line, nowMicros())));
+      const splitter = new LineSplitter((line) => {
+        const record = builder.fromTimestamped(line, nowMicros());
+        if (gen > 0 && record.t <= this.lastT) return; // the previous process's, already read
+        if (gen > 0) record.gen = gen;
+        this.lastT = Math.max(this.lastT, record.t);
+        this.log.add(record);
+      });
       const sink = new PassThrough();
       sink.on("data", (chunk: Buffer) => splitter.push(chunk));
       return { sink, splitter };
@@ -314,6 +329,7 @@ class DockerNode implements CreatedNode, StartedNode {
       finished = true;
       out.splitter.end();
       err.splitter.end();
+      endFollow();
       void this.readExit(error);
     };
     stream.on("end", () => finish());
@@ -353,6 +369,28 @@ class DockerNode implements CreatedNode, StartedNode {
   async kill(): Promise<void> {
     if (!this.prepared || this.exitInfo || this.removed) return;
     await this.client.killContainer(this.id, this.containerName);
+  }
+
+  /**
+   * Crash and restart: SIGKILL, wait for the output to end, then start the same container again
+   * (behind the gate, released at once) and follow its output from the restart on.
+   */
+  async restart(): Promise<void> {
+    if (!this.prepared || this.removed) return;
+    await this.client.killContainer(this.id, this.containerName);
+    await this.followEnded;
+    await this.exited;
+    this.gen++;
+    this.exitInfo = undefined;
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    this.log.reopen();
+    const since = Math.floor(this.lastT / 1000) / 1000; // seconds, to the millisecond
+    if (this.gated) this.stdin = (await this.client.attachStdin(this.id, this.containerName)) as Duplex;
+    await this.client.startContainer(this.id, this.containerName);
+    await this.follow(since);
+    const stdin = this.stdin;
+    this.stdin = undefined;
+    stdin?.end(GATE_RELEASE);
   }
 
   async remove(): Promise<void> {

@@ -30,8 +30,8 @@ export interface ProcessRuntimeOptions {
 
 export class ProcessRuntime implements Runtime {
   readonly kind = "process" as const;
-  // Stop and kill are real here; pause and network cuts need Docker.
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(["kill", "stop"]);
+  // Stop, kill and pause (SIGSTOP/SIGCONT) are real here; network cuts and restarts need Docker.
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(["kill", "stop", "pause"]);
   private readonly bin: string;
 
   constructor(private readonly options: ProcessRuntimeOptions) {
@@ -263,6 +263,7 @@ class ProcessNode implements CreatedNode, StartedNode {
     const child = this.child;
     if (!child || this.exitInfo) return;
     this.logger.debug(`Stopping process ${this.name}...`);
+    child.kill("SIGCONT"); // a paused node cannot handle SIGTERM
     child.kill("SIGTERM");
     // Escalate like execa: SIGTERM, then SIGKILL when the node ignores it.
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 2000);
@@ -280,6 +281,14 @@ class ProcessNode implements CreatedNode, StartedNode {
 
   async remove(): Promise<void> {
     await this.kill();
+  }
+
+  async pause(): Promise<void> {
+    if (this.child && !this.exitInfo) this.child.kill("SIGSTOP");
+  }
+
+  async unpause(): Promise<void> {
+    if (this.child && !this.exitInfo) this.child.kill("SIGCONT");
   }
 
   detach(): void {

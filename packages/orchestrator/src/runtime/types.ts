@@ -105,4 +105,9 @@ export interface StartedNode {
   /** Cuts the node off the run's network / reconnects it under the same alias. */
   disconnect?(): Promise<void>;
   connect?(): Promise<void>;
+  /**
+   * Crash and restart in place: SIGKILL, then the same program, address and flags again (a new
+   * process, so a new node id). The log continues; `exited` then stands for the new process.
+   */
+  restart?(): Promise<void>;
 }

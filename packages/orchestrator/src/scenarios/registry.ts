@@ -1,5 +1,12 @@
 // The scenario registry: a plain map, so the CLI's choices (and `--list`) come from its keys.
 import { chainJoin } from "./chain-join.js";
+import { chaos } from "./chaos.js";
+import { gracefulLeave } from "./graceful-leave.js";
+import { masterCrash } from "./master-crash.js";
+import { nodeCrash } from "./node-crash.js";
+import { partitionHeal } from "./partition-heal.js";
+import { pauseResume } from "./pause-resume.js";
+import { restartRejoin } from "./restart-rejoin.js";
 import { lateMaster } from "./late-master.js";
 import { lineJoin } from "./line-join.js";
 import { noMaster } from "./no-master.js";
@@ -14,7 +21,22 @@ import {
 
 export const SCENARIOS: Readonly<Record<string, ScenarioDefinition>> = Object.freeze(
   Object.fromEntries(
-    [chainJoin, starJoin, lineJoin, noMaster, lateMaster, splitBrain].map((def) => [def.name, def] as const),
+    [
+      chainJoin,
+      starJoin,
+      lineJoin,
+      noMaster,
+      lateMaster,
+      splitBrain,
+      // Membership under faults (issue 5).
+      masterCrash,
+      nodeCrash,
+      gracefulLeave,
+      pauseResume,
+      partitionHeal,
+      restartRejoin,
+      chaos,
+    ].map((def) => [def.name, def] as const),
   ),
 );
 
@@ -28,7 +50,11 @@ export function buildScenario(name: string, options: ScenarioOptions = {}): Scen
   if (!def) throw new Error(`unknown scenario ${JSON.stringify(name)}; known: ${scenarioNames().join(", ")}`);
   if (options.nodes !== undefined) {
     if (!def.nodes)
-      throw new Error(`scenario ${name} has a fixed topology; --nodes applies to star-join and line-join`);
+      throw new Error(
+        `scenario ${name} has a fixed topology; --nodes applies to ${scenarioNames()
+          .filter((n) => SCENARIOS[n]!.nodes)
+          .join(", ")}`,
+      );
     if (!Number.isInteger(options.nodes) || options.nodes < def.nodes.min || options.nodes > def.nodes.max) {
       throw new Error(
         `scenario ${name}: --nodes ${options.nodes} is outside ${def.nodes.min}..${def.nodes.max}`,

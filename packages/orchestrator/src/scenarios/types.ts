@@ -64,6 +64,10 @@ export interface ScenarioSpec {
   requires?: Capability[];
   /** Faults applied in order once the cluster is up; each becomes an event in the merged log. */
   steps?: ScenarioStep[];
+  /** After the last step, how long (ms) the run may watch for the checks to pass (default 1000). */
+  settleMs?: number;
+  /** The membership checks' bound (ms) on convergence after the last fault or heal (default 5000). */
+  convergeWithinMs?: number;
 }
 
 /** Every capability a scenario needs: declared ones plus those of its fault steps. */
@@ -73,9 +77,15 @@ export function requiredCapabilities(spec: ScenarioSpec): Capability[] {
   return [...all];
 }
 
-/** Options a scenario factory understands (`--nodes N`). */
+/** Options a scenario factory understands (`--nodes N`, and the fault scenarios' knobs). */
 export interface ScenarioOptions {
   nodes?: number;
+  /** chaos: the random schedule's seed (same seed, same schedule). */
+  seed?: number;
+  /** chaos: how long faults are injected (ms). */
+  durationMs?: number;
+  /** partition-heal: cut off a minority (default) or a majority of the nodes. */
+  majority?: boolean;
 }
 
 export interface ScenarioDefinition {

@@ -1,0 +1,61 @@
+// The shared shape of the fault scenarios: a small star cluster (node1 master, the others join it),
+// a fault schedule, and the membership checks instead of the join-only ones.
+import { nodeName, portOf, type NodeSpec, type ScenarioSpec, type ScenarioStep } from "./types.js";
+
+/** The join checks that still hold under faults, plus the membership checks (checks/registry.ts). */
+export const FAULT_CHECKS = [
+  "handshakes",
+  "masters",
+  "joined",
+  "exits",
+  "causal-order",
+  "converged",
+  "one-master",
+  "no-ghosts",
+  "fault-fates",
+  "no-false-deaths",
+];
+
+export const FAULT_NODES = { default: 5, min: 3, max: 32 };
+
+/** Before the first fault: the last joiner's admission settles (its first probe round). */
+export const SETTLE_BEFORE_FAULT_MS = 1000;
+
+export function starNodes(count: number): NodeSpec[] {
+  return Array.from({ length: count }, (_, i) =>
+    i === 0
+      ? {
+          name: nodeName(1),
+          port: portOf(1),
+          clusterip: nodeName(1),
+          makeMasterOnError: true,
+          expect: { role: "master" as const },
+        }
+      : {
+          name: nodeName(i + 1),
+          port: portOf(i + 1),
+          clusterip: nodeName(1),
+          expect: { role: "member" as const },
+        },
+  );
+}
+
+export function faultScenario(
+  name: string,
+  description: string,
+  count: number,
+  steps: ScenarioStep[],
+  extra: Partial<ScenarioSpec> = {},
+): ScenarioSpec {
+  return {
+    name,
+    description,
+    nodes: starNodes(count),
+    checks: FAULT_CHECKS,
+    steps,
+    // Watch up to 10 s after the last step for detection, failover and reconvergence.
+    settleMs: 10_000,
+    convergeWithinMs: 5000,
+    ...extra,
+  };
+}
