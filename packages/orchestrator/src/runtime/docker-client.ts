@@ -77,10 +77,19 @@ export class DockerClient {
 
   async removeNetwork(id: string): Promise<void> {
     await this.call(`Removing network ${id}`, `Removed network ${id}`, async () => {
-      try {
-        await this.docker.getNetwork(id).remove();
-      } catch (err) {
-        if (statusCode(err) !== 404) throw err;
+      // Just after its containers are removed, a loaded daemon may still hold their endpoints
+      // (403): try again a few times, bounded (about 6 s in all).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.docker.getNetwork(id).remove();
+          return;
+        } catch (err) {
+          const code = statusCode(err);
+          if (code === 404) return;
+          if (code !== 403 || attempt >= 8) throw err;
+          this.logger.debug(`Network ${id} still has endpoints: retrying (attempt ${attempt})`);
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+        }
       }
     });
   }
