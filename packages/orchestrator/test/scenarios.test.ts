@@ -13,6 +13,13 @@ describe("scenario registry", () => {
       "no-master",
       "late-master",
       "split-brain",
+      "master-crash",
+      "node-crash",
+      "graceful-leave",
+      "pause-resume",
+      "partition-heal",
+      "restart-rejoin",
+      "chaos",
     ]);
     for (const name of scenarioNames()) {
       const spec = buildScenario(name);

@@ -13,6 +13,7 @@ import {
   DockerClient,
   KEEP_LABEL,
   NODE_LABEL,
+  statusCode,
   OWNER_LABEL,
   RUN_LABEL,
   SCENARIO_LABEL,
@@ -405,11 +406,30 @@ class DockerNode implements CreatedNode, StartedNode {
     (this.output as Partial<Duplex> | undefined)?.destroy?.();
   }
 
+  /** Set when the engine cannot freeze cgroups and the pause was a SIGSTOP instead. */
+  private stoppedBySignal = false;
+
+  /**
+   * docker pause (cgroup freezer). Engines without a usable freezer (rootless, nested) answer
+   * 500 "unable to freeze": then SIGSTOP through the same API, which reaches the node (PID 1)
+   * since the kernel never lets PID 1 ignore SIGSTOP from outside its namespace.
+   */
   async pause(): Promise<void> {
-    await this.client.pauseContainer(this.id, this.containerName, true);
+    try {
+      await this.client.pauseContainer(this.id, this.containerName, true);
+    } catch (err) {
+      if (statusCode(err) !== 500) throw err;
+      await this.client.killContainer(this.id, this.containerName, "SIGSTOP");
+      this.stoppedBySignal = true;
+    }
   }
 
   async unpause(): Promise<void> {
+    if (this.stoppedBySignal) {
+      this.stoppedBySignal = false;
+      await this.client.killContainer(this.id, this.containerName, "SIGCONT");
+      return;
+    }
     await this.client.pauseContainer(this.id, this.containerName, false);
   }
 

@@ -1,0 +1,81 @@
+// The fault scenarios as data: their schedules, the seeded chaos, and the runtime capabilities they
+// need (the process runtime says "needs Docker" for network cuts and restarts instead of pretending).
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { createLogger } from "../src/progress/logger.js";
+import { runScenario } from "../src/run/run-scenario.js";
+import { ProcessRuntime } from "../src/runtime/process-runtime.js";
+import { chaosSchedule } from "../src/scenarios/chaos.js";
+import { buildScenario } from "../src/scenarios/registry.js";
+import { requiredCapabilities, type ScenarioStep } from "../src/scenarios/types.js";
+
+const faults = (steps: ScenarioStep[] | undefined) =>
+  (steps ?? []).map((s) => `${s.fault} ${s.nodes.join(",")}`);
+
+describe("fault scenarios", () => {
+  it("schedule the issue's faults on small clusters", () => {
+    assert.deepEqual(faults(buildScenario("master-crash").steps), ["kill node1"]);
+    assert.deepEqual(faults(buildScenario("node-crash").steps), ["kill node5"]);
+    assert.deepEqual(faults(buildScenario("graceful-leave").steps), ["stop node2"]);
+    assert.deepEqual(faults(buildScenario("pause-resume").steps), ["pause node5", "unpause node5"]);
+    assert.deepEqual(faults(buildScenario("restart-rejoin").steps), ["restart node2"]);
+    assert.deepEqual(faults(buildScenario("partition-heal").steps), [
+      "disconnect node1,node2",
+      "connect node1,node2",
+    ]);
+    assert.deepEqual(faults(buildScenario("partition-heal", { majority: true }).steps), [
+      "disconnect node1,node2,node3",
+      "connect node1,node2,node3",
+    ]);
+    assert.equal(buildScenario("node-crash", { nodes: 16 }).nodes.length, 16);
+    assert.deepEqual(requiredCapabilities(buildScenario("partition-heal")), ["network-cut"]);
+  });
+
+  it("chaos: same seed, same schedule; bounded; every pause and cut healed; a majority always up", () => {
+    const a = chaosSchedule(5, 7, 30_000);
+    assert.deepEqual(a, chaosSchedule(5, 7, 30_000));
+    assert.notDeepEqual(a, chaosSchedule(5, 8, 30_000));
+    const open = new Map<string, number>();
+    let t = 0;
+    let maxDown = 0;
+    for (const step of a) {
+      t += step.afterMs;
+      for (const node of step.nodes) {
+        if (step.fault === "pause" || step.fault === "disconnect") open.set(node, t);
+        if (step.fault === "unpause" || step.fault === "connect") open.delete(node);
+        if (step.fault === "restart") assert.notEqual(node, "node1", "node1 dials itself: never restarted");
+      }
+      maxDown = Math.max(maxDown, open.size);
+    }
+    assert.equal(open.size, 0, `left unhealed: ${[...open.keys()].join(", ")}`);
+    assert.ok(maxDown <= 2, `at most a minority down at once (${maxDown})`);
+    assert.ok(t <= 30_000 + 1000, `faults end within the duration (${t} ms)`);
+    assert.ok(a.length >= 8, `a fault every few seconds (${a.length} steps)`);
+    assert.throws(() => buildScenario("chaos", { durationMs: 10 ** 7 }), /outside 1000\.\.300000/);
+  });
+
+  it("a network cut on the process runtime reports unknown (exit 2, needs Docker) without starting anything", async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), "joinlab-faults-"));
+    try {
+      const runtime = new ProcessRuntime({ logger: createLogger("error"), stateDir: runsDir });
+      assert.ok(runtime.capabilities.has("pause"), "SIGSTOP/SIGCONT pause is real on processes");
+      const result = await runScenario(buildScenario("partition-heal"), {
+        runtime,
+        logger: createLogger("error"),
+        runsDir,
+      });
+      assert.equal(result.verdict, "unknown");
+      assert.equal(result.exitCode, 2);
+      assert.match(
+        result.error ?? "",
+        /needs network-cut, which the process runtime cannot do; run it with --runtime docker/,
+      );
+      assert.ok(result.nodes.every((n) => n.startedMs === undefined));
+    } finally {
+      rmSync(runsDir, { recursive: true, force: true });
+    }
+  });
+});
