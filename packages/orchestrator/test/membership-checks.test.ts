@@ -247,6 +247,18 @@ describe("membership checks", () => {
     assert.equal(by("no-false-deaths").valid, true); // a cut-off node's verdicts are its own side's
   });
 
+  it("fail when the side left with a minority elects a master while the others are cut off", () => {
+    const s = Script.cluster(3)
+      .fault(1000, "disconnect", "node1")
+      .fault(1000, "disconnect", "node2")
+      .about(2100, "node3", "master.elected", "node3", { epoch: 2, change: "promoted", self: true });
+    const { by } = s.check(only("one-master"));
+    assert.equal(
+      by("one-master").errors[0],
+      "node3: promoted itself to master (epoch 2) while it could reach only 1 of 3 nodes; the quorum rule forbids a minority master",
+    );
+  });
+
   it("fail on a ghost: a member no node of the run ever was", () => {
     const s = Script.cluster(2).line(50, "node2", "member.joined", { peerId: 4242, peer: "node9:8009" });
     const { by } = s.check(only("no-ghosts"));

@@ -264,10 +264,15 @@ function replayUncached(ctx: CheckContext): Replay {
       case "master.elected":
         if (peerId === undefined) break;
         p.master = peerId;
-        if (line.change === "promoted" && cutNow(e.node))
-          loneElections.push(
-            `${e.node}: promoted itself to master (epoch ${String(line.epoch)}) while it was ${openCut.get(e.node)!.kind === "pause" ? "paused" : "cut off"}; the quorum rule forbids a minority master`,
-          );
+        if (line.change === "promoted") {
+          // What it could reach then: itself alone when cut off, else every running node not cut off.
+          const running = [...current.values()].filter((q) => q.readyT !== undefined && q.endT === undefined);
+          const reachable = cutNow(e.node) ? 1 : running.filter((q) => !cutNow(q.node)).length;
+          if (openCut.size > 0 && reachable * 2 <= running.length)
+            loneElections.push(
+              `${e.node}: promoted itself to master (epoch ${String(line.epoch)}) while ${cutNow(e.node) ? `it was ${openCut.get(e.node)!.kind === "pause" ? "paused" : "cut off"}` : `it could reach only ${reachable} of ${running.length} nodes`}; the quorum rule forbids a minority master`,
+            );
+        }
         break;
       case "master.resigned":
         if (line.reason !== "leave") p.master = undefined;
