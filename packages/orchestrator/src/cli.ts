@@ -96,7 +96,7 @@ async function runCommand(argv: {
     });
     runtimeRef = runtime;
     const swept = await runtime.sweep();
-    if (swept.length) print(`removed ${swept.length} leftover(s) of earlier runs: ${swept.join(", ")}`);
+    if (swept.length) print(`start-up sweep of earlier runs' leftovers: ${swept.join("; ")}`);
     if (controller.signal.aborted) return 2;
     const result = await runScenario(scenario, {
       runtime,
@@ -158,16 +158,22 @@ async function logsCommand(argv: {
 async function cleanCommand(argv: { all?: boolean; run?: string; verbose?: boolean }) {
   const logger = createLogger(argv.verbose ? "debug" : "warn");
   let removed = 0;
+  let failed = 0;
   for (const runtime of await sweepRuntimes({ logger })) {
     const list = await runtime.sweep({
       kept: true,
       ...(argv.all ? { all: true } : {}),
       ...(argv.run ? { runId: argv.run } : {}),
     });
-    for (const item of list) process.stdout.write(`removed ${item}\n`);
-    removed += list.length;
+    for (const item of list) process.stdout.write(`${item}\n`);
+    removed += list.filter((item) => item.startsWith("removed")).length;
+    failed += list.filter((item) => !item.startsWith("removed")).length;
   }
-  process.stdout.write(removed ? `removed ${removed} leftover resource(s)\n` : "nothing to clean\n");
+  process.stdout.write(
+    removed || failed
+      ? `removed ${removed} leftover resource(s)${failed ? `, ${failed} refused by the daemon` : ""}\n`
+      : "nothing to clean\n",
+  );
   return 0;
 }
 

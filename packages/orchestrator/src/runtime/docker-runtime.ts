@@ -104,12 +104,23 @@ export class DockerRuntime implements Runtime {
       return !ownerAlive(r.labels[OWNER_LABEL]);
     };
     const containers = (await this.client.listContainers(label)).filter(stale);
-    await mapLimited(containers, this.options.inFlight ?? 8, (c) =>
+    const removedContainers = await mapLimited(containers, this.options.inFlight ?? 8, (c) =>
       this.client.removeContainer(c.id, c.name),
     );
     const networks = (await this.client.listNetworks(label)).filter(stale);
-    await mapLimited(networks, 4, (n) => this.client.removeNetwork(n.id));
-    return [...containers.map((c) => `container ${c.name}`), ...networks.map((n) => `network ${n.name}`)];
+    const removedNetworks = await mapLimited(networks, 4, (n) => this.client.removeNetwork(n.id));
+    // Report what is gone, and say what the daemon refused (a stale endpoint needs a dockerd restart).
+    const report = (what: string, list: ResourceSummary[], results: PromiseSettledResult<void>[]) =>
+      list.map((r, i) => {
+        const result = results[i]!;
+        return result.status === "fulfilled"
+          ? `removed ${what} ${r.name}`
+          : `could not remove ${what} ${r.name}: ${(result.reason as Error).message.trim()}`;
+      });
+    return [
+      ...report("container", containers, removedContainers),
+      ...report("network", networks, removedNetworks),
+    ];
   }
 
   async close(): Promise<void> {}

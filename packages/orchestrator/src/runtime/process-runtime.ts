@@ -71,7 +71,7 @@ export class ProcessRuntime implements Runtime {
         // Only end a pid that still runs the node program: pids get reused.
         if (isAlive(pid) && cmdline(pid).includes(state.bin)) {
           process.kill(pid, "SIGKILL");
-          removed.push(`process ${pid} (${state.runId} ${name})`);
+          removed.push(`removed process ${pid} (${state.runId} ${name})`);
         }
       }
       rmSync(path, { force: true });

@@ -41,7 +41,7 @@ export interface Runtime {
   readonly capabilities: ReadonlySet<Capability>;
   /** Makes a run's environment: a labelled internal network, or nothing for processes. */
   createEnvironment(run: RunIdentity): Promise<StartedEnvironment>;
-  /** Removes resources of runs whose orchestrator is gone (all with `all`); returns what it removed. */
+  /** Removes resources of runs whose orchestrator is gone (all with `all`); one line per resource ("removed ..." or "could not remove ..."). */
   sweep(options?: SweepOptions): Promise<string[]>;
   /** Short text for progress output: "docker 20.10.24, image joinlab/node:latest". */
   describe(): string;
