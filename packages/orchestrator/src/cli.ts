@@ -284,7 +284,12 @@ async function main(): Promise<void> {
             default: 3,
             describe: "Rounds per size (median reported); 1 for sizes over 32",
           })
-          .option("out", { type: "string", default: "bench-results" }),
+          .option("out", { type: "string", default: "bench-results" })
+          .option("detect", {
+            type: "string",
+            describe:
+              'Sizes that also run node-crash for failure detection (default: sizes ≤ 16; "" for none)',
+          }),
       (argv) => set(runBench(argv as Parameters<typeof runBench>[0])),
     )
     .demandCommand(1, "give a command: run, list, logs, clean, image or bench")

@@ -15,6 +15,12 @@ import type { Runtime, StartedNode } from "../runtime/types.js";
 import { buildScenario } from "../scenarios/registry.js";
 import type { ScenarioSpec } from "../scenarios/types.js";
 import { bareDockerStart } from "./bare-start.js";
+import {
+  crashDetection,
+  joinConvergenceSamples,
+  summarize,
+  type CrashDetection,
+} from "./membership-bench.js";
 import { median, percentile, round } from "./stats.js";
 
 export interface BenchArgs {
@@ -23,6 +29,8 @@ export interface BenchArgs {
   inFlight: number;
   repeat: number;
   out: string;
+  /** Sizes that also get a node-crash run (failure detection); "" for none. */
+  detect?: string;
   verbose?: boolean;
 }
 
@@ -58,6 +66,10 @@ export interface SizeReport {
   joinMs: { p50?: number; p99?: number; samples: number };
   /** Idle resident memory per node (MiB): anonymous RSS from docker stats, VmRSS for processes. */
   rssMiB: { median?: number; max?: number; samples: number; source: string };
+  /** A joiner's admission → every node up then has it in its view (ms, Docker log timestamps). */
+  joinConvergenceMs: { p50?: number; p99?: number; samples: number };
+  /** node-crash at this size: kill → suspected / failed by every survivor / one view again. */
+  crash?: CrashDetection;
 }
 
 function scenarioFor(nodes: number): ScenarioSpec {
@@ -116,6 +128,11 @@ export async function runBench(args: BenchArgs): Promise<number> {
     return 2;
   }
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  // Failure detection by default at the sizes a 2-core machine runs without starving the probes.
+  const detectSizes = (args.detect ?? sizes.filter((n) => n <= 16).join(","))
+    .split(",")
+    .filter((x) => x.trim() !== "")
+    .map(Number);
   const runtime = await chooseRuntime({ kind: args.runtime as "auto", logger, log: say });
   const outDir = resolve(args.out);
   const runsDir = join(outDir, "runs");
@@ -141,6 +158,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
     const handshakes: number[] = [];
     const joins: number[] = [];
     const rss: number[] = [];
+    const converge: number[] = [];
     const runOnce = async (round: number): Promise<RunResult> => {
       const result = await runScenario(spec, {
         runtime,
@@ -152,6 +170,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
           if (round === 0) rss.push(...(await sampleRss(running, 8)));
         },
       });
+      converge.push(...joinConvergenceSamples(spec, result));
       for (const n of spec.nodes) {
         if (!("role" in n.expect) || n.expect.role !== "member") continue;
         const sent = nodeTime(result, n.name, "join.request.sent");
@@ -211,7 +230,15 @@ export async function runBench(args: BenchArgs): Promise<number> {
         samples: rss.length,
         source: runtime.kind === "docker" ? "docker stats (anonymous rss)" : "/proc VmRSS",
       },
+      joinConvergenceMs: summarize(converge),
     };
+    if (detectSizes.includes(nodes)) {
+      report.crash = await crashDetection(runtime, nodes, { logger, runsDir, inFlight: args.inFlight });
+      const c = report.crash;
+      say(
+        `  ${String(nodes).padStart(3)} nodes, node-crash: suspected by all ${c.detectedMs ?? "-"} ms, failed by all ${c.failedByAllMs ?? "-"} ms, one view ${c.convergedMs ?? "-"} ms, verdict ${c.verdict}`,
+      );
+    }
     const target = TARGETS[nodes];
     if (target && report.upAndVerifiedMs !== undefined && report.ratio !== undefined) {
       report.target = {
@@ -234,6 +261,8 @@ export async function runBench(args: BenchArgs): Promise<number> {
       "independent up: N nodes, each its own master, until every one logged node.ready (bare plus the node programs' boot)",
       "ratio: median over rounds of up+verified / bare of the same round",
       "latencies from the nodes' own log clocks (millisecond resolution)",
+      "join convergence: a joiner's first admission (member.joined via join) until every node up then logged member.joined for it (Docker timestamps)",
+      "crash: one node-crash run per size (--detect); kill event → last survivor's member.suspect / member.failed (targets: failed by all p99 < 1.5 s)",
     ],
     sizes: reports,
   };
@@ -261,6 +290,8 @@ export function formatBenchTable(reports: readonly SizeReport[]): string {
       "handshake p50/p99",
       "join p50/p99",
       "idle RSS/node",
+      "join convergence p50/p99",
+      "crash suspected/failed by all",
     ],
     ...reports.map((r) => [
       String(r.nodes),
@@ -274,6 +305,8 @@ export function formatBenchTable(reports: readonly SizeReport[]): string {
       p(r.handshakeMs),
       p(r.joinMs),
       r.rssMiB.median === undefined ? "-" : `${r.rssMiB.median} MiB`,
+      p(r.joinConvergenceMs),
+      r.crash ? `${r.crash.detectedMs ?? "-"} / ${r.crash.failedByAllMs ?? "-"} ms` : "-",
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
