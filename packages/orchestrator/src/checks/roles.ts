@@ -90,7 +90,7 @@ export function checkExits(ctx: CheckContext): CheckResult {
   return {
     name: "exits",
     valid: errors.length ? false : true,
-    summary: `${quitOk}/${quitters} expected quitters quit with their exit codes; ${ctx.nodes.filter((n) => n.exit && quitCode(n) === undefined).length} unexpected exits`,
+    summary: `${quitOk}/${quitters} expected quitters quit with their exit codes; ${ctx.nodes.filter((n) => n.exit && quitCode(n) === undefined && !n.faults?.some((f) => f === "kill" || f === "stop")).length} unexpected exits`,
     errors,
   };
 }
