@@ -135,6 +135,7 @@ function replayUncached(ctx: CheckContext): Replay {
       return p ? `${p.node}${p.gen ? `#${p.gen}` : ""} (id ${id})` : `id ${id}`;
     };
     for (const p of up) {
+      if (out.length >= limit) return out; // the cheap answer for "converged yet?" on every line
       for (const q of up) {
         if (q === p) continue;
         const s = p.view.get(q.id);
