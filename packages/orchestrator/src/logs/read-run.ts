@@ -40,12 +40,17 @@ export function readRunTimeline(dir: string): TimelineEntry[] {
     const out = new RecordBuilder(node, "stdout", counter);
     const err = new RecordBuilder(node, "stderr", counter);
     const records: LogRecord[] = [];
+    let gen = 0;
     for (const line of readFileSync(join(dir, file), "utf8").split("\n")) {
       if (!line) continue;
       const parts = splitTimestamped(line);
       if (!parts) continue;
-      records.push((parts.stream === "stderr" ? err : out).fromText(parts.text, parts.t));
-      records[records.length - 1]!.time = parts.time;
+      const record = (parts.stream === "stderr" ? err : out).fromText(parts.text, parts.t);
+      record.time = parts.time;
+      // A restarted node's file holds its processes one after the other, each counting seq from 1.
+      if (record.line?.event === "node.started" && records.some((r) => r.line)) gen++;
+      if (gen > 0) record.gen = gen;
+      records.push(record);
     }
     perNode.set(node, records);
   }
