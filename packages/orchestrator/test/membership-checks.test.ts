@@ -259,6 +259,16 @@ describe("membership checks", () => {
     );
   });
 
+  it("name a false death during the bring-up of a node that was still joining", () => {
+    const s = Script.cluster(3);
+    s.records.get("node3")!.find((r) => r.line?.event === "node.ready")!.t += 500_000;
+    s.about(300, "node1", "member.failed", "node3").fault(1000, "kill", "node2");
+    const { by } = s.check(only("no-false-deaths"));
+    assert.deepEqual(by("no-false-deaths").errors, [
+      "node1: declared node3 (id 300) failed during the bring-up, 0.70 s before the first fault (it was still joining: not ready yet); expected it alive, it was never faulted: a false death",
+    ]);
+  });
+
   it("fail on a ghost: a member no node of the run ever was", () => {
     const s = Script.cluster(2).line(50, "node2", "member.joined", { peerId: 4242, peer: "node9:8009" });
     const { by } = s.check(only("no-ghosts"));

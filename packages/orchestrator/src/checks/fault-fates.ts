@@ -100,8 +100,14 @@ export function checkNoFalseDeaths(ctx: CheckContext): CheckResult {
     const history = faults.length
       ? `it was healthy then (its faults: ${faults.map((f) => `${f.kind} at ${rel(f.t, t0)}`).join(", ")})`
       : "it was never faulted";
+    const when =
+      r.faults.length && ev.t < t0
+        ? `during the bring-up, ${((t0 - ev.t) / 1e6).toFixed(2)} s before the first fault`
+        : `at ${rel(ev.t, t0)}`;
+    const joining =
+      target.readyT === undefined || ev.t < target.readyT ? " (it was still joining: not ready yet)" : "";
     errors.push(
-      `${ev.node}: declared ${target.node} (id ${target.id}) failed at ${rel(ev.t, t0)}; expected it alive, ${history}: a false death`,
+      `${ev.node}: declared ${target.node} (id ${target.id}) failed ${when}${joining}; expected it alive, ${history}: a false death`,
     );
   }
   return {
