@@ -184,6 +184,8 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
       runId,
       scenario: scenario.name,
       keep: !!options.keep,
+      // Network cuts: a reconnected node keeps its address, as after a real partition.
+      ...(requiredCapabilities(scenario).includes("network-cut") ? { stableAddresses: true } : {}),
     });
     env = environment;
     options.onEnvironment?.(environment);

@@ -61,7 +61,8 @@ export class DockerClient {
     return v.Version;
   }
 
-  async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
+  /** `subnet` pins the address range, so a reconnected node can get its old address back. */
+  async createNetwork(name: string, labels: Record<string, string>, subnet?: string): Promise<string> {
     return this.call(`Creating network ${name}`, `Created network ${name}`, async () => {
       const network = await this.docker.createNetwork({
         Name: name,
@@ -70,6 +71,7 @@ export class DockerClient {
         Internal: true,
         CheckDuplicate: true,
         Labels: labels,
+        ...(subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: subnet }] } } : {}),
       });
       return network.id;
     });
@@ -164,12 +166,33 @@ export class DockerClient {
     });
   }
 
-  async connectNetwork(networkId: string, id: string, name: string, alias: string): Promise<void> {
+  /** Every subnet the engine's networks use (to pick one that does not overlap). */
+  async usedSubnets(): Promise<string[]> {
+    return this.call("Listing network subnets", "Listed network subnets", async () => {
+      const list = await this.docker.listNetworks();
+      return list.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? "")).filter(Boolean);
+    });
+  }
+
+  /** A container's IPv4 address on a network, when it has one. */
+  async addressOn(id: string, name: string, network: string): Promise<string | undefined> {
+    const info = await this.inspectContainer(id, name);
+    return info?.NetworkSettings?.Networks?.[network]?.IPAddress || undefined;
+  }
+
+  async connectNetwork(
+    networkId: string,
+    id: string,
+    name: string,
+    alias: string,
+    ipv4?: string,
+  ): Promise<void> {
     await this.call(`Connecting ${name} to its network`, `Connected ${name}`, async () => {
       try {
-        await this.docker
-          .getNetwork(networkId)
-          .connect({ Container: id, EndpointConfig: { Aliases: [alias] } });
+        await this.docker.getNetwork(networkId).connect({
+          Container: id,
+          EndpointConfig: { Aliases: [alias], ...(ipv4 ? { IPAMConfig: { IPv4Address: ipv4 } } : {}) },
+        });
       } catch (err) {
         if (statusCode(err) !== 409 && statusCode(err) !== 403) throw err; // already connected
       }

@@ -88,8 +88,32 @@ export class DockerRuntime implements Runtime {
         ? await (this.entrypoint ??= this.client.imageEntrypoint(this.options.image))
         : [];
     const usable = gateEntrypoint(gate);
-    const id = await this.client.createNetwork(name, labels);
+    const id = run.stableAddresses
+      ? await this.createPinnedNetwork(name, labels)
+      : await this.client.createNetwork(name, labels);
     return new DockerEnvironment(run, this.client, this.options, name, id, labels, usable);
+  }
+
+  /**
+   * A network on a subnet of our choosing (10.213.x.0/24, one no other network uses), so a node
+   * cut off and reconnected can ask for its old address. Falls back to the engine's choice.
+   */
+  private async createPinnedNetwork(name: string, labels: Record<string, string>): Promise<string> {
+    const used = new Set(await this.client.usedSubnets().catch(() => [] as string[]));
+    const start = Math.floor(Math.random() * 256);
+    let tries = 0;
+    for (let i = 0; i < 256 && tries < 8; i++) {
+      const subnet = `10.213.${(start + i) % 256}.0/24`;
+      if (used.has(subnet)) continue;
+      tries++;
+      try {
+        return await this.client.createNetwork(name, labels, subnet);
+      } catch (err) {
+        // Overlaps a pool we could not see (another engine user raced us): try the next one.
+        this.options.logger.debug(`subnet ${subnet} refused: ${(err as Error).message}`);
+      }
+    }
+    return this.client.createNetwork(name, labels);
   }
 
   /**
@@ -227,6 +251,7 @@ class DockerEnvironment implements StartedEnvironment {
       id,
       this.gateEntrypoint !== undefined,
       this.networkId,
+      this.networkName,
     );
     this.nodes.set(launch.name, node);
     return node;
@@ -282,6 +307,7 @@ class DockerNode implements CreatedNode, StartedNode {
     readonly id: string,
     private readonly gated: boolean,
     private readonly networkId: string,
+    private readonly networkName: string,
   ) {
     this.log = new NodeLog(name);
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
@@ -444,12 +470,24 @@ class DockerNode implements CreatedNode, StartedNode {
     await this.client.pauseContainer(this.id, this.containerName, false);
   }
 
+  /** The address the node had before its first cut: a reconnect asks for it again. */
+  private address: string | undefined;
+
   async disconnect(): Promise<void> {
+    this.address ??= await this.client
+      .addressOn(this.id, this.containerName, this.networkName)
+      .catch(() => undefined);
     await this.client.disconnectNetwork(this.networkId, this.id, this.containerName);
   }
 
   async connect(): Promise<void> {
-    await this.client.connectNetwork(this.networkId, this.id, this.containerName, this.name);
+    try {
+      await this.client.connectNetwork(this.networkId, this.id, this.containerName, this.name, this.address);
+    } catch (err) {
+      // An engine-chosen subnet takes no fixed address: reconnect at whatever it gives.
+      if (!this.address) throw err;
+      await this.client.connectNetwork(this.networkId, this.id, this.containerName, this.name);
+    }
   }
 
   async rssBytes(): Promise<number | undefined> {

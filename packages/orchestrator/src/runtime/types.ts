@@ -17,6 +17,11 @@ export interface RunIdentity {
   scenario: string;
   /** Keep this run's resources from the start-up sweep (`--keep`). */
   keep?: boolean;
+  /**
+   * Nodes keep their addresses across a network cut (Docker: a pinned subnet, reconnect at the
+   * old IP). Without it a reconnected node may get a new IP that its peers' cached DNS lacks.
+   */
+  stableAddresses?: boolean;
 }
 
 export interface NodeLaunch {
