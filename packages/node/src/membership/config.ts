@@ -9,6 +9,12 @@ export interface MembershipConfig {
   indirectProbes: number;
   /** Time a suspect has to refute before it is declared failed. */
   suspicionMs: number;
+  /**
+   * A member we learned of second-hand (a join we admitted, gossip, a join response) is probed only
+   * once we heard from it directly, or after this long: a joiner binds UDP only after its join
+   * response, and on a starved machine that can take seconds.
+   */
+  newcomerGraceMs: number;
   /** Period of the anti-entropy push-pull of the full view with one random member. */
   syncIntervalMs: number;
   /** How long failed entries stay in the view (for the record, and so a partition can heal). */
@@ -32,6 +38,7 @@ export const DEFAULT_MEMBERSHIP_CONFIG: MembershipConfig = {
   probeTimeoutMs: 75,
   indirectProbes: 3,
   suspicionMs: 500,
+  newcomerGraceMs: 3000,
   syncIntervalMs: 1000,
   retainFailedMs: 5 * 60_000,
   retainLeftMs: 60_000,

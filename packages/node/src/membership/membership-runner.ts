@@ -10,8 +10,6 @@ export interface MembershipRunnerOptions {
   /** Local address to bind UDP on (default all interfaces). The port is self.port. */
   bindHost?: string;
   config?: Partial<MembershipConfig>;
-  /** How often the state machine's tick runs (default 10 ms: deadlines are met within that). */
-  tickMs?: number;
   clock?: () => number;
   random?: () => number;
   onEvent?: (e: MembershipEvent) => void;
@@ -25,6 +23,8 @@ const INVALID_LOG_EVERY_MS = 1000;
 export class MembershipRunner {
   private readonly listeners: ((e: MembershipEvent) => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** The deadline the timer is armed for. */
+  private armedFor = Infinity;
   private stopped = false;
   private lastInvalidLog = -Infinity;
   private invalidSinceLog = 0;
@@ -33,15 +33,32 @@ export class MembershipRunner {
     readonly membership: Membership,
     private readonly transport: UdpTransport,
     private readonly clock: () => number,
-    tickMs: number,
   ) {
     transport.onMessage((msg, sender) => this.onMessage(msg, sender));
     transport.onInvalid((code, reason, sender) => this.onInvalid(code, reason, sender));
-    // Tick from setImmediate: after a stall, the datagrams already waiting (acks, refutations) are
-    // read in the poll phase first, so a timeout is never judged before its answer was looked at.
-    this.timer = setInterval(() => {
-      setImmediate(() => this.apply(this.membership.tick(this.clock())));
-    }, tickMs);
+    this.arm();
+  }
+
+  /**
+   * One timer, armed for the engine's next deadline (re-armed earlier when a call brings one
+   * forward), instead of a 10 ms poll: 64 idle nodes on two cores no longer wake 6,400 times a
+   * second. The tick runs from setImmediate: after a stall, the datagrams already waiting (acks,
+   * refutations) are read in the poll phase first, so a timeout is never judged before its answer.
+   */
+  private arm(): void {
+    if (this.stopped) return;
+    const due = this.membership.nextDeadline(this.clock());
+    if (due === undefined || due >= this.armedFor) return;
+    clearTimeout(this.timer);
+    this.armedFor = due;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.armedFor = Infinity;
+        setImmediate(() => this.apply(this.membership.tick(this.clock())));
+      },
+      Math.max(0, due - this.clock()),
+    );
     this.timer.unref();
   }
 
@@ -62,7 +79,7 @@ export class MembershipRunner {
       ...(opts.config ? { config: opts.config } : {}),
       ...(opts.random ? { random: opts.random } : {}),
     });
-    const runner = new MembershipRunner(membership, transport, clock, opts.tickMs ?? 10);
+    const runner = new MembershipRunner(membership, transport, clock);
     if (opts.onEvent) runner.onEvent(opts.onEvent);
     return runner;
   }
@@ -99,7 +116,7 @@ export class MembershipRunner {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     const out = this.membership.leave(this.clock());
     this.emit(out.events);
     const sends = out.send.map((o) => this.transport.send(o.addr, o.port, o.msg));
@@ -110,7 +127,7 @@ export class MembershipRunner {
   /** Closes without a leave, as a crash would (tests use it; the node uses stop()). */
   async abort(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     await this.transport.close();
   }
 
@@ -142,6 +159,7 @@ export class MembershipRunner {
     if (this.stopped) return;
     for (const o of out.send) void this.transport.send(o.addr, o.port, o.msg);
     this.emit(out.events);
+    this.arm();
   }
 
   private emit(events: MembershipEvent[]): void {
