@@ -239,7 +239,7 @@ describe("membership checks", () => {
       .about(4200, "node3", "member.alive", "node2");
     const { by } = s.check();
     assert.deepEqual(by("one-master").errors, [
-      "node3: promoted itself to master (epoch 2) while it was cut off; the quorum rule forbids a minority master",
+      "node3: promoted itself to master (epoch 2) while it was cut off, against the quorum rule, and was still master at the heal",
       "expected exactly one live node to consider itself master; node1 (id 100), node3 (id 300) did",
       "expected every live node to see the same master; node1 → node1 (id 100), node2 → node1 (id 100), node3 → node3 (id 300)",
     ]);
@@ -255,7 +255,26 @@ describe("membership checks", () => {
     const { by } = s.check(only("one-master"));
     assert.equal(
       by("one-master").errors[0],
-      "node3: promoted itself to master (epoch 2) while it could reach only 1 of 3 nodes; the quorum rule forbids a minority master",
+      "node3: promoted itself to master (epoch 2) while it could reach only 1 of 3 nodes, against the quorum rule, and never resigned",
+    );
+  });
+
+  it("report, without failing, a minority master that resigned by itself before the heal", () => {
+    const s = Script.cluster(3)
+      .fault(1000, "disconnect", "node3")
+      .about(1800, "node1", "member.failed", "node3")
+      .about(1800, "node2", "member.failed", "node3")
+      .about(1500, "node3", "master.elected", "node3", { epoch: 2, change: "promoted", self: true })
+      .line(1600, "node3", "master.resigned", { reason: "no-quorum", epoch: 2 })
+      .fault(4000, "connect", "node3")
+      .about(4200, "node1", "member.alive", "node3")
+      .about(4200, "node2", "member.alive", "node3")
+      .about(4300, "node3", "master.elected", "node1", { epoch: 1, change: "changed" });
+    const { by } = s.check(only("one-master"));
+    assert.equal(by("one-master").valid, true, by("one-master").errors.join("\n"));
+    assert.match(
+      by("one-master").summary,
+      /note: node3: promoted itself to master \(epoch 2\) while it was cut off, against the quorum rule; it resigned 100 ms later, before any heal$/,
     );
   });
 

@@ -71,7 +71,7 @@ export function checkOneMaster(ctx: CheckContext): CheckResult {
     name: "one-master",
     valid: errors.length ? false : true,
     summary: master
-      ? `one master: ${master}, seen by all ${r.live.length} live node(s)${r.loneElections.length ? "; quorum rule broken" : ""}`
+      ? `one master: ${master}, seen by all ${r.live.length} live node(s)${r.loneElections.length ? "; quorum rule broken" : ""}${r.transientLoneElections.length ? `; note: ${r.transientLoneElections.join("; ")}` : ""}`
       : `no single master among the ${r.live.length} live node(s)`,
     errors,
   };

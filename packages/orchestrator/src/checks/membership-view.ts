@@ -72,8 +72,10 @@ export interface Replay {
   endT: number;
   /** Live processes at the end. */
   live: Proc[];
-  /** Promotions by a node while it was itself paused or cut off (breaks the quorum rule). */
+  /** Minority promotions (paused, cut off, or on a side with no majority) still standing at the heal. */
   loneElections: string[];
+  /** Minority promotions the node itself undid (resigned, no quorum) before any heal: reported, not failed. */
+  transientLoneElections: string[];
   /** Join convergence per joiner: its admission → every node up then knows it (ms). */
   joinConvergence: { node: string; ms: number }[];
 }
@@ -107,6 +109,8 @@ function replayUncached(ctx: CheckContext): Replay {
   const cutNow = (node: string) => openCut.has(node);
   const timings: FaultTiming[] = [];
   const loneElections: string[] = [];
+  const transientLoneElections: string[] = [];
+  const pendingLone = new Map<Proc, { text: string; t: number }>();
   const admitted = new Map<number, number>(); // joiner id → first time anyone admitted it
   const learned = new Map<number, Map<Proc, number>>(); // id → observer → when it learned of it
   let firstFaultT: number | undefined;
@@ -192,6 +196,10 @@ function replayUncached(ctx: CheckContext): Replay {
         if (GENERATION_ENDING.has(kind) && p && p.endT === undefined) p.endT = entry.t;
         if (CUTTING[kind]) openCut.set(node, f);
         if (HEALS.has(kind)) {
+          // A minority master still in office when a heal comes is a split brain the heal must undo.
+          for (const [, lone] of pendingLone)
+            loneElections.push(`${lone.text}, and was still master at the heal`);
+          pendingLone.clear();
           const open = openCut.get(node);
           if (open) open.healT = entry.t;
           openCut.delete(node);
@@ -270,14 +278,23 @@ function replayUncached(ctx: CheckContext): Replay {
           const running = [...current.values()].filter((q) => q.readyT !== undefined && q.endT === undefined);
           const reachable = cutNow(e.node) ? 1 : running.filter((q) => !cutNow(q.node)).length;
           if (openCut.size > 0 && reachable * 2 <= running.length)
-            loneElections.push(
-              `${e.node}: promoted itself to master (epoch ${String(line.epoch)}) while ${cutNow(e.node) ? `it was ${openCut.get(e.node)!.kind === "pause" ? "paused" : "cut off"}` : `it could reach only ${reachable} of ${running.length} nodes`}; the quorum rule forbids a minority master`,
-            );
+            pendingLone.set(p, {
+              t: e.t,
+              text: `${e.node}: promoted itself to master (epoch ${String(line.epoch)}) while ${cutNow(e.node) ? `it was ${openCut.get(e.node)!.kind === "pause" ? "paused" : "cut off"}` : `it could reach only ${reachable} of ${running.length} nodes`}, against the quorum rule`,
+            });
         }
         break;
-      case "master.resigned":
+      case "master.resigned": {
         if (line.reason !== "leave") p.master = undefined;
+        const lone = pendingLone.get(p);
+        if (lone) {
+          transientLoneElections.push(
+            `${lone.text}; it resigned ${msOf(e.t - lone.t)} ms later, before any heal`,
+          );
+          pendingLone.delete(p);
+        }
         break;
+      }
     }
     if (firstFaultT === undefined && lastReadyBeforeFaults !== undefined && upConvergedMs === undefined) {
       const everyoneReady = ctx.nodes.every(
@@ -373,7 +390,11 @@ function replayUncached(ctx: CheckContext): Replay {
       : {}),
     endT,
     live: live(),
-    loneElections,
+    loneElections: [
+      ...loneElections,
+      ...[...pendingLone.values()].map((l) => `${l.text}, and never resigned`),
+    ],
+    transientLoneElections,
     joinConvergence,
   };
 }
