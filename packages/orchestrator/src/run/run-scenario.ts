@@ -390,7 +390,10 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
         step.nodes.map(async (name) => {
           const state = states.get(name)!;
           const node = state.node;
-          if (!node) return note(`fault.${step.fault}.skipped`, `${name} is not running`, name);
+          // A node that never started or already exited (it failed its join, or a kill came
+          // first) has nothing to fault: the engine would refuse, or pretend.
+          if (!node || node.exitInfo)
+            return note(`fault.${step.fault}.skipped`, `${name} is not running`, name);
           state.faults.push(step.fault);
           note(`fault.${step.fault}`, `${step.fault} ${name}`, name);
           await applyFault(node, step.fault);
