@@ -684,7 +684,7 @@ export class Membership {
     const self = this.selfEntry();
     let master = currentMaster(this.records());
     const better = self.rec.role === "master" && master !== undefined && master.id !== this.selfId;
-    if (better || (self.rec.role === "master" && !this.degraded && !this.hasQuorum(now))) {
+    if (better || (self.rec.role === "master" && !this.degraded && !this.hasQuorum(now, true))) {
       // Another master has the better claim (higher epoch, or same epoch and lower id), or we are
       // cut off from the majority (which may elect its own master): step down.
       self.rec.role = "member";
@@ -704,7 +704,7 @@ export class Membership {
     }
     let promoted = false;
     const candidate =
-      !master && !this.degraded && electionWinner(this.records())?.id === this.selfId && this.hasQuorum(now);
+      !master && !this.degraded && electionWinner(this.records())?.id === this.selfId && this.hasQuorum(now, false);
     if (!candidate) this.candidateSince = undefined;
     else this.candidateSince ??= now;
     // No present master, we have the lowest id and see a majority, and have for electionDelayMs
@@ -745,16 +745,19 @@ export class Membership {
   }
 
   /**
-   * A majority of the members we know (present, or failed within quorumMemoryMs) is present.
+   * A majority of the members we know (present, or failed within quorumMemoryMs) is reachable.
    * Stops a node cut off alone, or a minority side, from electing a master that would then win
-   * over the majority's master with its higher epoch when the partition heals.
+   * over the majority's master with its higher epoch when the partition heals. Asymmetric on
+   * purpose: a sitting master keeps office while its peers are merely suspect (one missed probe
+   * must not unseat it), but a promotion needs a majority that is alive, not just not-yet-failed:
+   * a cut-off node sees everyone suspect for a moment before it sees them failed.
    */
-  private hasQuorum(now: number): boolean {
+  private hasQuorum(now: number, suspectsCount: boolean): boolean {
     let present = 0;
     let known = 0;
     for (const e of this.entries.values()) {
       if (e.rec.seed || e.rec.state === "left") continue;
-      if (isPresent(e.rec)) present++;
+      if (suspectsCount ? isPresent(e.rec) : e.rec.state === "alive") present++;
       else if (now - e.since >= this.config.quorumMemoryMs) continue;
       known++;
     }
