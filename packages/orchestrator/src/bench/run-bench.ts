@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { benchmarkNode, type NodeBenchmarkResult } from "@joinlab/node";
 import type { Logger } from "winston";
 import { createLogger } from "../progress/logger.js";
 import { makeRunId } from "../results/run-id.js";
@@ -14,6 +15,7 @@ import { DockerRuntime } from "../runtime/docker-runtime.js";
 import type { Runtime, StartedNode } from "../runtime/types.js";
 import { buildScenario } from "../scenarios/registry.js";
 import type { ScenarioSpec } from "../scenarios/types.js";
+import { BUNDLE, REPO_ROOT } from "../image/node-image.js";
 import { bareDockerStart } from "./bare-start.js";
 import {
   crashDetection,
@@ -250,6 +252,16 @@ export async function runBench(args: BenchArgs): Promise<number> {
   }
   await runtime.close();
 
+  // The protocol's own floor, apart from containers: one node on loopback, 1,000 sequential join
+  // handshakes (each a fresh connection and a new joiner), then again under 1,000 silent clients.
+  say("• loopback handshake benchmark: 1,000 joins, then 1,000 more beside 1,000 silent clients");
+  // The bundle is what the image runs, so its RSS is the one that counts.
+  const loopback = await benchmarkNode({
+    joins: 1000,
+    silentClients: 1000,
+    nodeBin: join(REPO_ROOT, BUNDLE),
+  });
+
   const doc = {
     startedAt: started.toISOString(),
     runtime: runtime.describe(),
@@ -264,14 +276,29 @@ export async function runBench(args: BenchArgs): Promise<number> {
       "join convergence: a joiner's first admission (member.joined via join) until every node up then logged member.joined for it (Docker timestamps)",
       "crash: one node-crash run per size (--detect); kill event → last survivor's member.suspect / member.failed (targets: failed by all p99 < 1.5 s)",
     ],
+    loopbackHandshake: loopback,
     sizes: reports,
   };
   const file = join(outDir, `${started.toISOString().replaceAll(":", "-")}.json`);
   writeFileSync(file, JSON.stringify(doc, null, 2) + "\n");
   say("");
   say(formatBenchTable(reports));
+  say(formatLoopback(loopback));
   say(`\nresults: ${file}`);
   return reports.every((r) => r.rounds.every((x) => x.verdict === true)) ? 0 : 1;
+}
+
+function formatLoopback(r: NodeBenchmarkResult): string {
+  const silent = r.underSilentClients;
+  return [
+    `\nloopback join handshake (${r.joins} joins): p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (target p50 < 2 ms, p99 < 10 ms)`,
+    silent
+      ? `  beside ${silent.silentClients} silent clients: p50 ${silent.p50Ms} ms, p99 ${silent.p99Ms} ms (target p99 < 50 ms)`
+      : "",
+    `idle RSS of one node process: ${r.idleRssMiB} MiB (target < 50 MiB)`,
+  ]
+    .filter((line) => line !== "")
+    .join("\n");
 }
 
 export function formatBenchTable(reports: readonly SizeReport[]): string {

@@ -1,20 +1,7 @@
 // The shared shape of the fault scenarios: a small star cluster (node1 master, the others join it),
 // a fault schedule, and the membership checks instead of the join-only ones.
+import { MEMBERSHIP_CHECKS } from "../checks/registry.js";
 import { nodeName, portOf, type NodeSpec, type ScenarioSpec, type ScenarioStep } from "./types.js";
-
-/** The join checks that still hold under faults, plus the membership checks (checks/registry.ts). */
-export const FAULT_CHECKS = [
-  "handshakes",
-  "masters",
-  "joined",
-  "exits",
-  "causal-order",
-  "converged",
-  "one-master",
-  "no-ghosts",
-  "fault-fates",
-  "no-false-deaths",
-];
 
 export const FAULT_NODES = { default: 5, min: 3, max: 32 };
 
@@ -51,7 +38,7 @@ export function faultScenario(
     name,
     description,
     nodes: starNodes(count),
-    checks: FAULT_CHECKS,
+    checks: MEMBERSHIP_CHECKS,
     steps,
     // Watch up to 10 s after the last step for detection, failover and reconvergence.
     settleMs: 10_000,
