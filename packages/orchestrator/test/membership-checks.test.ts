@@ -8,7 +8,7 @@ import type { ObservedNode } from "../src/checks/types.js";
 import { mergeTimeline } from "../src/logs/merge.js";
 import { formatTimestamp, type LogRecord } from "../src/logs/records.js";
 import type { OrchestratorEvent } from "../src/logs/timeline.js";
-import { starNodes } from "../src/scenarios/fault-cluster.js";
+import { starNodes } from "../src/scenarios/topology.js";
 import type { ScenarioSpec } from "../src/scenarios/types.js";
 
 const T0 = Date.parse("2026-11-24T16:00:00Z") * 1000; // microseconds

@@ -1,31 +1,13 @@
 // The shared shape of the fault scenarios: a small star cluster (node1 master, the others join it),
 // a fault schedule, and the membership checks instead of the join-only ones.
 import { MEMBERSHIP_CHECKS } from "../checks/registry.js";
-import { nodeName, portOf, type NodeSpec, type ScenarioSpec, type ScenarioStep } from "./types.js";
+import { starNodes } from "./topology.js";
+import type { ScenarioSpec, ScenarioStep } from "./types.js";
 
 export const FAULT_NODES = { default: 5, min: 3, max: 32 };
 
 /** Before the first fault: the last joiner's admission settles (its first probe round). */
 export const SETTLE_BEFORE_FAULT_MS = 1000;
-
-export function starNodes(count: number): NodeSpec[] {
-  return Array.from({ length: count }, (_, i) =>
-    i === 0
-      ? {
-          name: nodeName(1),
-          port: portOf(1),
-          clusterip: nodeName(1),
-          makeMasterOnError: true,
-          expect: { role: "master" as const },
-        }
-      : {
-          name: nodeName(i + 1),
-          port: portOf(i + 1),
-          clusterip: nodeName(1),
-          expect: { role: "member" as const },
-        },
-  );
-}
 
 export function faultScenario(
   name: string,

@@ -1,32 +1,16 @@
 // line-join: N nodes, each joining through the previous one (the longest chain).
-import { nodeName, portOf, type NodeSpec, type ScenarioDefinition } from "./types.js";
+import { lineNodes } from "./topology.js";
+import type { ScenarioDefinition } from "./types.js";
 
 export const lineJoin: ScenarioDefinition = {
   name: "line-join",
   summary: "N nodes (--nodes, default 8): node1 master, node k joins through node k-1",
   nodes: { default: 8, min: 1, max: 200 },
   build: ({ nodes = 8 }) => {
-    const list: NodeSpec[] = [
-      {
-        name: "node1",
-        port: portOf(1),
-        clusterip: "node1",
-        makeMasterOnError: true,
-        expect: { role: "master" },
-      },
-    ];
-    for (let i = 2; i <= nodes; i++) {
-      list.push({
-        name: nodeName(i),
-        port: portOf(i),
-        clusterip: nodeName(i - 1),
-        expect: { role: "member" },
-      });
-    }
     return {
       name: "line-join",
       description: `${nodes} nodes in a line: node1 is master, each next node joins through the one before it.`,
-      nodes: list,
+      nodes: lineNodes(nodes),
     };
   },
 };
