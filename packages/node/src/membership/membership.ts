@@ -704,7 +704,10 @@ export class Membership {
     }
     let promoted = false;
     const candidate =
-      !master && !this.degraded && electionWinner(this.records())?.id === this.selfId && this.hasQuorum(now, false);
+      !master &&
+      !this.degraded &&
+      electionWinner(this.records())?.id === this.selfId &&
+      this.hasQuorum(now, false);
     if (!candidate) this.candidateSince = undefined;
     else this.candidateSince ??= now;
     // No present master, we have the lowest id and see a majority, and have for electionDelayMs
