@@ -3,7 +3,7 @@
 // flight as a scenario run, timed from the first create until the last start returned.
 import { performance } from "node:perf_hooks";
 import { DockerClient, OWNER_LABEL, RUN_LABEL, SCENARIO_LABEL } from "../runtime/docker-client.js";
-import { ownerTag } from "../runtime/docker-runtime.js";
+import { NO_HEALTHCHECK, ownerTag } from "../runtime/docker-runtime.js";
 import { Limiter, mapLimited } from "../runtime/limiter.js";
 
 export interface BareStartOptions {
@@ -44,6 +44,8 @@ export async function bareDockerStart(
               `bare${i + 1}`,
             ],
             Labels: { ...labels, "joinlab.node": `bare${i + 1}` },
+            // As the scenario's containers: no per-second health-check process.
+            Healthcheck: NO_HEALTHCHECK,
             HostConfig: { NetworkMode: network },
             NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [`bare${i + 1}`] } } },
           });
