@@ -306,7 +306,10 @@ export class Node {
         runner.admitJoiner({ ...joiner, seed: true });
         return {};
       }
-      return { members: membersForResponse(runner.admitJoiner(joiner), this.nodeId, joinerId) };
+      const view = runner.admitJoiner(joiner);
+      // A seed joiner (no marker) ignores `members`: sending it our whole view only costs bytes.
+      if (joiner.seed) return {};
+      return { members: membersForResponse(view, this.nodeId, joinerId) };
     });
   }
 
