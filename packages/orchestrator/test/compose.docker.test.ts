@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import Docker from "dockerode";
+import { requireEngine } from "./docker-support.js";
 import { ensureNodeImage } from "../src/image/ensure-node-image.js";
 import { REPO_ROOT } from "../src/image/node-image.js";
 
@@ -90,24 +91,11 @@ async function waitForHealthy(count: number): Promise<void> {
   );
 }
 
-/** Fails with a way out when no engine answers, instead of a bare ENOENT on the socket. */
-async function requireEngine(): Promise<void> {
-  try {
-    await docker.ping();
-  } catch (err) {
-    throw new Error(
-      `no Docker engine answers (${(err as Error).message}): run 'bash scripts/ensure-docker.sh' ` +
-        "(installs and starts one as root on Debian), or skip the Docker tests: JOINLAB_SKIP_DOCKER=1 npm test",
-      { cause: err },
-    );
-  }
-}
-
 describe(`compose.yaml end to end (project ${project})`, () => {
   let upSeconds = 0;
 
   before(async () => {
-    await requireEngine();
+    await requireEngine(docker);
     // Build (or reuse) the image first, so `up` starts containers and never builds.
     await ensureNodeImage(docker, { log: () => {} });
   });

@@ -2,42 +2,19 @@
 // restart-rejoin and pause-resume pass, their faults are events in the merged log with detection
 // and convergence figures in results.json, and no container or network of a run is left behind.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import Dockerode from "dockerode";
+import { CLI, REPO, cli, leftovers } from "./docker-support.js";
 import { makeRunId } from "../src/results/run-id.js";
 import type { RunResult } from "../src/run/run-scenario.js";
-
-const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-const CLI = join(REPO, "packages/orchestrator/dist/cli.js");
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("fault scenarios in Docker", () => {
   const docker = new Dockerode();
   const runIds: string[] = [];
   let runsDir: string;
-
-  const leftovers = async (runId: string) => {
-    const filters = { label: [`joinlab.run=${runId}`] };
-    const containers = await docker.listContainers({ all: true, filters });
-    const networks = await docker.listNetworks({ filters });
-    return [...containers.map((c) => c.Names[0]), ...networks.map((n) => n.Name)];
-  };
 
   /** Runs a scenario with --json; returns results.json's content and the merged log. */
   const run = async (args: string[]) => {
@@ -68,7 +45,7 @@ describe("fault scenarios in Docker", () => {
       0,
       `${result.scenario} exit ${out.code}: ${result.error ?? ""}\n${failing.join("\n")}`,
     );
-    assert.deepEqual(await leftovers(runId), [], "the run removed its containers and network");
+    assert.deepEqual(await leftovers(docker, runId), [], "the run removed its containers and network");
     return { result, log: readFileSync(result.mergedLog, "utf8") };
   };
 

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import Docker from "dockerode";
+import { requireEngine } from "./docker-support.js";
 import { buildNodeImage } from "../src/image/build-node-image.js";
 import { bundleHash } from "../src/image/bundle-hash.js";
 import { ensureNodeImage } from "../src/image/ensure-node-image.js";
@@ -41,21 +42,8 @@ async function appLayerBytes(tag: string): Promise<number> {
   return history.filter((h) => h.CreatedBy.includes("joinlab-node.mjs")).reduce((sum, h) => sum + h.Size, 0);
 }
 
-/** Fails with a way out when no engine answers, instead of a bare ENOENT on the socket. */
-async function requireEngine(): Promise<void> {
-  try {
-    await docker.ping();
-  } catch (err) {
-    throw new Error(
-      `no Docker engine answers (${(err as Error).message}): run 'bash scripts/ensure-docker.sh' ` +
-        "(installs and starts one as root on Debian), or skip the Docker tests: JOINLAB_SKIP_DOCKER=1 npm test",
-      { cause: err },
-    );
-  }
-}
-
 describe("node image (real engine)", () => {
-  before(requireEngine);
+  before(() => requireEngine(docker));
 
   const scratchTag = `joinlab/node:test-${process.pid}-${Date.now()}`;
   let scratchDir: string | undefined;

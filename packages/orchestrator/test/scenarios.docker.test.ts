@@ -1,54 +1,20 @@
 // Real-Docker scenarios through the CLI: chain-join and no-master pass, a broken topology fails
 // with a useful message, and an interrupted run leaves no container or network behind.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import Dockerode from "dockerode";
+import { CLI, REPO, cli, leftovers } from "./docker-support.js";
 import { makeRunId } from "../src/results/run-id.js";
 import { buildScenario } from "../src/scenarios/registry.js";
-
-const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-const CLI = join(REPO, "packages/orchestrator/dist/cli.js");
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(
-  args: string[],
-  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
-): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      onStdout?.(stdout, child);
-    });
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("scenarios in Docker", () => {
   const docker = new Dockerode();
   const runIds: string[] = [];
   let runsDir: string;
 
-  const leftovers = async (runId: string) => {
-    const filters = { label: [`joinlab.run=${runId}`] };
-    const containers = await docker.listContainers({ all: true, filters });
-    const networks = await docker.listNetworks({ filters });
-    return [...containers.map((c) => c.Names[0]), ...networks.map((n) => n.Name)];
-  };
   const run = (args: string[], onStdout?: Parameters<typeof cli>[1]) => {
     const runId = makeRunId();
     runIds.push(runId);
@@ -83,7 +49,7 @@ describe("scenarios in Docker", () => {
     const log = readFileSync(join(dir, "merged.log"), "utf8");
     assert.match(log, /\[node4\] +join\.request\.sent → node2:8002/);
     assert.match(log, /\[node2\] +join\.request\.received ← node4:8003/);
-    assert.deepEqual(await leftovers(runId), []);
+    assert.deepEqual(await leftovers(docker, runId), []);
   });
 
   it("a joiner whose cluster address has no listener fails the run with who, expected and actual (exit 1)", async () => {
@@ -100,7 +66,7 @@ describe("scenarios in Docker", () => {
       result.stdout,
       /node4: expected to join through node1:8009 and become ready; it logged join\.failed \(nothing listens on node1:8009 \(connection refused\)\), node\.quitting and exited with code 1/,
     );
-    assert.deepEqual(await leftovers(runId), []);
+    assert.deepEqual(await leftovers(docker, runId), []);
   });
 
   it("no-master passes because the node quit with exit code 1", async () => {
@@ -108,7 +74,7 @@ describe("scenarios in Docker", () => {
     const result = await done;
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /✓ exits +1\/1 expected quitters quit/);
-    assert.deepEqual(await leftovers(runId), []);
+    assert.deepEqual(await leftovers(docker, runId), []);
   });
 
   it("Ctrl-C in the middle of the start-up leaves no container or network of the run", async () => {
@@ -124,7 +90,7 @@ describe("scenarios in Docker", () => {
     assert.ok(sent, `the run reached node1 ready: ${result.stdout}${result.stderr}`);
     assert.equal(result.code, 2, result.stdout + result.stderr);
     assert.match(result.stdout, /interrupted: stopping the run gracefully/);
-    assert.deepEqual(await leftovers(runId), []);
+    assert.deepEqual(await leftovers(docker, runId), []);
   });
 
   it("Ctrl-C twice forces the cleanup and still leaves nothing", async () => {
@@ -140,6 +106,6 @@ describe("scenarios in Docker", () => {
     assert.equal(sent, 1, result.stdout + result.stderr);
     assert.equal(result.code, 130, result.stdout + result.stderr);
     assert.match(result.stdout, /forcing cleanup/);
-    assert.deepEqual(await leftovers(runId), []);
+    assert.deepEqual(await leftovers(docker, runId), []);
   });
 });

@@ -1,0 +1,55 @@
+// Shared by the real-Docker test files: run the built CLI, find what a run left behind, and fail
+// with a way out when no engine answers.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Dockerode from "dockerode";
+
+export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+export const CLI = join(REPO, "packages/orchestrator/dist/cli.js");
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `joinlab <args>` from the repo root; onStdout sees the output so far (to interrupt it). */
+export function cli(
+  args: string[],
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      onStdout?.(stdout, child);
+    });
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Names of the containers and networks labelled with this run id (a clean run leaves none). */
+export async function leftovers(docker: Dockerode, runId: string): Promise<string[]> {
+  const filters = { label: [`joinlab.run=${runId}`] };
+  const containers = await docker.listContainers({ all: true, filters });
+  const networks = await docker.listNetworks({ filters });
+  return [...containers.map((c) => c.Names[0] ?? c.Id), ...networks.map((n) => n.Name)];
+}
+
+/** Fails with a way out when no engine answers, instead of a bare ENOENT on the socket. */
+export async function requireEngine(docker: Dockerode): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (err) {
+    throw new Error(
+      `no Docker engine answers (${(err as Error).message}): run 'bash scripts/ensure-docker.sh' ` +
+        "(installs and starts one as root on Debian), or skip the Docker tests: JOINLAB_SKIP_DOCKER=1 npm test",
+      { cause: err },
+    );
+  }
+}
