@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Dockerode from "dockerode";
-import { CLI, REPO, cli, leftovers } from "./docker-support.js";
+import { CLI, cli, leftovers } from "./docker-support.js";
 import { makeRunId } from "../src/results/run-id.js";
 import type { RunResult } from "../src/run/run-scenario.js";
 
