@@ -29,3 +29,4 @@ export {
   type NodeBenchmarkOptions,
   type NodeBenchmarkResult,
 } from "./bench/handshake-benchmark.js";
+export { freePort } from "./free-port.js";

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { joinRequest, nodeInfo, DEFAULT_MAX_LINE_BYTES } from "@joinlab/protocol";
 import { requestJoin } from "../join/join-client.js";
 import { randomNodeId } from "../node-id.js";
+import { freePort } from "../free-port.js";
 
 export interface LatencyResult {
   joins: number;
@@ -152,17 +153,6 @@ function rssMiB(pid: number): number {
   const kib = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1]);
   if (!Number.isFinite(kib)) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Math.round((kib / 1024) * 10) / 10;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function waitForReady(child: ChildProcess): Promise<void> {

@@ -1,7 +1,6 @@
 // Test helpers: free loopback ports, and joinlab-node child processes whose JSON log lines we can await.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import net from "node:net";
 import { fileURLToPath } from "node:url";
 import type { NodeLogLine } from "@joinlab/protocol";
 
@@ -11,17 +10,9 @@ export const NODE_BIN = fileURLToPath(new URL("../../dist/main.js", import.meta.
 /** Upper bound for any single wait in these tests: a failure bound, never a performance assertion. */
 export const WAIT_MS = 10_000;
 
-/** A port nobody listens on right now (the OS picks it; tests run in parallel, so never hard-code). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../../src/free-port.js";
+
+export { freePort };
 
 export interface Exit {
   code: number | null;

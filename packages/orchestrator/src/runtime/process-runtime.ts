@@ -8,7 +8,7 @@ import { LineSplitter } from "../logs/line-splitter.js";
 import { NodeLog } from "../logs/node-log.js";
 import { nowMicros, RecordBuilder } from "../logs/records.js";
 import type { Capability } from "../scenarios/types.js";
-import { freePort } from "./free-port.js";
+import { freePort } from "@joinlab/node";
 import { nodeBinPath } from "./node-bin.js";
 import type {
   CreatedNode,
