@@ -10,10 +10,17 @@ import { runScenario } from "../src/run/run-scenario.js";
 import { ProcessRuntime } from "../src/runtime/process-runtime.js";
 import { chaosSchedule } from "../src/scenarios/chaos.js";
 import { buildScenario } from "../src/scenarios/registry.js";
-import { requiredCapabilities, type ScenarioStep } from "../src/scenarios/types.js";
+import {
+  isNodeFaultStep,
+  requiredCapabilities,
+  type NodeFaultStep,
+  type ScenarioStep,
+} from "../src/scenarios/types.js";
 
+const nodeSteps = (steps: ScenarioStep[] | undefined): NodeFaultStep[] =>
+  (steps ?? []).filter(isNodeFaultStep);
 const faults = (steps: ScenarioStep[] | undefined) =>
-  (steps ?? []).map((s) => `${s.fault} ${s.nodes.join(",")}`);
+  nodeSteps(steps).map((s) => `${s.fault} ${s.nodes.join(",")}`);
 
 describe("fault scenarios", () => {
   it("schedule the issue's faults on small clusters", () => {
@@ -41,7 +48,7 @@ describe("fault scenarios", () => {
     const open = new Map<string, number>();
     let t = 0;
     let maxDown = 0;
-    for (const step of a) {
+    for (const step of nodeSteps(a)) {
       t += step.afterMs;
       for (const node of step.nodes) {
         if (step.fault === "pause" || step.fault === "disconnect") open.set(node, t);

@@ -112,15 +112,14 @@ describe("network faults in real containers", () => {
       runId,
       labels,
       networkName: network,
-      logger: winston.createLogger({ silent: true }),
-    });
-    await faults.prepare(
-      NODES.map((node) => ({
+      targetOf: (node) => ({
         node,
         containerId: containers.get(node)!,
         containerName: `jl-${runId}-${node}`,
-      })),
-    );
+      }),
+      logger: winston.createLogger({ silent: true }),
+    });
+    await faults.prepare(NODES);
   });
 
   after(async () => {

@@ -20,6 +20,7 @@ describe("scenario registry", () => {
       "partition-heal",
       "restart-rejoin",
       "chaos",
+      "partition-halves",
     ]);
     for (const name of scenarioNames()) {
       const spec = buildScenario(name);

@@ -35,6 +35,24 @@ export interface LatencyFault {
 export type NetworkFault = PartitionFault | OneWayFault | LossFault | LatencyFault;
 export type NetworkFaultKind = NetworkFault["kind"];
 
+/**
+ * What a network fault's event in the timeline carries (`fault.partition`, `fault.one-way`,
+ * `fault.loss`, `fault.latency`, and `fault.heal` for the end of any of them). The run report and
+ * the checks read it; keep it stable.
+ */
+export interface NetworkFaultRecord {
+  action: "apply" | "heal";
+  /** The fault applied; for a heal, the fault that ended. */
+  fault: NetworkFault;
+  /**
+   * From the moment the step came due to the moment every rule was in place (or gone), in ms.
+   * Absent on a network cut's events, which are written as the Docker call is sent.
+   */
+  inPlaceMs?: number;
+  /** Nodes left alone, and why (never started; restarted since, so its rules went with it). */
+  skipped?: { node: string; why: string }[];
+}
+
 export const NETWORK_FAULT_KINDS: readonly NetworkFaultKind[] = ["partition", "one-way", "loss", "latency"];
 
 /** The nodes whose network namespace a fault changes (where the rules go). */

@@ -5,6 +5,7 @@
 // it gets a new helper.
 import type { Logger } from "winston";
 import type { DockerClient } from "../runtime/docker-client.js";
+import type { NetworkFaultApplier } from "../runtime/types.js";
 import { HelperUnavailable, NetHelper, type HelperTarget } from "./net-helper.js";
 import { nodesTouched, type NetworkFault } from "./network-fault.js";
 import {
@@ -28,6 +29,8 @@ export interface NetworkFaultsOptions {
   labels: Record<string, string>;
   /** The run's network: nodes' addresses are read there. */
   networkName: string;
+  /** A node's container, once it exists. */
+  targetOf: (node: string) => HelperTarget | undefined;
   logger: Logger;
 }
 
@@ -55,7 +58,7 @@ interface ActiveFault {
   applied: Map<string, { generation: number; rules: NodeRules }>;
 }
 
-export class NetworkFaults {
+export class NetworkFaults implements NetworkFaultApplier {
   private readonly slots = new Map<string, NodeSlot>();
   private readonly active = new Map<string, ActiveFault>();
   private sequence = 0;
@@ -63,12 +66,16 @@ export class NetworkFaults {
 
   constructor(private readonly options: NetworkFaultsOptions) {}
 
-  /** Starts every target's helper and reads its address; throws HelperUnavailable when one cannot run. */
-  async prepare(targets: readonly HelperTarget[]): Promise<void> {
-    for (const target of targets) {
-      if (!this.slots.has(target.node)) this.slots.set(target.node, { target, generation: 0 });
+  /**
+   * Starts the helper of every node that has a container and reads its address; throws
+   * HelperUnavailable when one cannot run (no image, no permission).
+   */
+  async prepare(nodes: readonly string[]): Promise<void> {
+    for (const node of nodes) {
+      const target = this.options.targetOf(node);
+      if (target && !this.slots.has(node)) this.slots.set(node, { target, generation: 0 });
     }
-    await Promise.all(targets.map((t) => this.ready(this.slots.get(t.node)!)));
+    await Promise.all(nodes.filter((n) => this.slots.has(n)).map((n) => this.ready(this.slot(n))));
   }
 
   /** The node's container restarted: a new namespace, so a new helper (started in the background). */
@@ -85,32 +92,39 @@ export class NetworkFaults {
     slot.helper.catch(() => {}); // awaited (and reported) by the next fault on this node
   }
 
+  /**
+   * Writes the fault's rules into every touched node's namespace at once. Nodes never prepared
+   * (they never started) are skipped: there is no namespace to change, and no traffic of theirs.
+   */
   async apply(fault: NetworkFault): Promise<FaultOutcome> {
     const started = performance.now();
     if (this.active.has(fault.label)) throw new Error(`a network fault labelled ${fault.label} is in force`);
-    const touched = nodesTouched(fault);
-    await Promise.all(touched.map((n) => this.ready(this.slot(n))));
-    // Every address the rules name, including untouched nodes' (one-way's senders).
-    const everyone = fault.kind === "one-way" ? [...fault.from, ...fault.to] : touched;
+    const named = fault.kind === "one-way" ? [...fault.from, ...fault.to] : nodesTouched(fault);
+    const skipped = named
+      .filter((n) => !this.slots.has(n))
+      .map((node) => ({ node, why: "not running: it never started" }));
+    const present = (n: string) => this.slots.has(n);
+    await Promise.all(
+      nodesTouched(fault)
+        .filter(present)
+        .map((n) => this.ready(this.slot(n))),
+    );
     const addresses = new Map<string, string>();
-    for (const n of everyone) addresses.set(n, await this.addressOf(this.slot(n)));
-    const plan = rulesFor(fault, (n) => addresses.get(n)!);
-    const entry: ActiveFault = {
-      fault,
-      tag: ruleTag(this.options.runId, ++this.sequence, fault.label),
-      applied: new Map(),
-    };
+    for (const n of named.filter(present)) addresses.set(n, await this.addressOf(this.slot(n)));
+    const plan = rulesFor(restrictTo(fault, present), (n) => addresses.get(n)!);
+    const tag = ruleTag(this.options.runId, ++this.sequence, fault.label);
+    const entry: ActiveFault = { fault, tag, applied: new Map() };
     this.active.set(fault.label, entry);
     await Promise.all(
       [...plan].map(async ([node, rules]) => {
         const slot = this.slot(node);
         const helper = await slot.helper!;
-        if (needsFilter(rules)) await helper.restore(applyScript(entry.tag, rules));
+        if (needsFilter(rules)) await helper.restore(applyScript(tag, rules));
         if (rules.delayMs !== undefined) await helper.run(delayCommand(rules.delayMs));
         entry.applied.set(node, { generation: slot.generation, rules });
       }),
     );
-    return { inPlaceMs: msSince(started), nodes: [...plan.keys()], skipped: [] };
+    return { inPlaceMs: msSince(started), nodes: [...plan.keys()], skipped };
   }
 
   /** Removes exactly the rules the fault labelled `label` added. */
@@ -175,6 +189,18 @@ export class NetworkFaults {
       throw new HelperUnavailable(`${node} has no address on ${networkName}: is it cut off the network?`);
     slot.address = address;
     return address;
+  }
+}
+
+/** The fault among the nodes that exist: a node that never started has no namespace to change. */
+function restrictTo(fault: NetworkFault, present: (node: string) => boolean): NetworkFault {
+  switch (fault.kind) {
+    case "partition":
+      return { ...fault, groups: fault.groups.map((g) => g.filter(present)) };
+    case "one-way":
+      return { ...fault, from: fault.from.filter(present), to: fault.to.filter(present) };
+    default:
+      return { ...fault, nodes: fault.nodes.filter(present) };
   }
 }
 

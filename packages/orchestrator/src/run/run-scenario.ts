@@ -18,12 +18,17 @@ import { traceTo } from "../progress/logger.js";
 import { Limiter } from "../runtime/limiter.js";
 import type { CreatedNode, ExitInfo, Runtime, StartedEnvironment, StartedNode } from "../runtime/types.js";
 import {
+  isNodeFaultStep,
   requiredCapabilities,
   startConditions,
+  type Capability,
   type FaultKind,
   type NodeSpec,
   type ScenarioSpec,
 } from "../scenarios/types.js";
+import type { NetworkFaultRecord } from "../netfaults/network-fault.js";
+import { isNetworkStep, networkStepNodes, NetworkStepRunner } from "../netfaults/network-step-runner.js";
+import { cutRecord } from "../netfaults/network-cut.js";
 import { waitForEvent } from "../wait/wait-for-log.js";
 import { Deferred } from "./deferred.js";
 
@@ -122,14 +127,20 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
   const t0 = performance.now();
   const ms = () => Math.round((performance.now() - t0) * 10) / 10;
   const events: OrchestratorEvent[] = [];
-  const note = (event: string, message: string, node?: string): void => {
-    const t = nowMicros();
+  const note = (
+    event: string,
+    message: string,
+    node?: string,
+    fields: { t?: number; network?: NetworkFaultRecord } = {},
+  ): void => {
+    const t = fields.t ?? nowMicros();
     const entry: OrchestratorEvent = {
       t,
       time: formatTimestamp(t),
       event,
       message,
       ...(node ? { node } : {}),
+      ...(fields.network ? { network: fields.network } : {}),
     };
     events.push(entry);
     dir.writeEvent(entry);
@@ -174,10 +185,13 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
   const evaluate = () => runChecks({ scenario, nodes: observed(), timeline: buildTimeline() });
 
   try {
-    const missing = requiredCapabilities(scenario).filter((c) => !runtime.capabilities.has(c));
+    const needed = requiredCapabilities(scenario);
+    const why = (await runtime.checkCapabilities?.(needed)) ?? new Map<Capability, string>();
+    const missing = needed.filter((c) => !runtime.capabilities.has(c) || why.has(c));
     if (missing.length) {
+      const reasons = missing.filter((c) => why.has(c)).map((c) => `${c}: ${why.get(c)}`);
       throw new Error(
-        `scenario ${scenario.name} needs ${missing.join(", ")}, which the ${runtime.kind} runtime cannot do; run it with --runtime docker`,
+        `scenario ${scenario.name} needs ${missing.join(", ")}, which the ${runtime.kind} runtime cannot do${reasons.length ? ` here (${reasons.join("; ")})` : "; run it with --runtime docker"}`,
       );
     }
     const environment = await runtime.createEnvironment({
@@ -382,10 +396,29 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
     timings.allOutcomesMs = ms();
     timings.allStartedMs = Math.max(0, ...[...states.values()].map((s) => s.summary.startedMs ?? 0));
 
-    // The fault schedule (issue 5 scenarios): each fault is an event in the merged timeline.
-    for (const step of scenario.steps ?? []) {
+    // Network faults need their helpers before the first step: one that cannot run ends the run
+    // here, before any fault is due (exit 2), and the teardown removes what it made.
+    const networkNodes = networkStepNodes(scenario).filter((n) => states.get(n)?.node !== undefined);
+    let network: NetworkStepRunner | undefined;
+    if (networkNodes.length && environment.networkFaults && !interrupted()) {
+      await environment.networkFaults.prepare(networkNodes);
+      network = new NetworkStepRunner(scenario, environment.networkFaults, (event, message, fields) =>
+        note(event, message, undefined, fields),
+      );
+      note("network.ready", `network-fault helpers ready for ${networkNodes.join(", ")}`);
+    }
+
+    // The fault schedule: each fault is an event in the merged timeline.
+    for (const [index, step] of (scenario.steps ?? []).entries()) {
       if (interrupted()) break;
       await delay(step.afterMs, options.signal);
+      if (isNetworkStep(step)) {
+        if (!network)
+          throw new Error(`steps[${index}]: the ${runtime.kind} runtime offers no network faults`);
+        await network.run(step, index);
+        continue;
+      }
+      if (!isNodeFaultStep(step)) continue;
       await Promise.all(
         step.nodes.map(async (name) => {
           const state = states.get(name)!;
@@ -395,8 +428,10 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
           if (!node || node.exitInfo)
             return note(`fault.${step.fault}.skipped`, `${name} is not running`, name);
           state.faults.push(step.fault);
-          note(`fault.${step.fault}`, `${step.fault} ${name}`, name);
+          note(`fault.${step.fault}`, `${step.fault} ${name}`, name, cutRecord(step.fault, name, scenario));
           await applyFault(node, step.fault);
+          // A restart makes a new network namespace: the node's network-fault helper follows it.
+          if (step.fault === "restart") environment.networkFaults?.renew(name);
         }),
       );
     }

@@ -4,6 +4,7 @@ import { chaos } from "./chaos.js";
 import { gracefulLeave } from "./graceful-leave.js";
 import { masterCrash } from "./master-crash.js";
 import { nodeCrash } from "./node-crash.js";
+import { partitionHalves } from "./partition-halves.js";
 import { partitionHeal } from "./partition-heal.js";
 import { pauseResume } from "./pause-resume.js";
 import { restartRejoin } from "./restart-rejoin.js";
@@ -36,6 +37,8 @@ export const SCENARIOS: Readonly<Record<string, ScenarioDefinition>> = Object.fr
       partitionHeal,
       restartRejoin,
       chaos,
+      // Network faults by rules in the nodes' namespaces.
+      partitionHalves,
     ].map((def) => [def.name, def] as const),
   ),
 );
