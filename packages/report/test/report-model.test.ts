@@ -2,7 +2,14 @@
 // lossless event encoding the page decodes.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { BELIEF_STATES, EventTable, faultFigures, joinFigures } from "../src/index.js";
+import {
+  BELIEF_STATES,
+  EventTable,
+  faultFigures,
+  hydrateModel,
+  joinFigures,
+  storedModel,
+} from "../src/index.js";
 import { resumeBuilder } from "../src/model/resume.js";
 import { fixtureModel, fixtureTimeline, laneOf } from "./support.js";
 
@@ -90,6 +97,15 @@ describe("report model", () => {
         }
       });
     }
+  });
+
+  it("the stored model leaves out beliefs and edges, and hydrating gives them back as built", () => {
+    const model = fixtureModel("master-crash");
+    const stored = JSON.parse(JSON.stringify(storedModel(model)));
+    assert.equal(stored.beliefs, undefined);
+    const hydrated = hydrateModel(stored);
+    assert.deepEqual(hydrated.beliefs, model.beliefs);
+    assert.deepEqual(hydrated.edges, model.edges);
   });
 
   it("a builder resumed from a model continues it exactly (what a live page does)", () => {

@@ -7,6 +7,7 @@
 // TimelineEntry shape) after load; setChecks(checks, verdict) replaces the checks.
 import type { ModelBuilder } from "../model/model-builder.js";
 import { resumeBuilder } from "../model/resume.js";
+import { hydrateModel, type StoredModel } from "../model/stored-model.js";
 import type { ReportCheck, ReportEntry, ReportModel, Validity } from "../model/types.js";
 import { checksTable, figuresTables, verdictStrip } from "../page/static-sections.js";
 import { Diagram } from "./diagram.js";
@@ -17,7 +18,7 @@ import { hideTooltip } from "./tooltip.js";
 
 function readModel(): ReportModel {
   const script = document.getElementById("joinlab-model");
-  return JSON.parse(script?.textContent ?? "null") as ReportModel;
+  return hydrateModel(JSON.parse(script?.textContent ?? "null") as StoredModel);
 }
 
 function start(): void {

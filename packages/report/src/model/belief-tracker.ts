@@ -1,8 +1,14 @@
 // What every process believed about every other, as a list of changes, and for each change learned
 // from another node the edge it came by: the node's log names the sender (`by`); the edge starts at
 // the sender's own change to the same state, when it logged one (it knew before it told).
-import type { LaneTracker } from "./lane-tracker.js";
-import { BELIEF_STATES, type BeliefState, type ReportLogLine } from "./types.js";
+import { BELIEF_STATES, type BeliefState, type Lane, type ReportLogLine } from "./types.js";
+
+/** Which lane holds an id (the lane tracker while building; the finished lanes when hydrating). */
+export interface LaneLookup {
+  readonly lanes: readonly Lane[];
+  laneOfId(id: number): number | undefined;
+  onId(listener: (id: number, lane: number) => void): void;
+}
 
 const STATE_OF: Record<string, BeliefState> = {
   "member.joined": "alive",
@@ -25,7 +31,7 @@ export class BeliefTracker {
   /** Beliefs about ids no lane has claimed yet: offsets of their subject slot. */
   private readonly unresolved = new Map<number, number[]>();
 
-  constructor(private readonly lanes: LaneTracker) {
+  constructor(private readonly lanes: LaneLookup) {
     lanes.onId((id, lane) => {
       for (const at of this.unresolved.get(id) ?? []) this.beliefs[at] = lane;
       this.unresolved.delete(id);

@@ -2,7 +2,7 @@
 // whole timeline, a live page adds entries as they arrive. `model()` is a snapshot that shares the
 // builder's arrays (cheap to take after every batch; do not mutate it).
 import { BeliefTracker } from "./belief-tracker.js";
-import { EventEncoder, KIND_LINE, KIND_ORCHESTRATOR, KIND_RAW, type LaneCursor } from "./event-codec.js";
+import { EventEncoder, type LaneCursor } from "./event-codec.js";
 import { FaultTracker } from "./fault-tracker.js";
 import { HandshakeTracker } from "./handshake-tracker.js";
 import { Interner } from "./interner.js";
@@ -38,10 +38,9 @@ export class ModelBuilder {
     const i = this.count++;
     this.t0 ??= entry.t;
     const lane = this.lanes.place(entry, i);
-    const kind = entry.kind === "event" ? KIND_LINE : entry.kind === "raw" ? KIND_RAW : KIND_ORCHESTRATOR;
     const cursor = entry.kind === "event" ? this.cursorOf(lane) : undefined;
     const t = entry.t - this.t0;
-    this.events.push(t - this.lastT, kind, lane, ...this.encoder.encode(entry, cursor));
+    this.events.push(t - this.lastT, lane, ...this.encoder.encode(entry, cursor));
     this.lastT = t;
     this.laneOf.push(lane);
     if (entry.kind === "event") {

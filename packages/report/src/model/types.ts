@@ -119,9 +119,9 @@ export interface ReportModel {
   /** Interned integers ≥ 1000 (node ids, ports, pids). */
   nums: number[];
   /**
-   * Events, flat: per event `dt, kind, lane, event, shape, ...values`, where dt is microseconds
-   * after the previous event, kind 0 node line / 1 raw line / 2 orchestrator, lane -1 for none,
-   * event and shape string indices, and one value per key of the shape (see event-codec.ts).
+   * Events, flat: per event `dt, lane, shape, ...values`, where dt is microseconds after the
+   * previous event, lane -1 for none, shape a string index (kind, event name, keys) and one value
+   * per stored key of the shape (see event-codec.ts).
    */
   events: number[];
   eventCount: number;

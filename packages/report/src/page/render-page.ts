@@ -3,6 +3,7 @@
 // (by hash) and nothing else: no fetch, no image, no font, no frame, no form.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { storedModel } from "../model/stored-model.js";
 import type { ReportModel } from "../model/types.js";
 import { escapeHtml, jsonForScript } from "./escape.js";
 import { checksTable, figuresTables, nodesTable, problemsList, verdictStrip } from "./static-sections.js";
@@ -71,7 +72,7 @@ ${figuresTables(model)}
 ${nodesTable(model)}
 </main>
 <div id="tooltip" class="tooltip" hidden></div>
-<script type="application/json" id="joinlab-model">${jsonForScript(model)}</script>
+<script type="application/json" id="joinlab-model">${jsonForScript(storedModel(model))}</script>
 <script>${script}</script>
 </body>
 </html>
