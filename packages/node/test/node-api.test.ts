@@ -2,9 +2,8 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { after, test } from "node:test";
-import type { NodeLogLine } from "@joinlab/protocol";
 import { DEFAULTS, Node, NodeLogger, StartupError, startNode, type NodeConfig } from "../src/index.js";
-import { freePort } from "./support/node-process.js";
+import { contractLine, freePort, type TestLogLine } from "./support/node-process.js";
 import { exchange, replyJson } from "./support/raw-client.js";
 
 const started: Node[] = [];
@@ -12,11 +11,11 @@ after(async () => {
   await Promise.all(started.map((node) => node.stop()));
 });
 
-function capture(): { logger: NodeLogger; lines: NodeLogLine[] } {
-  const lines: NodeLogLine[] = [];
+function capture(): { logger: NodeLogger; lines: TestLogLine[] } {
+  const lines: TestLogLine[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const text of chunk.toString().split("\n")) if (text) lines.push(JSON.parse(text) as NodeLogLine);
+      for (const text of chunk.toString().split("\n")) if (text) lines.push(contractLine(text));
       done();
     },
   });

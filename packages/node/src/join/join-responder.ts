@@ -52,7 +52,9 @@ export function answerJoin(ctx: ResponderContext, request: JoinRequest): JoinRes
   const self = ctx.self();
   const joiner = request.source;
   const address = formatHostPort(stripCidr(joiner.nodeIpAddr), joiner.Port);
-  logger.info("join.request.received", `join request from node ${joiner.nodeId} at ${address}`, {
+  logger.info({
+    event: "join.request.received",
+    message: `join request from node ${joiner.nodeId} at ${address}`,
     peer: address,
     peerId: joiner.nodeId,
     text: request.message,
@@ -68,13 +70,16 @@ export function answerJoin(ctx: ResponderContext, request: JoinRequest): JoinRes
   for (const extend of ctx.extensions) Object.assign(extra, extend(request, nodeId));
   const role = ctx.role();
   const response = joinResponse(self, joiner, role, { ...extra, assignedNodeId: clash ? nodeId : undefined });
-  logger.info(
-    "join.response.sent",
-    clash
+  logger.info({
+    event: "join.response.sent",
+    message: clash
       ? `answered node ${joiner.nodeId} as ${role}; its id is taken by ${holder}, so it gets id ${nodeId}`
       : `answered node ${joiner.nodeId} as ${role}`,
-    { peer: address, peerId: nodeId, role, ...(clash ? { requestedNodeId: joiner.nodeId } : {}) },
-  );
+    peer: address,
+    peerId: nodeId,
+    role,
+    ...(clash ? { requestedNodeId: joiner.nodeId } : {}),
+  });
   return response;
 }
 
@@ -85,6 +90,6 @@ function typedHandler(ctx: ResponderContext, value: unknown): MessageHandler | u
 }
 
 function refuse(ctx: ResponderContext, remote: string, code: ErrorReply["code"], reason: string): ErrorReply {
-  ctx.logger.warn("protocol.error", `${remote}: ${reason}`, { remote, code, reason });
+  ctx.logger.warn({ event: "protocol.error", message: `${remote}: ${reason}`, remote, code, reason });
   return errorReply(code, reason);
 }
