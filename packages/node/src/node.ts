@@ -10,7 +10,7 @@ import {
 import type { NodeConfig } from "./config.js";
 import { formatHostPort, parseHostPort, stripCidr } from "./host-port.js";
 import { requestJoin } from "./join/join-client.js";
-import { answerLine, type MessageHandler, type ResponseExtension } from "./join/join-responder.js";
+import { answerLine, type ResponseExtension } from "./join/join-responder.js";
 import { KnownMembers } from "./known-members.js";
 import type { NodeLogger } from "./log/node-logger.js";
 import type { MembershipRunner } from "./membership/index.js";
@@ -48,7 +48,6 @@ export class Node {
   readonly #server: InboundServer;
   readonly #joinAbort = new AbortController();
   readonly #extensions: ResponseExtension[] = [];
-  readonly #handlers = new Map<string, MessageHandler>();
   readonly #stopHooks: (() => Promise<void> | void)[] = [];
   #stopping: Promise<void> | undefined;
   /** The ready file exists (written at start): role changes rewrite it. */
@@ -80,7 +79,6 @@ export class Node {
               this.membership?.membership.member(id) !== undefined,
             role: () => this.wireRole(),
             extensions: this.#extensions,
-            handlers: this.#handlers,
           },
           line,
           remote,
@@ -100,11 +98,6 @@ export class Node {
   /** Adds optional fields to every join response this node sends (e.g. the member list). */
   extendJoinResponse(extension: ResponseExtension): void {
     this.#extensions.push(extension);
-  }
-
-  /** Routes inbound JSON objects whose `type` is `type` to `handler`; its return value is the reply. */
-  handle(type: string, handler: MessageHandler): void {
-    this.#handlers.set(type, handler);
   }
 
   /** Runs `hook` during stop(), after the server closed and before node.stopped (e.g. stop membership). */

@@ -18,9 +18,6 @@ import { freshNodeId } from "../node-id.js";
 /** Adds optional fields to a join response (membership data, later). Must not touch the envelope. */
 export type ResponseExtension = (request: JoinRequest, joinerId: number) => Record<string, unknown>;
 
-/** Handles a non-join message that carries a string `type` (e.g. membership traffic, later). */
-export type MessageHandler = (message: Record<string, unknown>, remote: string) => unknown;
-
 export interface ResponderContext {
   logger: NodeLogger;
   members: KnownMembers;
@@ -34,14 +31,11 @@ export interface ResponderContext {
   isTaken: (nodeId: number) => boolean;
   role: () => WireRole;
   extensions: readonly ResponseExtension[];
-  handlers: ReadonlyMap<string, MessageHandler>;
 }
 
 export function answerLine(ctx: ResponderContext, line: Buffer, remote: string): unknown {
   const parsed = parseJsonLine(line);
   if (!parsed.ok) return refuse(ctx, remote, parsed.code, parsed.reason);
-  const handler = typedHandler(ctx, parsed.value);
-  if (handler) return handler(parsed.value as Record<string, unknown>, remote);
   const checked = validateJoinRequest(parsed.value);
   if (!checked.ok) return refuse(ctx, remote, "invalid-message", `not a join request: ${checked.reason}`);
   return answerJoin(ctx, checked.value);
@@ -81,12 +75,6 @@ export function answerJoin(ctx: ResponderContext, request: JoinRequest): JoinRes
     ...(clash ? { requestedNodeId: joiner.nodeId } : {}),
   });
   return response;
-}
-
-function typedHandler(ctx: ResponderContext, value: unknown): MessageHandler | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const type = (value as Record<string, unknown>)["type"];
-  return typeof type === "string" ? ctx.handlers.get(type) : undefined;
 }
 
 function refuse(ctx: ResponderContext, remote: string, code: ErrorReply["code"], reason: string): ErrorReply {
