@@ -6,13 +6,12 @@ import {
   parseJsonLine,
   validateJoinResponse,
   type JoinEnvelope,
+  type JoinFailureKind,
   type JoinResponse,
 } from "@joinlab/protocol";
 import type { HostPort } from "../host-port.js";
 
-/** Why a join attempt failed; `unresolvable` is told apart because it is a configuration error. */
-export type JoinFailureKind =
-  "refused" | "unresolvable" | "timeout" | "closed" | "bad-response" | "error-reply" | "network" | "aborted";
+export type { JoinFailureKind };
 
 export type JoinOutcome =
   { ok: true; response: JoinResponse } | { ok: false; kind: JoinFailureKind; reason: string };
