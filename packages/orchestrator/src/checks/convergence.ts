@@ -1,6 +1,7 @@
 // Membership convergence: after the last fault or heal every live node holds the same view (the
 // live nodes alive, the rest failed or left) and the same master, within the scenario's bound.
 import { replayMembership, type Replay } from "./membership-view.js";
+import { splitErrors, splitSummary } from "./side-views.js";
 import type { CheckContext, CheckResult } from "./types.js";
 
 export const DEFAULT_CONVERGE_WITHIN_MS = 5000;
@@ -27,10 +28,13 @@ export function checkConverged(ctx: CheckContext): CheckResult {
   } else if (took !== undefined && took > bound) {
     errors.push(`expected convergence within ${bound} ms ${since(r)}; it took ${took} ms`);
   }
+  // While the network was split, each side must agree on itself (and see the rest failed).
+  errors.push(...splitErrors(r.splits, "view"));
   const n = r.live.length;
-  const summary = r.convergedAtEnd
-    ? `${n} live node(s) agree on ${n} member(s) and one master${took !== undefined ? `, ${took} ms ${since(r)}` : ""} (bound ${bound} ms)`
-    : `the ${n} live node(s) did not converge ${since(r)}`;
+  const summary =
+    (r.convergedAtEnd
+      ? `${n} live node(s) agree on ${n} member(s) and one master${took !== undefined ? `, ${took} ms ${since(r)}` : ""} (bound ${bound} ms)`
+      : `the ${n} live node(s) did not converge ${since(r)}`) + splitSummary(r.splits, "view");
   return {
     name: "converged",
     valid: errors.length ? (missing.length ? "unknown" : false) : missing.length ? "unknown" : true,
@@ -45,7 +49,8 @@ export function checkConverged(ctx: CheckContext): CheckResult {
  */
 export function checkOneMaster(ctx: CheckContext): CheckResult {
   const r = replayMembership(ctx);
-  const errors: string[] = [...r.loneElections];
+  // While the network was split: one master on a side with a majority, none on the others.
+  const errors: string[] = [...r.loneElections, ...splitErrors(r.splits, "master")];
   const selfMasters = r.live.filter((p) => p.master !== undefined && p.ids.has(p.master));
   const seen = new Set<number>();
   for (const p of r.live) {
@@ -70,9 +75,10 @@ export function checkOneMaster(ctx: CheckContext): CheckResult {
   return {
     name: "one-master",
     valid: errors.length ? false : true,
-    summary: master
-      ? `one master: ${master}, seen by all ${r.live.length} live node(s)${r.loneElections.length ? "; quorum rule broken" : ""}${r.transientLoneElections.length ? `; note: ${r.transientLoneElections.join("; ")}` : ""}`
-      : `no single master among the ${r.live.length} live node(s)`,
+    summary:
+      (master
+        ? `one master: ${master}, seen by all ${r.live.length} live node(s)${r.loneElections.length ? "; quorum rule broken" : ""}${r.transientLoneElections.length ? `; note: ${r.transientLoneElections.join("; ")}` : ""}`
+        : `no single master among the ${r.live.length} live node(s)`) + splitSummary(r.splits, "master"),
     errors,
   };
 }

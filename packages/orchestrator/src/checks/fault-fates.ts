@@ -4,6 +4,8 @@
 import { HEAL_GRACE_MS, HEALS, replayMembership, type Proc } from "./membership-view.js";
 import type { CheckContext, CheckResult, EventEntry } from "./types.js";
 import { activeTimeline } from "./membership-view.js";
+import { networkPeriods, separating } from "./network-state.js";
+import { describeNetworkFault } from "../netfaults/network-fault.js";
 
 const rel = (t: number, t0: number) => `+${((t - t0) / 1e6).toFixed(2)} s`;
 
@@ -75,8 +77,10 @@ function saidFailed(ctx: CheckContext, observer: Proc, target: Proc): boolean {
 
 /**
  * Every member.failed must have a cause: its target was faulted (killed, stopped, restarted, or
- * paused/cut off until shortly after its heal), or the node that said it was itself paused or
- * cut off then. Anything else is a false death of a healthy node.
+ * paused/cut off until shortly after its heal), the node that said it was itself paused or cut off
+ * then, or a network fault kept the two apart (across a partition, a one-way cut) until shortly
+ * after its heal. Anything else — a node declared failed by its own side, or under mere packet loss
+ * — is a false death of a healthy node.
  */
 export function checkNoFalseDeaths(ctx: CheckContext): CheckResult {
   const r = replayMembership(ctx);
@@ -87,6 +91,8 @@ export function checkNoFalseDeaths(ctx: CheckContext): CheckResult {
     r.faults
       .filter((f) => f.node === node && (f.kind === "pause" || f.kind === "disconnect"))
       .map((f) => ({ from: f.t, to: (f.healT ?? Infinity) + HEAL_GRACE_MS * 1000 }));
+  const periods = networkPeriods(activeTimeline(ctx.timeline));
+  const grace = HEAL_GRACE_MS * 1000;
   for (const e of activeTimeline(ctx.timeline)) {
     if (e.kind !== "event" || e.line.event !== "member.failed" || typeof e.line.peerId !== "number") continue;
     declared++;
@@ -95,7 +101,13 @@ export function checkNoFalseDeaths(ctx: CheckContext): CheckResult {
     if (!target) continue; // the no-ghosts check reports ids no node had
     const ended = target.endT !== undefined && ev.t >= target.endT;
     const within = (w: { from: number; to: number }) => ev.t >= w.from && ev.t <= w.to;
-    if (ended || cutWindows(target.node).some(within) || cutWindows(ev.node).some(within)) continue;
+    const apart = separating(periods, ev.node, target.node).some(
+      (p) => ev.t >= p.from && ev.t <= p.to + grace,
+    );
+    if (ended || apart || cutWindows(target.node).some(within) || cutWindows(ev.node).some(within)) continue;
+    const holding = periods
+      .filter((p) => ev.t >= p.from && ev.t <= p.to)
+      .map((p) => describeNetworkFault(p.fault));
     const faults = r.faults.filter((f) => f.node === target.node);
     const history = faults.length
       ? `it was healthy then (its faults: ${faults.map((f) => `${f.kind} at ${rel(f.t, t0)}`).join(", ")})`
@@ -106,8 +118,11 @@ export function checkNoFalseDeaths(ctx: CheckContext): CheckResult {
         : `at ${rel(ev.t, t0)}`;
     const joining =
       target.readyT === undefined || ev.t < target.readyT ? " (it was still joining: not ready yet)" : "";
+    const network = holding.length
+      ? ` (while ${holding.join(" and ")} held, which did not separate them)`
+      : "";
     errors.push(
-      `${ev.node}: declared ${target.node} (id ${target.id}) failed ${when}${joining}; expected it alive, ${history}: a false death`,
+      `${ev.node}: declared ${target.node} (id ${target.id}) failed ${when}${joining}${network}; expected it alive, ${history}: a false death`,
     );
   }
   return {

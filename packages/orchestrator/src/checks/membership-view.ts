@@ -3,6 +3,8 @@
 import type { MemberState } from "@joinlab/protocol";
 import type { CheckContext, EventEntry } from "./types.js";
 import type { TimelineEntry } from "../logs/timeline.js";
+import type { NetworkFault } from "../netfaults/network-fault.js";
+import { SideTracker, type SideProc, type SplitRecord } from "./side-views.js";
 
 /** One process of a node: a restart starts a new one (new id, seq from 1). */
 export interface Proc {
@@ -77,6 +79,8 @@ export interface Replay {
   transientLoneElections: string[];
   /** Join convergence per joiner: its admission → every node up then knows it (ms). */
   joinConvergence: { node: string; ms: number }[];
+  /** Each time the network was split into sides: how each side fared (side-views.ts). */
+  splits: SplitRecord[];
 }
 
 const msOf = (micros: number) => Math.round(micros / 100) / 10;
@@ -117,6 +121,12 @@ function replayUncached(ctx: CheckContext): Replay {
   let upConvergedMs: number | undefined;
   let mark: { label: string; t: number; timings: FaultTiming[]; convergedT?: number } | undefined;
   let endT = 0;
+  const networkTimings: FaultTiming[] = [];
+  const inForce = new Map<string, NetworkFault>();
+  const sides = new SideTracker(
+    ctx.scenario.nodes.map((n) => n.name),
+    ctx.scenario.convergeWithinMs ?? 5000,
+  );
 
   const live = (): Proc[] =>
     [...current.values()].filter((p) => p.readyT !== undefined && p.endT === undefined && !cutNow(p.node));
@@ -177,13 +187,39 @@ function replayUncached(ctx: CheckContext): Replay {
     for (const timing of mark.timings) timing.convergedMs = msOf(t - mark.t);
   };
 
+  const sideProcs = (): SideProc[] => live().map((p) => ({ ...p, master: effectiveMaster(p) }));
+  const running = () =>
+    [...current.values()].filter((p) => p.readyT !== undefined && p.endT === undefined).length;
+
   const procOf = (node: string) => current.get(node);
   for (const entry of timeline) {
     endT = Math.max(endT, entry.t);
     if (entry.kind === "orchestrator") {
       const ev = entry.event;
       const node = ev.node;
-      if (ev.event === "exited" && node) {
+      const network = ev.network;
+      if (network) {
+        // Rule-based faults and cuts alike: the sides change, and each side is judged on its own.
+        if (network.action === "apply") inForce.set(network.fault.label, network.fault);
+        else inForce.delete(network.fault.label);
+        sides.onNetworkChange(entry.t, [...inForce.values()], sideProcs(), running());
+      }
+      if (network && !node) {
+        firstFaultT ??= entry.t;
+        const timing: FaultTiming = {
+          fault: network.action === "apply" ? network.fault.kind : "heal",
+          node: network.fault.label,
+          atMs: msOf(entry.t - firstFaultT),
+        };
+        networkTimings.push(timing);
+        if (network.action === "heal") {
+          for (const [, lone] of pendingLone)
+            loneElections.push(`${lone.text}, and was still master at the heal`);
+          pendingLone.clear();
+        }
+        mark = { label: `${ev.event} ${network.fault.label}`, t: entry.t, timings: [timing] };
+        closeMark(entry.t);
+      } else if (ev.event === "exited" && node) {
         const p = procOf(node);
         if (p && p.endT === undefined) p.endT = entry.t;
       } else if (ev.event.startsWith("fault.") && !ev.event.endsWith(".skipped") && node) {
@@ -271,6 +307,11 @@ function replayUncached(ctx: CheckContext): Replay {
       case "member.left":
         if (peerId === undefined || self) break;
         p.view.set(peerId, line.event.slice("member.".length) as MemberState);
+        if (line.event === "member.suspect" || line.event === "member.failed") {
+          const target = byId.get(peerId);
+          if (target)
+            sides.onAccusation(e.t, e.node, target.node, line.event === "member.failed", sideProcs());
+        }
         break;
       case "master.elected":
         if (peerId === undefined) break;
@@ -305,7 +346,9 @@ function replayUncached(ctx: CheckContext): Replay {
       if (everyoneReady && convergedNow()) upConvergedMs = msOf(Math.max(0, e.t - lastReadyBeforeFaults));
     }
     closeMark(e.t);
+    sides.onLine(e.t, sideProcs());
   }
+  sides.finish(endT, sideProcs(), running());
 
   // Detection: per fault that takes a node away, the survivors' first word about it.
   for (const [i, f] of faults.entries()) {
@@ -377,7 +420,7 @@ function replayUncached(ctx: CheckContext): Replay {
     procs,
     faults,
     byId,
-    timings,
+    timings: [...timings, ...networkTimings].sort((a, b) => a.atMs - b.atMs),
     ...(upConvergedMs !== undefined ? { upConvergedMs } : {}),
     convergedAtEnd: disagreements.length === 0,
     disagreements,
@@ -398,6 +441,7 @@ function replayUncached(ctx: CheckContext): Replay {
     ],
     transientLoneElections,
     joinConvergence,
+    splits: sides.splits,
   };
 }
 
@@ -417,5 +461,24 @@ export function membershipFigures(ctx: CheckContext) {
     faults: r.timings,
     ...(r.lastMark ? { lastFault: r.lastMark.label, convergedAfterLastFaultMs: r.lastMark.convergedMs } : {}),
     convergedAtEnd: r.convergedAtEnd,
+    ...(r.splits.length ? { splits: r.splits.map(splitFigures) } : {}),
+  };
+}
+
+/** A split as results.json reports it: times relative to its start, each side's figures. */
+function splitFigures(split: SplitRecord) {
+  return {
+    faults: split.faults,
+    heldMs: msOf(split.to - split.from),
+    sides: split.sides.map((s) => ({
+      nodes: s.nodes,
+      quorum: s.quorum,
+      master: s.master ?? null,
+      ...(s.detectedMs !== undefined ? { detectedMs: s.detectedMs } : {}),
+      ...(s.declaredMs !== undefined ? { declaredMs: s.declaredMs } : {}),
+      ...(s.convergedMs !== undefined ? { convergedMs: s.convergedMs } : {}),
+      ...(s.unjudged ? { unjudged: s.unjudged } : {}),
+      held: s.viewProblems.length + s.masterProblems.length === 0,
+    })),
   };
 }
