@@ -155,7 +155,7 @@ describe("network-fault steps", () => {
         { afterMs: 0, fault: "partition", groups: [["node1", "node2"]], label: "split" },
         { afterMs: 1000, fault: "restart", nodes: ["node4"] },
       ],
-      /steps\[1\]\.nodes\[0\] restarts node4 while network fault split \(steps\[0\]\) holds rules in its namespace/,
+      /steps\[1\]\.nodes\[0\] restarts node4 while network fault split \(steps\[0\]\) names it; a restart makes a new network namespace/,
     );
   });
 

@@ -21,6 +21,8 @@ describe("scenario registry", () => {
       "restart-rejoin",
       "chaos",
       "partition-halves",
+      "split-and-merge",
+      "one-way",
     ]);
     for (const name of scenarioNames()) {
       const spec = buildScenario(name);

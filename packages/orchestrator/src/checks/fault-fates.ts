@@ -5,7 +5,6 @@ import { HEAL_GRACE_MS, HEALS, replayMembership, type Proc } from "./membership-
 import type { CheckContext, CheckResult, EventEntry } from "./types.js";
 import { activeTimeline } from "./membership-view.js";
 import { networkPeriods, separating } from "./network-state.js";
-import { describeNetworkFault } from "../netfaults/network-fault.js";
 
 const rel = (t: number, t0: number) => `+${((t - t0) / 1e6).toFixed(2)} s`;
 
@@ -85,13 +84,14 @@ function saidFailed(ctx: CheckContext, observer: Proc, target: Proc): boolean {
 export function checkNoFalseDeaths(ctx: CheckContext): CheckResult {
   const r = replayMembership(ctx);
   const errors: string[] = [];
-  const t0 = r.faults[0]?.t ?? activeTimeline(ctx.timeline)[0]?.t ?? 0;
+  const periods = networkPeriods(activeTimeline(ctx.timeline));
+  const firstFault = Math.min(r.faults[0]?.t ?? Infinity, periods[0]?.from ?? Infinity);
+  const t0 = Number.isFinite(firstFault) ? firstFault : (activeTimeline(ctx.timeline)[0]?.t ?? 0);
   let declared = 0;
   const cutWindows = (node: string) =>
     r.faults
       .filter((f) => f.node === node && (f.kind === "pause" || f.kind === "disconnect"))
       .map((f) => ({ from: f.t, to: (f.healT ?? Infinity) + HEAL_GRACE_MS * 1000 }));
-  const periods = networkPeriods(activeTimeline(ctx.timeline));
   const grace = HEAL_GRACE_MS * 1000;
   for (const e of activeTimeline(ctx.timeline)) {
     if (e.kind !== "event" || e.line.event !== "member.failed" || typeof e.line.peerId !== "number") continue;
@@ -107,13 +107,13 @@ export function checkNoFalseDeaths(ctx: CheckContext): CheckResult {
     if (ended || apart || cutWindows(target.node).some(within) || cutWindows(ev.node).some(within)) continue;
     const holding = periods
       .filter((p) => ev.t >= p.from && ev.t <= p.to)
-      .map((p) => describeNetworkFault(p.fault));
+      .map((p) => `${p.fault.kind} ${p.fault.label}`);
     const faults = r.faults.filter((f) => f.node === target.node);
     const history = faults.length
       ? `it was healthy then (its faults: ${faults.map((f) => `${f.kind} at ${rel(f.t, t0)}`).join(", ")})`
       : "it was never faulted";
     const when =
-      r.faults.length && ev.t < t0
+      Number.isFinite(firstFault) && ev.t < t0
         ? `during the bring-up, ${((t0 - ev.t) / 1e6).toFixed(2)} s before the first fault`
         : `at ${rel(ev.t, t0)}`;
     const joining =

@@ -68,6 +68,11 @@ export function nodesTouched(fault: NetworkFault): string[] {
   }
 }
 
+/** Every node a fault names: where its rules go, and whose addresses the rules hold. */
+export function nodesNamed(fault: NetworkFault): string[] {
+  return fault.kind === "one-way" ? [...fault.from, ...fault.to] : nodesTouched(fault);
+}
+
 /** One line for the merged log: "partition {node1, node2} | {node3, node4, node5}". */
 export function describeNetworkFault(fault: NetworkFault): string {
   const set = (nodes: readonly string[]) => `{${nodes.join(", ")}}`;

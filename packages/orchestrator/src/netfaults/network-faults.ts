@@ -7,7 +7,7 @@ import type { Logger } from "winston";
 import type { DockerClient } from "../runtime/docker-client.js";
 import type { NetworkFaultApplier } from "../runtime/types.js";
 import { HelperUnavailable, NetHelper, type HelperTarget } from "./net-helper.js";
-import { nodesTouched, type NetworkFault } from "./network-fault.js";
+import { nodesNamed, nodesTouched, type NetworkFault } from "./network-fault.js";
 import {
   applyScript,
   delayCommand,
@@ -99,7 +99,7 @@ export class NetworkFaults implements NetworkFaultApplier {
   async apply(fault: NetworkFault): Promise<FaultOutcome> {
     const started = performance.now();
     if (this.active.has(fault.label)) throw new Error(`a network fault labelled ${fault.label} is in force`);
-    const named = fault.kind === "one-way" ? [...fault.from, ...fault.to] : nodesTouched(fault);
+    const named = nodesNamed(fault);
     const skipped = named
       .filter((n) => !this.slots.has(n))
       .map((node) => ({ node, why: "not running: it never started" }));

@@ -1,8 +1,8 @@
 // Checks a scenario's fault schedule before anything starts: each step's shape (with the path of a
 // bad value) and the schedule as a whole — a heal names a fault in force, labels are not reused
 // while in force, no node is delayed twice at once, and no node is restarted while a network fault
-// holds rules in its namespace (a restart makes a new one: the rules would silently go).
-import { nodesTouched } from "../netfaults/network-fault.js";
+// names it (a restart makes a new namespace, and may give a new address: the rules would silently go).
+import { nodesNamed, nodesTouched } from "../netfaults/network-fault.js";
 import {
   NETWORK_STEP_KINDS,
   resolveNetworkFault,
@@ -15,7 +15,10 @@ import { NODE_FAULT_KINDS, type ScenarioStep } from "./types.js";
 interface InForce {
   at: string;
   kind: string;
+  /** Every node the fault's rules name. */
   nodes: string[];
+  /** The nodes it delays (latency: one netem per node at a time). */
+  delayed: string[];
 }
 
 export function validateSteps(steps: readonly ScenarioStep[], nodes: readonly string[]): void {
@@ -52,7 +55,7 @@ export function validateSteps(steps: readonly ScenarioStep[], nodes: readonly st
       if (holding)
         throw new SpecError(
           `${at}.nodes[${j}]`,
-          `restarts ${name} while network fault ${holding[0]} (${holding[1].at}) holds rules in its namespace; a restart makes a new namespace and the rules would silently go: heal it first`,
+          `restarts ${name} while network fault ${holding[0]} (${holding[1].at}) names it; a restart makes a new network namespace (and may give a new address), so the fault's rules would silently go: heal it first`,
         );
     });
   });
@@ -84,9 +87,11 @@ function networkFault(
   if (held)
     throw new SpecError(`${at}.label`, `is ${fault.label}, which ${held.at} uses and no heal has ended yet`);
   const touched = nodesTouched(fault);
+  // A restart of any node the rules name (its namespace, or its address in another's rules) is refused.
+  const named = nodesNamed(fault);
   if (fault.kind === "latency") {
     for (const [label, other] of inForce) {
-      const both = other.kind === "latency" ? touched.find((n) => other.nodes.includes(n)) : undefined;
+      const both = touched.find((n) => other.delayed.includes(n));
       if (both)
         throw new SpecError(
           at,
@@ -94,5 +99,10 @@ function networkFault(
         );
     }
   }
-  inForce.set(fault.label, { at, kind: fault.kind, nodes: touched });
+  inForce.set(fault.label, {
+    at,
+    kind: fault.kind,
+    nodes: named,
+    delayed: fault.kind === "latency" ? touched : [],
+  });
 }
