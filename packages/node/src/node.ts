@@ -196,12 +196,13 @@ export class Node {
       timeoutMs: config.dialTimeoutMs,
       maxLineBytes: config.maxLineBytes,
       signal: this.#joinAbort.signal,
-      beforeWrite: () =>
+      beforeWrite: (local) =>
         logger.info({
           event: "join.request.sent",
           message: `asking ${config.clusterip} to add this node to its cluster`,
           peer: config.clusterip,
           dest: request.dest,
+          ...(local ? { local } : {}),
         }),
     });
 

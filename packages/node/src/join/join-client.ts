@@ -9,7 +9,7 @@ import {
   type JoinFailureKind,
   type JoinResponse,
 } from "@joinlab/protocol";
-import type { HostPort } from "../host-port.js";
+import { formatHostPort, type HostPort } from "../host-port.js";
 
 export type { JoinFailureKind };
 
@@ -23,8 +23,11 @@ export interface JoinAttempt {
   timeoutMs: number;
   maxLineBytes: number;
   signal?: AbortSignal;
-  /** Called once connected, right before the request is written (so the log line comes first). */
-  beforeWrite?: () => void;
+  /**
+   * Called once connected, right before the request is written (so the log line comes first), with
+   * this end of the connection as host:port (the responder sees it as the connection's remote end).
+   */
+  beforeWrite?: (local: string | undefined) => void;
 }
 
 export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
@@ -75,7 +78,9 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
 
     socket.on("connect", () => {
       connected = true;
-      beforeWrite?.();
+      beforeWrite?.(
+        socket.localAddress ? formatHostPort(socket.localAddress, socket.localPort ?? 0) : undefined,
+      );
       socket.write(encodeLine(request));
     });
     socket.on("data", (chunk: Buffer) => {
