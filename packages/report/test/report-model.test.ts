@@ -12,7 +12,7 @@ import {
   storedModel,
 } from "../src/index.js";
 import { resumeBuilder } from "../src/model/resume.js";
-import { fixtureModel, fixtureTimeline, laneOf } from "./support.js";
+import { fixtureModel, fixtureTimeline, laneOf } from "./support/fixtures.js";
 
 describe("report model", () => {
   it("chain-join: three answered handshakes, node4's through node2", () => {
