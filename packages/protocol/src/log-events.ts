@@ -19,6 +19,7 @@ export const NODE_EVENTS = [
   "node.stopping", // SIGTERM/SIGINT received
   "node.stopped", // clean exit
   "node.fatal", // start-up failed (port in use, bad address, ...): exits non-zero
+  "auth.rejected", // a datagram or join line did not verify (fields: transport, reason, count)
   // Membership (failure detection, failover): see docs/protocol.md.
   "member.joined",
   "member.suspect",

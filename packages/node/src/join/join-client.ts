@@ -8,11 +8,21 @@ import {
   type JoinEnvelope,
   type JoinResponse,
 } from "@joinlab/protocol";
+import type { ClusterAuth } from "../auth/cluster-auth.js";
+import { openJoinReply } from "../auth/join-framing.js";
 import type { HostPort } from "../host-port.js";
 
 /** Why a join attempt failed; `unresolvable` is told apart because it is a configuration error. */
 export type JoinFailureKind =
-  "refused" | "unresolvable" | "timeout" | "closed" | "bad-response" | "error-reply" | "network" | "aborted";
+  | "refused"
+  | "unresolvable"
+  | "timeout"
+  | "closed"
+  | "bad-response"
+  | "error-reply"
+  | "unauthenticated"
+  | "network"
+  | "aborted";
 
 export type JoinOutcome =
   { ok: true; response: JoinResponse } | { ok: false; kind: JoinFailureKind; reason: string };
@@ -26,11 +36,15 @@ export interface JoinAttempt {
   signal?: AbortSignal;
   /** Called once connected, right before the request is written (so the log line comes first). */
   beforeWrite?: () => void;
+  /** Signs the request and verifies the reply; absent (or plain) for the seed's bytes. */
+  auth?: ClusterAuth;
 }
 
 export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
   const { target, request, timeoutMs, maxLineBytes, signal, beforeWrite } = attempt;
   const where = `${target.host}:${target.port}`;
+  const auth = attempt.auth?.plain === false ? attempt.auth : undefined;
+  const sealed = auth?.sealRequest(JSON.stringify(request));
   return new Promise((resolve) => {
     const socket = net.connect({ host: target.host, port: target.port });
     socket.setNoDelay(true);
@@ -62,7 +76,13 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
 
-    const onLine = (bytes: Buffer): void => {
+    const onLine = (line: Buffer): void => {
+      let bytes = line;
+      if (auth !== undefined) {
+        const opened = openJoinReply(auth, line, sealed?.nonce, where);
+        if (!opened.ok) return fail(opened.kind, opened.reason);
+        bytes = opened.payload;
+      }
       const parsed = parseJsonLine(bytes);
       if (!parsed.ok) return fail("bad-response", `${where} answered with ${parsed.reason}`);
       const checked = validateJoinResponse(parsed.value);
@@ -77,7 +97,7 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
     socket.on("connect", () => {
       connected = true;
       beforeWrite?.();
-      socket.write(encodeLine(request));
+      socket.write(sealed === undefined ? encodeLine(request) : `${sealed.text}\n`);
     });
     socket.on("data", (chunk: Buffer) => {
       for (const event of decoder.push(chunk)) {
