@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const onCrash = (err: unknown): void => {
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
     process.stderr.write(`joinlab-node: internal error: ${text}\n`);
-    logger.error("node.fatal", `internal error: ${text}`, { reason: "internal-error" });
+    logger.error({ event: "node.fatal", message: `internal error: ${text}`, reason: "internal-error" });
     void logger.flush().then(() => process.exit(EXIT_STARTUP_FAILED));
   };
   process.on("uncaughtException", onCrash);

@@ -53,7 +53,9 @@ function logRejection(logger: NodeLogger, line: RejectionLine): void {
   const { reason, detail, transport, peer, count, kid, label } = line;
   const what = transport === "udp" ? "datagram" : "join line";
   const more = count > 1 ? ` (${count} refused like it since the last line)` : "";
-  logger.warn("auth.rejected", `refused a ${what} from ${peer}: ${reason}: ${detail}${more}`, {
+  logger.warn({
+    event: "auth.rejected",
+    message: `refused a ${what} from ${peer}: ${reason}: ${detail}${more}`,
     peer,
     transport,
     reason,

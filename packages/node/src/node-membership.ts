@@ -57,9 +57,7 @@ export function startMembership(opts: NodeMembershipOptions): Promise<Membership
 
 /** One engine event as one node log line: invalid datagrams are warnings, the rest information. */
 export function logMembershipEvent(logger: NodeLogger, e: MembershipEvent): void {
-  const { event, message, ...fields } = e;
-  if (event === "protocol.error") logger.warn(event, message, fields);
-  else logger.info(event, message, fields);
+  logger.log(e.event === "protocol.error" ? "warn" : "info", e);
 }
 
 /** The joiner as the engine wants it: no marker means a seed node (no UDP, never probed). */

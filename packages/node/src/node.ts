@@ -10,7 +10,7 @@ import {
 import type { NodeConfig } from "./config.js";
 import { formatHostPort, parseHostPort, stripCidr } from "./host-port.js";
 import { requestJoin } from "./join/join-client.js";
-import { answerLine, type MessageHandler, type ResponseExtension } from "./join/join-responder.js";
+import { answerLine, type ResponseExtension } from "./join/join-responder.js";
 import { KnownMembers } from "./known-members.js";
 import type { NodeLogger } from "./log/node-logger.js";
 import type { MembershipRunner } from "./membership/index.js";
@@ -52,7 +52,6 @@ export class Node {
   readonly #auth: NodeAuth;
   readonly #joinAbort = new AbortController();
   readonly #extensions: ResponseExtension[] = [];
-  readonly #handlers = new Map<string, MessageHandler>();
   readonly #stopHooks: (() => Promise<void> | void)[] = [];
   #stopping: Promise<void> | undefined;
   /** The ready file exists (written at start): role changes rewrite it. */
@@ -87,7 +86,6 @@ export class Node {
               this.membership?.membership.member(id) !== undefined,
             role: () => this.wireRole(),
             extensions: this.#extensions,
-            handlers: this.#handlers,
           },
           line,
           remote,
@@ -110,11 +108,6 @@ export class Node {
     this.#extensions.push(extension);
   }
 
-  /** Routes inbound JSON objects whose `type` is `type` to `handler`; its return value is the reply. */
-  handle(type: string, handler: MessageHandler): void {
-    this.#handlers.set(type, handler);
-  }
-
   /** Runs `hook` during stop(), after the server closed and before node.stopped (e.g. stop membership). */
   onStop(hook: () => Promise<void> | void): void {
     this.#stopHooks.push(hook);
@@ -123,13 +116,15 @@ export class Node {
   /** Joins or becomes master, then listens. Throws StartupError (with an exit code) on failure. */
   async start(): Promise<this> {
     const { config, logger } = this;
-    logger.info("node.started", `node ${this.nodeId} starting on port ${config.myport}`, {
+    logger.info({
+      event: "node.started",
+      message: `node ${this.nodeId} starting on port ${config.myport}`,
       port: config.myport,
       advertise: config.advertise,
       clusterip: config.clusterip,
       makeMasterOnError: config.makeMasterOnError,
       pid: process.pid,
-      ...(config.auth?.keyring ? { clusterKeyIds: config.auth.keyring.ids() } : {}),
+      ...(config.auth?.keyring ? { clusterKeyIds: config.auth.keyring.ids().join(",") } : {}),
       ...(config.auth?.label !== undefined ? { clusterLabel: config.auth.label } : {}),
     });
     // Bind-and-release first: a taken port fails before we join anyone, and port 0 gets a real
@@ -151,7 +146,9 @@ export class Node {
     // A stop during listen() closed a server that was not listening yet; close it now.
     if (this.#stopping) await this.#server.close(0);
     this.#throwIfStopping();
-    logger.info("node.listening", `listening for joins on port ${this.port}`, {
+    logger.info({
+      event: "node.listening",
+      message: `listening for joins on port ${this.port}`,
       port: this.port,
       host: config.listenHost ?? "*",
     });
@@ -161,7 +158,9 @@ export class Node {
       this.#readyWrites = writeReadyFile(readyFile, this.#readyContent());
       await this.#readyWrites;
     }
-    logger.info("node.ready", `ready as ${this.role}`, {
+    logger.info({
+      event: "node.ready",
+      message: `ready as ${this.role}`,
       role: this.role,
       port: this.port,
       readyFile: config.readyFile,
@@ -176,7 +175,9 @@ export class Node {
   }
 
   async #stop(why: string): Promise<void> {
-    this.logger.info("node.stopping", `${why}: no new connections, finishing in-flight replies`, {
+    this.logger.info({
+      event: "node.stopping",
+      message: `${why}: no new connections, finishing in-flight replies`,
       role: this.role,
     });
     this.#joinAbort.abort();
@@ -187,7 +188,7 @@ export class Node {
       await this.#readyWrites.catch(() => {});
       await removeReadyFile(this.config.readyFile);
     }
-    this.logger.info("node.stopped", "stopped");
+    this.logger.info({ event: "node.stopped", message: "stopped" });
     await this.logger.flush();
   }
 
@@ -208,7 +209,9 @@ export class Node {
       signal: this.#joinAbort.signal,
       auth: this.#auth.auth,
       beforeWrite: () =>
-        logger.info("join.request.sent", `asking ${config.clusterip} to add this node to its cluster`, {
+        logger.info({
+          event: "join.request.sent",
+          message: `asking ${config.clusterip} to add this node to its cluster`,
           peer: config.clusterip,
           dest: request.dest,
         }),
@@ -216,7 +219,9 @@ export class Node {
 
     if (outcome.ok) return this.#adoptResponse(outcome.response);
 
-    logger.warn("join.failed", `could not join through ${config.clusterip}: ${outcome.reason}`, {
+    logger.warn({
+      event: "join.failed",
+      message: `could not join through ${config.clusterip}: ${outcome.reason}`,
       peer: config.clusterip,
       kind: outcome.kind,
       reason: outcome.reason,
@@ -228,7 +233,9 @@ export class Node {
       outcome.kind === "error-reply" || outcome.kind === "bad-response" || outcome.kind === "unauthenticated";
     if (config.makeMasterOnError && !refused) {
       this.role = "master";
-      logger.info("master.started", `no cluster answered at ${config.clusterip}; starting as master`, {
+      logger.info({
+        event: "master.started",
+        message: `no cluster answered at ${config.clusterip}; starting as master`,
         reason: outcome.reason,
       });
       return;
@@ -245,7 +252,7 @@ export class Node {
             "Retry later, or check that --clusterip points at a joinlab or seed node."
           : `could not join a cluster at ${config.clusterip} (${outcome.reason}). ` +
             "Check --clusterip, or set --makeMasterOnError to start this node as master.";
-    logger.error("node.quitting", message, { reason: outcome.reason });
+    logger.error({ event: "node.quitting", message, reason: outcome.reason });
     throw new StartupError(message, EXIT_NO_CLUSTER, outcome.kind);
   }
 
@@ -254,7 +261,9 @@ export class Node {
     const responder = response.source;
     const responderAddress = formatHostPort(stripCidr(responder.nodeIpAddr), responder.Port);
     this.joinResponse = response;
-    logger.info("join.response.received", `node ${responder.nodeId} at ${responderAddress} answered`, {
+    logger.info({
+      event: "join.response.received",
+      message: `node ${responder.nodeId} at ${responderAddress} answered`,
       peer: this.config.clusterip,
       peerId: responder.nodeId,
       responderAddress,
@@ -266,14 +275,18 @@ export class Node {
       const previous = this.nodeId;
       this.nodeId = assigned;
       logger.nodeId = assigned;
-      logger.warn("node.id.reassigned", `id ${previous} was taken in the cluster; now ${assigned}`, {
+      logger.warn({
+        event: "node.id.reassigned",
+        message: `id ${previous} was taken in the cluster; now ${assigned}`,
         previousNodeId: previous,
         peerId: responder.nodeId,
       });
     }
     this.members.upsert({ nodeId: responder.nodeId, address: responderAddress, role: response.role });
     this.role = "member";
-    logger.info("node.joined", `joined the cluster through node ${responder.nodeId}`, {
+    logger.info({
+      event: "node.joined",
+      message: `joined the cluster through node ${responder.nodeId}`,
       role: this.role,
       peer: this.config.clusterip,
       peerId: responder.nodeId,
@@ -404,7 +417,7 @@ export class Node {
   }
 
   #fatal(message: string, reason: string): StartupError {
-    this.logger.error("node.fatal", message, { reason });
+    this.logger.error({ event: "node.fatal", message, reason });
     return new StartupError(message, EXIT_STARTUP_FAILED, reason);
   }
 }

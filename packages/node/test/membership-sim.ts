@@ -36,7 +36,8 @@ interface Flight {
 export interface LoggedEvent {
   t: number;
   node: number;
-  ev: MembershipEvent;
+  /** Readable by any key: a test may assert on a field before narrowing to its event. */
+  ev: MembershipEvent & Readonly<Record<string, unknown>>;
 }
 
 export class Sim {

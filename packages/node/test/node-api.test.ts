@@ -1,22 +1,20 @@
-// The library API other modules build on: startNode, extendJoinResponse, handle(), members, stop().
+// The library API other modules build on: startNode, extendJoinResponse, members, stop().
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { after, test } from "node:test";
-import type { NodeLogLine } from "@joinlab/protocol";
 import { DEFAULTS, Node, NodeLogger, StartupError, startNode, type NodeConfig } from "../src/index.js";
-import { freePort } from "./support/node-process.js";
-import { exchange, replyJson } from "./support/raw-client.js";
+import { contractLine, freePort, type TestLogLine } from "./support/node-process.js";
 
 const started: Node[] = [];
 after(async () => {
   await Promise.all(started.map((node) => node.stop()));
 });
 
-function capture(): { logger: NodeLogger; lines: NodeLogLine[] } {
-  const lines: NodeLogLine[] = [];
+function capture(): { logger: NodeLogger; lines: TestLogLine[] } {
+  const lines: TestLogLine[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const text of chunk.toString().split("\n")) if (text) lines.push(JSON.parse(text) as NodeLogLine);
+      for (const text of chunk.toString().split("\n")) if (text) lines.push(contractLine(text));
       done();
     },
   });
@@ -46,18 +44,6 @@ test("in-process nodes join, learn each other, and carry extension fields", asyn
   assert.equal(member.members.get(master.nodeId)?.role, "master");
   assert.equal(master.members.get(member.nodeId)?.address, `127.0.0.1:${member.port}`);
   assert.ok(lines.every((line) => line.nodeId === member.nodeId));
-});
-
-test("handle() routes typed messages to a handler; its value is the reply", async () => {
-  const unused = await freePort();
-  const node = await startNode(
-    config({ makeMasterOnError: true, clusterip: `127.0.0.1:${unused}` }),
-    capture().logger,
-  );
-  started.push(node);
-  node.handle("ping", (message) => ({ type: "pong", echo: message["n"] }));
-  const reply = replyJson(await exchange(node.port, ['{"type":"ping","n":7}\n']));
-  assert.deepEqual(reply, { type: "pong", echo: 7 });
 });
 
 test("start() rejects with exit code 1 when no cluster answers and there is no fallback", async () => {

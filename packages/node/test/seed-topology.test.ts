@@ -1,8 +1,7 @@
 // The seed article's four-node demo on loopback with real processes: master, two direct joins, one chain join.
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import type { NodeLogLine } from "@joinlab/protocol";
-import { NodeFleet, freePort, type NodeProcess } from "./support/node-process.js";
+import { NodeFleet, freePort, type NodeProcess, type TestLogLine } from "./support/node-process.js";
 
 const fleet = new NodeFleet();
 after(() => fleet.killAll());
@@ -12,10 +11,10 @@ function eventsOf(node: NodeProcess): string[] {
   return node.lines.map((line) => line.event).filter((event) => !/^(member|master)\.(?!started)/.test(event));
 }
 
-function only(node: NodeProcess, event: string): NodeLogLine {
+function only(node: NodeProcess, event: string): TestLogLine {
   const lines = node.lines.filter((line) => line.event === event);
   assert.equal(lines.length, 1, `expected exactly one ${event}, got ${lines.length}`);
-  return lines[0] as NodeLogLine;
+  return lines[0] as TestLogLine;
 }
 
 async function joiner(name: string, clusterPort: number): Promise<{ node: NodeProcess; port: number }> {

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { EventFields, NodeEvent } from "@joinlab/protocol";
 import { RecordBuilder, type LogRecord } from "../src/logs/records.js";
 import { buildScenario } from "../src/scenarios/registry.js";
 import type { ObservedNode } from "../src/checks/types.js";
@@ -49,4 +50,23 @@ export function shift(records: LogRecord[], event: string, deltaMicros: number):
   const r = records.find((x) => x.line?.event === event);
   if (!r) throw new Error(`no ${event} in ${records[0]?.node}`);
   r.t += deltaMicros;
+}
+
+/** Fields that make a synthetic line of these events a valid line under the log contract. */
+export const SAMPLE_FIELDS: { [E in NodeEvent]?: EventFields<E> } = {
+  "node.started": {
+    port: 8002,
+    advertise: "node2",
+    clusterip: "node1:8001",
+    makeMasterOnError: false,
+    pid: 1,
+  },
+  "node.joined": { role: "member", peer: "node1:8001", peerId: 1 },
+  "node.ready": { role: "member", port: 8002 },
+};
+
+/** A synthetic node log line (JSON text) of `event`, with its contract's sample fields. */
+export function sampleLine(seq: number, nodeId: number, event: NodeEvent): string {
+  const line = { time: "2026-11-24T15:00:00.000Z", level: "info", seq, nodeId, event, message: event };
+  return JSON.stringify({ ...line, ...SAMPLE_FIELDS[event] });
 }

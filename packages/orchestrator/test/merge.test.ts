@@ -10,7 +10,7 @@ import type { TimelineEntry } from "../src/logs/timeline.js";
 import { recordedChainJoin, shift } from "./helpers.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FIXTURES } from "./helpers.js";
+import { FIXTURES, sampleLine } from "./helpers.js";
 
 const events = (timeline: TimelineEntry[]) =>
   timeline.flatMap((e) => (e.kind === "event" ? [`${e.node} ${e.line.event}`] : []));
@@ -55,10 +55,7 @@ describe("line splitting", () => {
     const raw = b.fromTimestamped("2026-11-24T15:13:08.000000001Z Error: something odd", 0);
     assert.equal(raw.line, undefined);
     assert.equal(raw.text, "Error: something odd");
-    const json = b.fromTimestamped(
-      '2026-11-24T15:13:08.5Z {"time":"x","level":"info","seq":1,"nodeId":7,"event":"node.started","message":"hi"}',
-      0,
-    );
+    const json = b.fromTimestamped(`2026-11-24T15:13:08.5Z ${sampleLine(1, 7, "node.started")}`, 0);
     assert.equal(json.line?.event, "node.started");
     assert.equal(json.t, parseTimestamp("2026-11-24T15:13:08.500Z"));
   });

@@ -5,10 +5,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import type { NodeEvent } from "@joinlab/protocol";
 import { readRunTimeline } from "../src/logs/read-run.js";
+import { sampleLine } from "./helpers.js";
 
-const line = (ms: number, seq: number, nodeId: number, event: string) =>
-  `2026-11-24T16:00:00.${String(ms).padStart(3, "0")}000000Z ${JSON.stringify({ time: "2026-11-24T16:00:00.000Z", level: "info", seq, nodeId, event, message: event })}`;
+const line = (ms: number, seq: number, nodeId: number, event: NodeEvent) =>
+  `2026-11-24T16:00:00.${String(ms).padStart(3, "0")}000000Z ${sampleLine(seq, nodeId, event)}`;
 
 describe("a restarted node's log", () => {
   it("reads back with the first process's lines before the second's", () => {

@@ -1,13 +1,14 @@
 // Readiness from log events: the first match wins, an ended stream or a deadline rejects with a
 // message naming what was awaited.
 import assert from "node:assert/strict";
+import type { NodeEvent } from "@joinlab/protocol";
 import { describe, it } from "node:test";
 import { NodeLog } from "../src/logs/node-log.js";
 import { RecordBuilder } from "../src/logs/records.js";
 import { waitForEvent, WaitError } from "../src/wait/wait-for-log.js";
+import { sampleLine } from "./helpers.js";
 
-const line = (seq: number, event: string) =>
-  JSON.stringify({ time: "2026-11-24T15:00:00.000Z", level: "info", seq, nodeId: 7, event, message: event });
+const line = (seq: number, event: NodeEvent) => sampleLine(seq, 7, event);
 
 describe("waitForEvent", () => {
   it("resolves on a line that already arrived and on one that arrives later", async () => {

@@ -6,23 +6,14 @@ import {
   parseJsonLine,
   validateJoinResponse,
   type JoinEnvelope,
+  type JoinFailureKind,
   type JoinResponse,
 } from "@joinlab/protocol";
 import type { ClusterAuth } from "../auth/cluster-auth.js";
 import { openJoinReply } from "../auth/join-framing.js";
 import type { HostPort } from "../host-port.js";
 
-/** Why a join attempt failed; `unresolvable` is told apart because it is a configuration error. */
-export type JoinFailureKind =
-  | "refused"
-  | "unresolvable"
-  | "timeout"
-  | "closed"
-  | "bad-response"
-  | "error-reply"
-  | "unauthenticated"
-  | "network"
-  | "aborted";
+export type { JoinFailureKind };
 
 export type JoinOutcome =
   { ok: true; response: JoinResponse } | { ok: false; kind: JoinFailureKind; reason: string };

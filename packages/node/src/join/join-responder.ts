@@ -18,9 +18,6 @@ import { freshNodeId } from "../node-id.js";
 /** Adds optional fields to a join response (membership data, later). Must not touch the envelope. */
 export type ResponseExtension = (request: JoinRequest, joinerId: number) => Record<string, unknown>;
 
-/** Handles a non-join message that carries a string `type` (e.g. membership traffic, later). */
-export type MessageHandler = (message: Record<string, unknown>, remote: string) => unknown;
-
 export interface ResponderContext {
   logger: NodeLogger;
   members: KnownMembers;
@@ -34,14 +31,11 @@ export interface ResponderContext {
   isTaken: (nodeId: number) => boolean;
   role: () => WireRole;
   extensions: readonly ResponseExtension[];
-  handlers: ReadonlyMap<string, MessageHandler>;
 }
 
 export function answerLine(ctx: ResponderContext, line: Buffer, remote: string): unknown {
   const parsed = parseJsonLine(line);
   if (!parsed.ok) return refuse(ctx, remote, parsed.code, parsed.reason);
-  const handler = typedHandler(ctx, parsed.value);
-  if (handler) return handler(parsed.value as Record<string, unknown>, remote);
   const checked = validateJoinRequest(parsed.value);
   if (!checked.ok) return refuse(ctx, remote, "invalid-message", `not a join request: ${checked.reason}`);
   return answerJoin(ctx, checked.value);
@@ -52,7 +46,9 @@ export function answerJoin(ctx: ResponderContext, request: JoinRequest): JoinRes
   const self = ctx.self();
   const joiner = request.source;
   const address = formatHostPort(stripCidr(joiner.nodeIpAddr), joiner.Port);
-  logger.info("join.request.received", `join request from node ${joiner.nodeId} at ${address}`, {
+  logger.info({
+    event: "join.request.received",
+    message: `join request from node ${joiner.nodeId} at ${address}`,
     peer: address,
     peerId: joiner.nodeId,
     text: request.message,
@@ -68,23 +64,20 @@ export function answerJoin(ctx: ResponderContext, request: JoinRequest): JoinRes
   for (const extend of ctx.extensions) Object.assign(extra, extend(request, nodeId));
   const role = ctx.role();
   const response = joinResponse(self, joiner, role, { ...extra, assignedNodeId: clash ? nodeId : undefined });
-  logger.info(
-    "join.response.sent",
-    clash
+  logger.info({
+    event: "join.response.sent",
+    message: clash
       ? `answered node ${joiner.nodeId} as ${role}; its id is taken by ${holder}, so it gets id ${nodeId}`
       : `answered node ${joiner.nodeId} as ${role}`,
-    { peer: address, peerId: nodeId, role, ...(clash ? { requestedNodeId: joiner.nodeId } : {}) },
-  );
+    peer: address,
+    peerId: nodeId,
+    role,
+    ...(clash ? { requestedNodeId: joiner.nodeId } : {}),
+  });
   return response;
 }
 
-function typedHandler(ctx: ResponderContext, value: unknown): MessageHandler | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const type = (value as Record<string, unknown>)["type"];
-  return typeof type === "string" ? ctx.handlers.get(type) : undefined;
-}
-
 function refuse(ctx: ResponderContext, remote: string, code: ErrorReply["code"], reason: string): ErrorReply {
-  ctx.logger.warn("protocol.error", `${remote}: ${reason}`, { remote, code, reason });
+  ctx.logger.warn({ event: "protocol.error", message: `${remote}: ${reason}`, remote, code, reason });
   return errorReply(code, reason);
 }

@@ -1,10 +1,9 @@
 // The node's structured log: one JSON object per line on stdout (or human text), via winston.
 import type { Writable } from "node:stream";
 import winston from "winston";
-import type { NodeEvent, NodeLogLine } from "@joinlab/protocol";
+import { LOG_LEVELS, type LogLevel, type NodeLogEvent, type NodeLogLine } from "@joinlab/protocol";
 
-export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel };
 export const LOG_FORMATS = ["json", "text"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
@@ -18,9 +17,6 @@ export interface LoggerOptions {
   /** No output at all (in-process benchmarks). */
   silent?: boolean;
 }
-
-/** Event-specific fields; `peer` and `peerId` have fixed meanings (see NodeLogLine). */
-export type LogFields = { peer?: string; peerId?: number; [field: string]: unknown };
 
 /** Peer-controlled strings are cut to this, so no line comes near the orchestrator's 16 KiB limit. */
 const MAX_FIELD_CHARS = 512;
@@ -45,35 +41,38 @@ export class NodeLogger {
     });
   }
 
-  error(event: NodeEvent, message: string, fields?: LogFields): void {
-    this.log("error", event, message, fields);
+  error(entry: NodeLogEvent): void {
+    this.log("error", entry);
   }
-  warn(event: NodeEvent, message: string, fields?: LogFields): void {
-    this.log("warn", event, message, fields);
+  warn(entry: NodeLogEvent): void {
+    this.log("warn", entry);
   }
-  info(event: NodeEvent, message: string, fields?: LogFields): void {
-    this.log("info", event, message, fields);
+  info(entry: NodeLogEvent): void {
+    this.log("info", entry);
   }
-  debug(event: NodeEvent, message: string, fields?: LogFields): void {
-    this.log("debug", event, message, fields);
+  debug(entry: NodeLogEvent): void {
+    this.log("debug", entry);
   }
 
-  log(level: LogLevel, event: NodeEvent, message: string, fields: LogFields = {}): void {
+  /** Writes one line: time, level, seq, nodeId and name first, then the entry in its own order. */
+  log(level: LogLevel, entry: NodeLogEvent): void {
     if (!this.#winston.isLevelEnabled(level)) return;
+    const { event, message, ...fields } = entry;
+    const text = clip(message);
     // Time and seq are taken now, not when winston gets round to writing, so they order correctly.
-    const line: NodeLogLine = {
+    const line: Record<string, unknown> = {
       time: isoTime(Date.now()),
       level,
       seq: ++this.#seq,
       nodeId: this.nodeId,
       ...(this.#name === undefined ? {} : { name: this.#name }),
       event,
-      message: clip(message),
+      message: text,
     };
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined && !(key in line)) line[key] = clipDeep(value);
     }
-    this.#winston.log({ level, message: line.message, [LINE]: line });
+    this.#winston.log({ level, message: text, [LINE]: line as NodeLogLine });
   }
 
   /** Resolves once every line logged so far has been handed to the stream. */

@@ -1,13 +1,10 @@
 // Shared data types of the membership engine: member records, events and the engine's output.
+import type { MemberState, MembershipLogEvent } from "@joinlab/protocol";
 
 /** Roles are sticky: a member keeps its role until it promotes itself or resigns. */
 export type MemberRole = "master" | "member";
 
-/**
- * alive: answers probes. suspect: missed a probe, may still refute. failed: suspicion expired.
- * left: announced a graceful stop, or was replaced by a restart at the same address (terminal).
- */
-export type MemberState = "alive" | "suspect" | "failed" | "left";
+export type { MemberState };
 
 /** One member as every node stores it and as it travels on the wire (compact keys keep datagrams small). */
 export interface MemberRecord {
@@ -48,26 +45,10 @@ export interface JoinerInfo {
   gen?: number;
 }
 
-/** Names from @joinlab/protocol's NODE_EVENTS that the membership engine emits. */
-export type MembershipEventName =
-  | "member.joined"
-  | "member.suspect"
-  | "member.alive"
-  | "member.failed"
-  | "member.left"
-  | "master.elected"
-  | "master.resigned"
-  | "protocol.error";
+export type { MembershipEventName } from "@joinlab/protocol";
 
-/** One log-worthy change; the node adds time, seq and its own id, and logs the rest as fields. */
-export interface MembershipEvent {
-  event: MembershipEventName;
-  message: string;
-  peerId?: number;
-  /** "host:port" of the member concerned. */
-  peer?: string;
-  [field: string]: unknown;
-}
+/** One log-worthy change; the node adds time, seq and its own id (the contract: @joinlab/protocol). */
+export type MembershipEvent = MembershipLogEvent;
 
 /** A datagram the engine wants sent. */
 export interface Outgoing {

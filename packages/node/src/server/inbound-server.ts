@@ -43,7 +43,7 @@ export class InboundServer {
         this.#server.off("error", reject);
         // From now on a server error must not crash the node; log it.
         this.#server.on("error", (err) =>
-          this.#options.logger.error("protocol.error", `server error: ${err.message}`),
+          this.#options.logger.error({ event: "protocol.error", message: `server error: ${err.message}` }),
         );
         resolve();
       });
@@ -69,7 +69,11 @@ export class InboundServer {
     this.#open.add(socket);
     // A reset from a peer must never become an uncaught exception.
     socket.on("error", (err: NodeJS.ErrnoException) => {
-      logger.debug("protocol.error", `socket error from ${remote}: ${err.code ?? err.message}`, { remote });
+      logger.debug({
+        event: "protocol.error",
+        message: `socket error from ${remote}: ${err.code ?? err.message}`,
+        remote,
+      });
       socket.destroy();
     });
     socket.on("close", () => {
@@ -79,7 +83,9 @@ export class InboundServer {
     });
     // Answered connections only linger until the peer closes (at most LINGER_MS), so they do not count.
     if (this.#awaiting.size >= maxConnections) {
-      logger.warn("connection.rejected", `refused ${remote}: already serving ${maxConnections} connections`, {
+      logger.warn({
+        event: "connection.rejected",
+        message: `refused ${remote}: already serving ${maxConnections} connections`,
         remote,
         maxConnections,
       });
@@ -100,7 +106,7 @@ export class InboundServer {
       if (answered) return;
       answered = true;
       socket.pause();
-      logger.warn("protocol.error", `${remote}: ${reason}`, { remote, code, reason });
+      logger.warn({ event: "protocol.error", message: `${remote}: ${reason}`, remote, code, reason });
       this.#replyAndClose(socket, errorReply(code, reason));
     };
     const answer = (line: Buffer): void => {
@@ -112,7 +118,11 @@ export class InboundServer {
         reply = this.#options.handleLine(line, remote);
       } catch (err) {
         // A bug in a handler must cost one connection, never the node.
-        logger.error("protocol.error", `handler failed for ${remote}: ${(err as Error).message}`, { remote });
+        logger.error({
+          event: "protocol.error",
+          message: `handler failed for ${remote}: ${(err as Error).message}`,
+          remote,
+        });
         reply = errorReply("invalid-message", "the node could not handle this request");
       }
       this.#replyAndClose(socket, reply);

@@ -1,6 +1,5 @@
 // Test helpers for membership on loopback: the seed's four-node topology, and timings read from log lines.
-import type { NodeLogLine } from "@joinlab/protocol";
-import { freePort, type NodeFleet, type NodeProcess } from "./node-process.js";
+import { freePort, type NodeFleet, type NodeProcess, type TestLogLine } from "./node-process.js";
 
 export interface Member {
   name: string;
@@ -51,21 +50,21 @@ export function awaitAbout(
   member: Member,
   event: string,
   peerId: number,
-  match: (line: NodeLogLine) => boolean = () => true,
-): Promise<NodeLogLine> {
+  match: (line: TestLogLine) => boolean = () => true,
+): Promise<TestLogLine> {
   return member.node.waitFor(
     (line) => line.event === event && line.peerId === peerId && match(line),
     `${member.name}: ${event} about ${peerId}`,
   );
 }
 
-export function linesOf(member: Member, event: string, peerId?: number): NodeLogLine[] {
+export function linesOf(member: Member, event: string, peerId?: number): TestLogLine[] {
   return member.node.lines.filter(
     (line) => line.event === event && (peerId === undefined || line.peerId === peerId),
   );
 }
 
 /** Milliseconds from `since` (epoch ms) to a log line's own timestamp. */
-export function msAfter(since: number, line: NodeLogLine): number {
+export function msAfter(since: number, line: TestLogLine): number {
   return Date.parse(line.time) - since;
 }

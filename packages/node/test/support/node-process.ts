@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { NodeLogLine } from "@joinlab/protocol";
+import { decodeLogLine, type NodeLogLine } from "@joinlab/protocol";
 
 /** The BUILT bin: tests exercise what ships. */
 export const NODE_BIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
@@ -14,6 +14,20 @@ import { freePort } from "../../src/free-port.js";
 
 export { freePort };
 
+/**
+ * A line as the test parsed it: typed by the log contract, and readable by any key (a test may
+ * assert on a field before narrowing to its event).
+ */
+export type TestLogLine = NodeLogLine & Readonly<Record<string, unknown>>;
+
+/** Parses one stdout line and holds it to the log contract: a line that breaks it fails the test. */
+export function contractLine(text: string): TestLogLine {
+  const decoded = decodeLogLine(JSON.parse(text));
+  if (!decoded.ok)
+    throw new Error(`the node wrote a line outside the log contract (${decoded.reason}): ${text}`);
+  return decoded.line as TestLogLine;
+}
+
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -21,7 +35,7 @@ export interface Exit {
 
 export class NodeProcess {
   readonly child: ChildProcess;
-  readonly lines: NodeLogLine[] = [];
+  readonly lines: TestLogLine[] = [];
   stdout = "";
   stderr = "";
   readonly exited: Promise<Exit>;
@@ -38,7 +52,7 @@ export class NodeProcess {
       this.stdout += text;
       const parts = (partial + text).split("\n");
       partial = parts.pop() ?? "";
-      for (const part of parts) if (part.startsWith("{")) this.lines.push(JSON.parse(part) as NodeLogLine);
+      for (const part of parts) if (part.startsWith("{")) this.lines.push(contractLine(part));
       this.#wake();
     });
     this.child.stderr?.setEncoding("utf8").on("data", (text: string) => {
@@ -54,10 +68,10 @@ export class NodeProcess {
 
   /** Resolves with the first log line matching `match`; rejects after `timeoutMs` or if the process exits first. */
   async waitFor(
-    match: (line: NodeLogLine) => boolean,
+    match: (line: TestLogLine) => boolean,
     what: string,
     timeoutMs = WAIT_MS,
-  ): Promise<NodeLogLine> {
+  ): Promise<TestLogLine> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.lines.find(match);
@@ -77,7 +91,7 @@ export class NodeProcess {
     }
   }
 
-  event(event: string, what = event): Promise<NodeLogLine> {
+  event(event: string, what = event): Promise<TestLogLine> {
     return this.waitFor((line) => line.event === event, what);
   }
 

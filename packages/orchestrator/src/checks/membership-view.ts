@@ -1,9 +1,8 @@
 // Replays the merged timeline into every node's membership view (from its member.* and master.*
 // lines) next to what the orchestrator did (fault.* events), and measures convergence and detection.
+import type { MemberState } from "@joinlab/protocol";
 import type { CheckContext, EventEntry } from "./types.js";
 import type { TimelineEntry } from "../logs/timeline.js";
-
-export type MemberState = "alive" | "suspect" | "failed" | "left";
 
 /** One process of a node: a restart starts a new one (new id, seq from 1). */
 export interface Proc {
@@ -243,7 +242,10 @@ function replayUncached(ctx: CheckContext): Replay {
     p.id = line.nodeId;
     byId.set(line.nodeId, p);
     const peerId = typeof line.peerId === "number" ? line.peerId : undefined;
-    const self = line.self === true || (peerId !== undefined && p.ids.has(peerId));
+    const claimsSelf =
+      (line.event === "member.alive" || line.event === "member.left" || line.event === "master.elected") &&
+      line.self === true;
+    const self = claimsSelf || (peerId !== undefined && p.ids.has(peerId));
     switch (line.event) {
       case "node.joined":
         p.joined = true;

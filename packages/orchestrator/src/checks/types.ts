@@ -1,6 +1,6 @@
 // Checks return results instead of throwing (Maelstrom-style `{valid: true|false|"unknown"}`), and a
 // failure says who, what was expected and what happened.
-import type { NodeLogLine } from "@joinlab/protocol";
+import type { NodeEvent, NodeLogLine } from "@joinlab/protocol";
 import type { FaultKind, NodeSpec, ScenarioSpec } from "../scenarios/types.js";
 import type { TimelineEntry } from "../logs/timeline.js";
 
@@ -49,7 +49,7 @@ export function eventsOf(ctx: CheckContext, node: string): EventEntry[] {
   return ctx.timeline.filter((e): e is EventEntry => e.kind === "event" && e.node === node);
 }
 
-export function firstEvent(ctx: CheckContext, node: string, event: string): EventEntry | undefined {
+export function firstEvent(ctx: CheckContext, node: string, event: NodeEvent): EventEntry | undefined {
   return ctx.timeline.find(
     (e): e is EventEntry => e.kind === "event" && e.node === node && e.line.event === event,
   );
@@ -65,7 +65,7 @@ export function describeFate(node: ObservedNode): string {
 
 /** What a node's log says happened, briefly: "logged join.failed (reason: ECONNREFUSED), node.quitting". */
 export function describeEvents(ctx: CheckContext, node: string): string {
-  const notable = new Set([
+  const notable = new Set<NodeEvent>([
     "join.failed",
     "node.quitting",
     "node.fatal",
@@ -78,10 +78,11 @@ export function describeEvents(ctx: CheckContext, node: string): string {
     .filter((e) => notable.has(e.line.event))
     .map((e) => {
       // The reason matters where the trouble started; node.quitting repeats join.failed's.
+      const { line } = e;
       const why =
-        e.line.event === "join.failed" || e.line.event === "node.fatal" || e.line.event === "protocol.error";
-      const reason = why && typeof e.line.reason === "string" ? e.line.reason : undefined;
-      return reason ? `${e.line.event} (${reason})` : e.line.event;
+        line.event === "join.failed" || line.event === "node.fatal" || line.event === "protocol.error";
+      const reason = why ? line.reason : undefined;
+      return reason ? `${line.event} (${reason})` : line.event;
     });
   return parts.length ? `logged ${parts.join(", ")}` : "logged none of the expected events";
 }

@@ -1,6 +1,6 @@
 // Log records as the orchestrator sees them: one line of one node's output, with its timestamp,
 // parsed as a node log line when it is one and kept raw when it is not.
-import { NODE_EVENTS, type NodeLogLine } from "@joinlab/protocol";
+import { parseLogLine, type NodeLogLine } from "@joinlab/protocol";
 
 export type LogStream = "stdout" | "stderr";
 
@@ -14,30 +14,18 @@ export interface LogRecord {
   /** Arrival position within this node's output: 0, 1, 2, ... */
   index: number;
   text: string;
-  /** Set when the text is a node log line (JSON with a known event). */
+  /** Set when the text is a node log line (its event and fields as the log contract declares). */
   line?: NodeLogLine;
   /** Which process of a restarted node wrote it (0, 1, ...): each process counts seq from 1. */
   gen?: number;
 }
 
-const KNOWN_EVENTS: ReadonlySet<string> = new Set(NODE_EVENTS);
-
-/** Parses a node's JSON log line; anything else (a stack trace, a warning) stays raw. */
+/**
+ * A node's JSON log line, typed by the log contract; anything else (a stack trace, a warning, a
+ * line the contract does not know) stays raw text.
+ */
 export function parseNodeLine(text: string): NodeLogLine | undefined {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith("{")) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(trimmed);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const v = value as Record<string, unknown>;
-  if (typeof v.event !== "string" || typeof v.seq !== "number") return undefined;
-  // Unknown event names are kept (a newer node may log more), but must look like names.
-  if (!KNOWN_EVENTS.has(v.event) && !/^[a-z]+(\.[a-z-]+)+$/.test(v.event)) return undefined;
-  return v as unknown as NodeLogLine;
+  return parseLogLine(text);
 }
 
 /** RFC 3339 text with up to nanoseconds → microseconds since the epoch (exact in a double). */

@@ -14,6 +14,7 @@ import type { OrchestratorEvent, TimelineEntry } from "../logs/timeline.js";
 import type { ProgressReporter } from "../progress/reporter.js";
 import { MERGED_FILE, RESULTS_FILE, RunDir, TRACE_FILE } from "../results/run-dir.js";
 import { makeRunId } from "../results/run-id.js";
+import { REPORT_FILE, writeRunReport } from "../results/run-report.js";
 import { traceTo } from "../progress/logger.js";
 import { Limiter } from "../runtime/limiter.js";
 import type { CreatedNode, ExitInfo, Runtime, StartedEnvironment, StartedNode } from "../runtime/types.js";
@@ -74,6 +75,8 @@ export interface RunTimings {
   allStartedMs?: number;
   allOutcomesMs?: number;
   teardownMs?: number;
+  /** Writing report.html after the run (not part of totalMs). */
+  reportMs?: number;
   totalMs: number;
   /** Fault scenarios: detection per fault, convergence after each fault or heal (ms, log clocks). */
   membership?: ReturnType<typeof membershipFigures>;
@@ -88,6 +91,8 @@ export interface RunResult {
   checks: CheckResult[];
   runDir: string;
   mergedLog: string;
+  /** report.html, unless writing it failed (the run's verdict does not depend on it). */
+  report?: string;
   timings: RunTimings;
   nodes: NodeSummary[];
   /** Why the run could not tell (Docker failed, interrupted, missing capability). */
@@ -470,10 +475,29 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
     ...(kept ? { kept: true } : {}),
     timeline,
   };
+  const reportStarted = performance.now();
+  try {
+    const { timeline: _t, ...facts } = result;
+    result.report = writeRunReport(dir.path, { scenario, results: facts, timeline });
+  } catch (err) {
+    logger.warn(`run ${runId}: could not write ${REPORT_FILE}: ${(err as Error).message}`);
+  }
+  timings.reportMs = Math.round((performance.now() - reportStarted) * 10) / 10;
   const { timeline: _omit, ...saved } = result;
   dir.writeFile(
     RESULTS_FILE,
-    JSON.stringify({ ...saved, files: { mergedLog: MERGED_FILE, trace: TRACE_FILE } }, null, 2) + "\n",
+    JSON.stringify(
+      {
+        ...saved,
+        files: {
+          mergedLog: MERGED_FILE,
+          trace: TRACE_FILE,
+          ...(result.report ? { report: REPORT_FILE } : {}),
+        },
+      },
+      null,
+      2,
+    ) + "\n",
   );
   untrace();
   await dir.close();

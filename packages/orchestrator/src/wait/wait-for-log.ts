@@ -1,6 +1,7 @@
 // Readiness from log events: resolves on the first matching record read since the node started,
 // rejects when the node's stream ends first, when the deadline passes, or when the run is aborted.
 // Errors name what was awaited, like testcontainers' `Log message "x" not received after 60000ms`.
+import type { NodeEvent } from "@joinlab/protocol";
 import type { NodeLog } from "../logs/node-log.js";
 import type { LogRecord } from "../logs/records.js";
 
@@ -72,7 +73,7 @@ export function waitForRecord(
 /** Waits for a node log event (`node.ready`) from one node. */
 export function waitForEvent(
   log: NodeLog,
-  event: string,
+  event: NodeEvent,
   options: Omit<WaitOptions, "what"> & { what?: string },
 ) {
   return waitForRecord(log, (r) => r.line?.event === event, {
