@@ -104,6 +104,8 @@ function faults(state: PageState, f: Frame, y: (i: number) => number, out: strin
         `<rect class="fault-window ${cls}" data-lane="${w.lane}" data-event="${w.event}"${heal} x="${r1(x - half)}" y="${from}" width="${r1(2 * half)}" height="${r1(Math.max(2, to - from))}"${fill}/>`,
       );
     }
+    // A kill or restart ends the lane right here, and the lane's end says so.
+    if (w.kind === "kill" || w.kind === "restart") continue;
     const dur =
       windowed && w.heal !== undefined
         ? ` ${((state.table.t[w.heal]! - state.table.t[w.event]!) / 1e6).toFixed(2)} s`
