@@ -9,6 +9,7 @@ import { LineSplitter } from "../logs/line-splitter.js";
 import { NodeLog } from "../logs/node-log.js";
 import { nowMicros, RecordBuilder } from "../logs/records.js";
 import type { Capability } from "../scenarios/types.js";
+import { delay } from "../shared/delay.js";
 import {
   DockerClient,
   KEEP_LABEL,
@@ -53,6 +54,7 @@ export function ownerTag(): string {
 
 export class DockerRuntime implements Runtime {
   readonly kind = "docker" as const;
+  readonly unit = "container";
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
     "kill",
     "stop",
@@ -150,10 +152,6 @@ export class DockerRuntime implements Runtime {
   async close(): Promise<void> {}
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
 /** Turns off the image's HEALTHCHECK for containers whose readiness the orchestrator reads from logs. */
 export const NO_HEALTHCHECK = { Test: ["NONE"] };
 
@@ -181,6 +179,7 @@ function ownerAlive(owner: string | undefined): boolean {
 }
 
 class DockerEnvironment implements StartedEnvironment {
+  readonly summary = "labelled internal network created";
   private readonly nodes = new Map<string, DockerNode>();
   private stopping: Promise<void> | undefined;
   /** Creates and starts still in flight: stop() lets them land, then removes what they made. */
