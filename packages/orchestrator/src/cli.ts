@@ -14,6 +14,7 @@ import { filterTimeline, readRunTimeline, resolveRunDir } from "./logs/read-run.
 import { createLogger } from "./progress/logger.js";
 import { createReporter } from "./progress/reporter.js";
 import { makeRunId } from "./results/run-id.js";
+import { reportCommand } from "./results/report-command.js";
 import { runScenario } from "./run/run-scenario.js";
 import { formatSummary } from "./run/summary.js";
 import { chooseRuntime, RuntimeUnavailable, sweepRuntimes } from "./runtime/choose-runtime.js";
@@ -257,6 +258,19 @@ async function main(): Promise<void> {
       (argv) => set(logsCommand(argv)),
     )
     .command(
+      "report [run]",
+      "Rebuild a run's report.html from its run directory and print its path",
+      (y) =>
+        y
+          .positional("run", {
+            type: "string",
+            default: "latest",
+            describe: "A run id, scenario name, directory or latest",
+          })
+          .option("open", { type: "boolean", describe: "Open it in a browser (where one is installed)" }),
+      (argv) => set(reportCommand(argv)),
+    )
+    .command(
       "clean",
       "Remove leftovers of runs whose orchestrator is gone (and kept runs)",
       (y) =>
@@ -292,7 +306,7 @@ async function main(): Promise<void> {
           }),
       (argv) => set(runBench(argv as Parameters<typeof runBench>[0])),
     )
-    .demandCommand(1, "give a command: run, list, logs, clean, image or bench")
+    .demandCommand(1, "give a command: run, list, logs, report, clean, image or bench")
     .strict()
     .help()
     .parseAsync();

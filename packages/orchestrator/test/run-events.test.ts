@@ -77,7 +77,7 @@ describe("a run's event stream and artefacts", () => {
       artifacts: [
         {
           name: "handshakes",
-          write: (finished) => {
+          write: ({ result: finished }) => {
             const path = join(finished.runDir, "handshakes.txt");
             writeFileSync(path, `${finished.checks.find((c) => c.name === "handshakes")?.summary}\n`);
             return path;
@@ -92,7 +92,7 @@ describe("a run's event stream and artefacts", () => {
       ],
     });
     assert.equal(result.verdict, true);
-    assert.deepEqual(Object.keys(result.artifacts), ["handshakes"]);
+    assert.deepEqual(Object.keys(result.artifacts), ["report", "handshakes"]);
     assert.match(readFileSync(result.artifacts.handshakes!, "utf8"), /^3\/3 join handshakes matched/);
     const saved = JSON.parse(readFileSync(join(result.runDir, "results.json"), "utf8")) as {
       files: Record<string, string>;
@@ -100,6 +100,7 @@ describe("a run's event stream and artefacts", () => {
     assert.deepEqual(saved.files, {
       mergedLog: "merged.log",
       trace: "orchestrator.log",
+      report: "report.html",
       handshakes: "handshakes.txt",
     });
   });

@@ -1,9 +1,11 @@
-// The record phase: the merged log, any further artefacts (RunOptions.artifacts), results.json,
-// and the result itself, which ends the event stream.
+// The record phase: the merged log, the report page and any further artefacts
+// (RunOptions.artifacts), results.json, and the result itself, which ends the event stream.
 import { formatTimeline } from "../logs/format.js";
 import { MERGED_FILE, RESULTS_FILE, TRACE_FILE } from "../results/run-dir.js";
 import { basename } from "node:path";
+import { REPORT_ARTIFACT } from "../results/report-artifact.js";
 import type { RunContext } from "./run-context.js";
+import type { RunArtifact } from "./run-options.js";
 import type { RunNodes } from "./run-nodes.js";
 import { exitCodeOf, type RunResult } from "./run-result.js";
 import type { Verification } from "./verify.js";
@@ -40,15 +42,22 @@ export async function recordRun(
   return result;
 }
 
-/** Each artefact in turn; one that fails is reported and leaves the verdict alone. */
+/** Every run's own artefacts, before the caller's. */
+const STANDARD_ARTIFACTS: readonly RunArtifact[] = [REPORT_ARTIFACT];
+
+/** Each artefact in turn, timed; one that fails is reported and leaves the verdict alone. */
 async function writeArtifacts(run: RunContext, result: RunResult): Promise<void> {
-  for (const artifact of run.options.artifacts ?? []) {
+  const timings: Record<string, number> = {};
+  for (const artifact of [...STANDARD_ARTIFACTS, ...(run.options.artifacts ?? [])]) {
+    const started = performance.now();
     try {
-      result.artifacts[artifact.name] = await artifact.write(result);
+      result.artifacts[artifact.name] = await artifact.write({ scenario: run.scenario, result });
     } catch (err) {
       run.logger.warn(`run ${run.runId}: could not write ${artifact.name}: ${(err as Error).message}`);
     }
+    timings[artifact.name] = Math.round((performance.now() - started) * 10) / 10;
   }
+  result.timings.artifactMs = timings;
 }
 
 function writeResults(run: RunContext, result: RunResult): void {

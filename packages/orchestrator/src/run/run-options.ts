@@ -3,15 +3,22 @@
 import type { Logger } from "winston";
 import type { ProgressReporter } from "../progress/reporter.js";
 import type { Runtime, StartedEnvironment, StartedNode } from "../runtime/types.js";
+import type { ScenarioSpec } from "../scenarios/types.js";
 import type { RunEventListener } from "./run-events.js";
 import type { RunResult } from "./run-result.js";
 
-/** One more file of the run directory, written from the finished run (a report page, say). */
+/** What an artefact is written from: the scenario as it ran, and the run's result. */
+export interface FinishedRun {
+  scenario: ScenarioSpec;
+  result: RunResult;
+}
+
+/** One more file of the run directory, written from the finished run (the report page, say). */
 export interface RunArtifact {
   /** Its key under results.json `files` and RunResult.artifacts. */
   name: string;
   /** Writes the file (the run directory is `result.runDir`) and returns its path. */
-  write(result: RunResult): Promise<string> | string;
+  write(run: FinishedRun): Promise<string> | string;
 }
 
 export interface RunOptions {
@@ -33,7 +40,7 @@ export interface RunOptions {
   reporter?: ProgressReporter;
   /** Every event of the run as it happens (run-events.ts). */
   onEvent?: RunEventListener;
-  /** Written into the run directory after merged.log, before results.json. */
+  /** Written into the run directory after merged.log and the report, before results.json. */
   artifacts?: readonly RunArtifact[];
   /** Told the environment once it exists: the force path of Ctrl-C twice removes it directly. */
   onEnvironment?: (env: StartedEnvironment) => void;

@@ -32,6 +32,8 @@ export interface RunTimings {
   allOutcomesMs?: number;
   teardownMs?: number;
   totalMs: number;
+  /** Writing each artefact after the run (report.html, ...; not part of totalMs). */
+  artifactMs?: Record<string, number>;
   /** Fault scenarios: detection per fault, convergence after each fault or heal (ms, log clocks). */
   membership?: ReturnType<typeof membershipFigures>;
 }
@@ -45,7 +47,7 @@ export interface RunResult {
   checks: CheckResult[];
   runDir: string;
   mergedLog: string;
-  /** Further files the run wrote (RunOptions.artifacts), by name: absolute paths. */
+  /** Further files the run wrote (report.html as `report`, RunOptions.artifacts), by name: absolute paths. */
   artifacts: Record<string, string>;
   timings: RunTimings;
   nodes: NodeSummary[];

@@ -1,5 +1,5 @@
 // The end of a run on the terminal: each check, the verdict with the up+verified time, and where
-// the merged log is.
+// the merged log and the report are.
 import { relative } from "node:path";
 import type { RunResult } from "./run-scenario.js";
 
@@ -23,6 +23,8 @@ export function formatSummary(result: RunResult): string {
     lines.push(
       `kept for inspection: docker ps -a --filter label=joinlab.run=${result.runId}; remove with npm run clean`,
     );
-  lines.push(`merged log: ${relative(process.cwd(), result.mergedLog) || result.mergedLog}`);
+  const shown = (path: string) => relative(process.cwd(), path) || path;
+  lines.push(`merged log: ${shown(result.mergedLog)}`);
+  if (result.artifacts.report) lines.push(`report:     ${shown(result.artifacts.report)}`);
   return lines.join("\n");
 }

@@ -1,0 +1,143 @@
+// The merged log, filterable by node and by event pattern (`join.*`, `member.failed`, or /regex/
+// over the whole line), drawn as a window of rows over the filtered list; a click on a line shows
+// its mark in the diagram.
+import type { PageState } from "./page-state.js";
+
+const ROW_H = 18;
+
+export class LogView {
+  private readonly list = document.createElement("div");
+  private readonly rows = document.createElement("div");
+  private readonly pattern = document.createElement("input");
+  private readonly count = document.createElement("span");
+  private readonly nodeBox = document.createElement("div");
+  private visible: number[] = [];
+  private text: string[] = [];
+
+  constructor(
+    private readonly state: PageState,
+    root: HTMLElement,
+    private readonly onPick: (event: number) => void,
+  ) {
+    const controls = document.createElement("div");
+    controls.className = "controls log-controls";
+    this.pattern.type = "search";
+    this.pattern.id = "log-pattern";
+    this.pattern.placeholder = "event pattern: join.*  member.failed  /regex/";
+    this.pattern.addEventListener("input", () => this.filter());
+    this.nodeBox.className = "node-filter";
+    controls.append(this.pattern, this.nodeBox, this.count);
+    this.list.className = "log-list";
+    this.list.id = "log-list";
+    this.rows.className = "log-rows";
+    this.list.append(this.rows);
+    root.append(controls, this.list);
+    this.list.addEventListener("scroll", () => this.draw(), { passive: true });
+    this.list.addEventListener("click", (e) => {
+      const row = (e.target as Element).closest("[data-event]");
+      if (row) this.onPick(Number(row.getAttribute("data-event")));
+    });
+    state.on("model", () => this.rebuild());
+    state.on("selected", () => this.revealSelected());
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    const nodes = [...new Set(this.state.model.lanes.map((l) => l.node))];
+    const boxes = ["joinlab", ...nodes].map((node) => {
+      const label = document.createElement("label");
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.checked = true;
+      input.value = node;
+      input.addEventListener("change", () => this.filter());
+      label.append(input, ` ${node}`);
+      return label;
+    });
+    this.nodeBox.replaceChildren(...boxes);
+    this.text = [];
+    this.filter();
+  }
+
+  /** The merged log's line for entry i, as merged.log writes it (time, [node], event, peer, message). */
+  private lineOf(i: number): string {
+    const cached = this.text[i];
+    if (cached !== undefined) return cached;
+    const t = this.state.table;
+    const d = t.decode(i);
+    const lane = t.lane[i]!;
+    const who = t.kind[i] === 2 ? "joinlab" : this.state.laneLabel(lane);
+    const clock = new Date(t.absoluteMicros(i) / 1000).toISOString().slice(11, 23);
+    const peer = typeof d.peer === "string" ? ` ${d.peer}` : "";
+    const peerId = typeof d.peerId === "number" ? ` (id ${d.peerId})` : "";
+    const name = t.kind[i] === 1 ? `(${t.eventName(i)})` : t.eventName(i);
+    const body = t.kind[i] === 1 ? String(d.text ?? "") : String(d.message ?? "");
+    const target = t.kind[i] === 2 && typeof d.node === "string" ? ` ${d.node}` : "";
+    return (this.text[i] = `${clock} [${who}] ${name}${target}${peer}${peerId}  ${body}`);
+  }
+
+  private filter(): void {
+    const t = this.state.table;
+    const nodes = new Set(
+      [...this.nodeBox.querySelectorAll("input")].filter((i) => i.checked).map((i) => i.value),
+    );
+    const test = matcher(this.pattern.value.trim());
+    this.visible = [];
+    for (let i = 0; i < t.count; i++) {
+      const lane = t.lane[i]!;
+      const node = t.kind[i] === 2 ? "joinlab" : (this.state.model.lanes[lane]?.node ?? "joinlab");
+      if (!nodes.has(node)) continue;
+      if (test && !test(t.eventName(i), () => this.lineOf(i))) continue;
+      this.visible.push(i);
+    }
+    this.count.textContent = `${this.visible.length} of ${t.count} entries`;
+    this.rows.style.height = `${this.visible.length * ROW_H}px`;
+    this.draw();
+  }
+
+  private draw(): void {
+    const from = Math.floor(this.list.scrollTop / ROW_H);
+    const to = Math.min(this.visible.length, from + Math.ceil((this.list.clientHeight || 400) / ROW_H) + 2);
+    const out: HTMLElement[] = [];
+    for (let k = from; k < to; k++) {
+      const i = this.visible[k]!;
+      const row = document.createElement("div");
+      row.className = `log-line${this.state.selected === i ? " selected" : ""}`;
+      row.dataset.event = String(i);
+      row.style.top = `${k * ROW_H}px`;
+      row.textContent = this.lineOf(i);
+      out.push(row);
+    }
+    this.rows.replaceChildren(...out);
+  }
+
+  private revealSelected(): void {
+    const i = this.state.selected;
+    const k = i === undefined ? -1 : this.visible.indexOf(i);
+    if (k >= 0) {
+      const y = k * ROW_H;
+      if (y < this.list.scrollTop || y > this.list.scrollTop + this.list.clientHeight - ROW_H)
+        this.list.scrollTop = Math.max(0, y - this.list.clientHeight / 2);
+    }
+    this.draw();
+  }
+}
+
+/** `join.*` matches event names by prefix, a plain word exactly or as part, `/re/` the whole line. */
+function matcher(pattern: string): ((event: string, line: () => string) => boolean) | undefined {
+  if (!pattern) return undefined;
+  const re = /^\/(.+)\/([a-z]*)$/.exec(pattern);
+  if (re) {
+    try {
+      const r = new RegExp(re[1]!, re[2]!.replace("g", ""));
+      return (_e, line) => r.test(line());
+    } catch {
+      return () => false;
+    }
+  }
+  const parts = pattern.split(/[\s,]+/).filter(Boolean);
+  return (event) =>
+    parts.some((p) =>
+      p.endsWith("*") ? event.startsWith(p.slice(0, -1)) : event === p || event.includes(p),
+    );
+}

@@ -1,0 +1,96 @@
+// The page's script: reads the embedded model and draws the diagram, the membership view and the
+// merged log, kept in step through one PageState. No library: nothing small draws a space-time
+// diagram (d3 would bring selections and scales for what is here a few string templates, and a
+// charting bundle draws series, not lanes and intervals), so the page is plain DOM, SVG and canvas.
+//
+// For a live page: window.joinlabReport.append(entries) adds timeline entries (the orchestrator's
+// TimelineEntry shape) after load; setChecks(checks, verdict) replaces the checks.
+import type { ModelBuilder } from "../model/model-builder.js";
+import { resumeBuilder } from "../model/resume.js";
+import { hydrateModel, type StoredModel } from "../model/stored-model.js";
+import type { ReportCheck, ReportEntry, ReportModel, Validity } from "../model/types.js";
+import { checksTable, figuresTables, verdictStrip } from "../page/static-sections.js";
+import { Diagram } from "./diagram.js";
+import { LogView } from "./log-view.js";
+import { MembershipView } from "./membership-view.js";
+import { PageState } from "./page-state.js";
+import { hideTooltip } from "./tooltip.js";
+
+function readModel(): ReportModel {
+  const script = document.getElementById("joinlab-model");
+  return hydrateModel(JSON.parse(script?.textContent ?? "null") as StoredModel);
+}
+
+function start(): void {
+  const state = new PageState(readModel());
+  const diagram = new Diagram(
+    state,
+    document.getElementById("diagram")!,
+    document.getElementById("diagram-controls")!,
+  );
+  new MembershipView(state, document.getElementById("membership-view")!);
+  const pick = (i: number) => {
+    state.select(i);
+    diagram.reveal(i);
+  };
+  new LogView(state, document.getElementById("log-view")!, pick);
+  followLinks(pick);
+  document.addEventListener("keydown", (e) => e.key === "Escape" && hideTooltip(true));
+  exposeApi(state);
+  document.body.dataset.ready = "true";
+}
+
+/** Links to #event-N (a check's error, a figure) show that moment in the diagram. */
+function followLinks(pick: (i: number) => void): void {
+  document.addEventListener("click", (e) => {
+    const a = (e.target as Element).closest("a[data-event]");
+    if (!a) return;
+    e.preventDefault();
+    pick(Number(a.getAttribute("data-event")));
+    document.getElementById("diagram-section")?.scrollIntoView({ block: "start" });
+  });
+}
+
+export interface ReportApi {
+  model(): ReportModel;
+  append(entries: ReportEntry[]): void;
+  setChecks(checks: ReportCheck[], verdict?: Validity): void;
+}
+
+function exposeApi(state: PageState): void {
+  let builder: ModelBuilder | undefined;
+  const refreshStatic = () => {
+    const model = state.model;
+    replace("header.verdict", verdictStrip(model));
+    replace("#checks", checksTable(model));
+    replace("#membership .figures", figuresTables(model));
+  };
+  const api: ReportApi = {
+    model: () => state.model,
+    append(entries) {
+      builder ??= resumeBuilder(state.model);
+      builder.addAll(entries);
+      state.setModel(builder.model());
+      refreshStatic();
+    },
+    setChecks(checks, verdict) {
+      builder ??= resumeBuilder(state.model);
+      builder.setChecks(checks);
+      if (verdict !== undefined) builder.setMeta({ verdict });
+      state.setModel(builder.model());
+      refreshStatic();
+    },
+  };
+  (window as unknown as { joinlabReport: ReportApi }).joinlabReport = api;
+}
+
+function replace(selector: string, html: string): void {
+  const old = document.querySelector(selector);
+  if (!old) return;
+  const t = document.createElement("template");
+  t.innerHTML = html;
+  const next = t.content.firstElementChild;
+  if (next) old.replaceWith(next);
+}
+
+start();

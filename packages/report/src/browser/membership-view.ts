@@ -1,0 +1,240 @@
+// Membership over time: for every node, what every other node believed about it (a strip per
+// observer; one shaded strip per node above 24 lanes), under a strip of what really happened to it
+// (up, paused, cut off, ended); and a scrubber that shows the n × n view matrix at one moment,
+// synced with the diagram's cursor.
+import { laneOrder } from "../model/lane-order.js";
+import { BELIEF_STATES } from "../model/types.js";
+import type { PageState } from "./page-state.js";
+import { TimeAxis } from "./time-axis.js";
+
+const LABEL_W = 92;
+const TRUTH_H = 5;
+const OBS_H = 3;
+const SMALL = 24;
+const MATRIX_TABLE_MAX = 40;
+const COLORS: Record<string, string> = {
+  alive: "#3aa655",
+  suspect: "#e0a100",
+  failed: "#d23c3c",
+  left: "#7b61c4",
+  up: "#9aa7b4",
+  pause: "#c9ced6",
+  cut: "#f08c3a",
+};
+
+export class MembershipView {
+  private readonly canvas = document.createElement("canvas");
+  private readonly cursorLine = document.createElement("div");
+  private readonly scrubber = document.createElement("input");
+  private readonly label = document.createElement("span");
+  private readonly matrix = document.createElement("div");
+  private axis!: TimeAxis;
+  private order: number[] = [];
+
+  constructor(
+    private readonly state: PageState,
+    root: HTMLElement,
+  ) {
+    const chartBox = document.createElement("div");
+    chartBox.className = "belief-chart";
+    this.cursorLine.className = "chart-cursor";
+    chartBox.append(this.canvas, this.cursorLine);
+    const scrub = document.createElement("div");
+    scrub.className = "scrubber";
+    this.scrubber.type = "range";
+    this.scrubber.min = "0";
+    this.scrubber.id = "scrubber";
+    this.scrubber.setAttribute("aria-label", "moment of the run");
+    this.scrubber.addEventListener("input", () => state.setCursor(Number(this.scrubber.value)));
+    scrub.append("view at ", this.label, this.scrubber);
+    this.matrix.className = "view-matrix";
+    this.matrix.id = "view-matrix";
+    root.append(chartBox, scrub, this.matrix);
+    this.canvas.addEventListener("click", (e) => this.pick(e));
+    state.on("model", () => this.redraw());
+    state.on("cursor", () => this.showCursor());
+    window.addEventListener("resize", () => this.redraw());
+    this.redraw();
+  }
+
+  private redraw(): void {
+    const { table, model } = this.state;
+    this.axis = new TimeAxis(table, "wall", TimeAxis.defaultScale(table));
+    this.order = laneOrder(model);
+    this.scrubber.max = String(Math.max(0, table.count - 1));
+    this.drawChart();
+    this.showCursor();
+  }
+
+  private xOf(i: number, width: number): number {
+    return LABEL_W + ((this.axis.ys[i] ?? 0) / this.axis.total) * (width - LABEL_W - 4);
+  }
+
+  private drawChart(): void {
+    const n = this.order.length;
+    const small = n <= SMALL;
+    const rowH = TRUTH_H + (small ? Math.max(1, n - 1) * OBS_H : 8) + 6;
+    const width = Math.max(400, this.canvas.parentElement!.clientWidth || 900);
+    const height = Math.max(20, n * rowH + 4);
+    const ratio = window.devicePixelRatio || 1;
+    this.canvas.width = width * ratio;
+    this.canvas.height = height * ratio;
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    const g = this.canvas.getContext("2d");
+    if (!g) return;
+    g.scale(ratio, ratio);
+    g.font = "11px system-ui, sans-serif";
+    this.order.forEach((subject, row) => {
+      const y = row * rowH + 2;
+      g.fillStyle = "#222";
+      g.fillText(this.state.laneLabel(subject), 2, y + 9);
+      this.truthStrip(g, subject, y, width);
+      if (small) this.observerStrips(g, subject, y + TRUTH_H + 1, width);
+      else this.aggregateStrip(g, subject, y + TRUTH_H + 1, width);
+    });
+  }
+
+  private truthStrip(g: CanvasRenderingContext2D, lane: number, y: number, width: number): void {
+    const { model, table } = this.state;
+    const l = model.lanes[lane]!;
+    const end = l.end ?? table.count - 1;
+    g.fillStyle = COLORS.up!;
+    g.fillRect(
+      this.xOf(l.start, width),
+      y,
+      Math.max(1, this.xOf(end, width) - this.xOf(l.start, width)),
+      TRUTH_H,
+    );
+    for (const f of model.faults) {
+      if (f.lane !== lane || (f.kind !== "pause" && f.kind !== "disconnect")) continue;
+      g.fillStyle = COLORS[f.kind === "pause" ? "pause" : "cut"]!;
+      const to = f.heal ?? table.count - 1;
+      g.fillRect(
+        this.xOf(f.event, width),
+        y - 1,
+        Math.max(2, this.xOf(to, width) - this.xOf(f.event, width)),
+        TRUTH_H + 2,
+      );
+    }
+  }
+
+  private observerStrips(g: CanvasRenderingContext2D, subject: number, y: number, width: number): void {
+    const { model, table } = this.state;
+    const b = model.beliefs;
+    const observers = this.order.filter((o) => o !== subject);
+    observers.forEach((o, k) => {
+      const oy = y + k * OBS_H;
+      const endOf = model.lanes[o]!.end ?? table.count - 1;
+      let from = -1;
+      let state = -1;
+      const flush = (to: number) => {
+        if (state < 0) return;
+        g.fillStyle = COLORS[BELIEF_STATES[state]!]!;
+        g.fillRect(
+          this.xOf(from, width),
+          oy,
+          Math.max(1, this.xOf(to, width) - this.xOf(from, width)),
+          OBS_H - 1,
+        );
+      };
+      for (let j = 0; j < b.length; j += 4) {
+        if (b[j + 1] !== o || b[j + 2] !== subject) continue;
+        flush(b[j]!);
+        from = b[j]!;
+        state = b[j + 3]!;
+      }
+      flush(endOf);
+    });
+  }
+
+  /** Above SMALL lanes: per pixel column, the share of observers holding the node not alive. */
+  private aggregateStrip(g: CanvasRenderingContext2D, subject: number, y: number, width: number): void {
+    const { model } = this.state;
+    const b = model.beliefs;
+    const held = new Map<number, number>();
+    let notAlive = 0;
+    let lastX = LABEL_W;
+    const paint = (x: number) => {
+      if (held.size === 0) return;
+      const share = notAlive / held.size;
+      g.fillStyle = share === 0 ? COLORS.alive! : `rgba(210,60,60,${0.25 + 0.75 * share})`;
+      g.fillRect(lastX, y, Math.max(1, x - lastX), 7);
+    };
+    for (let j = 0; j < b.length; j += 4) {
+      if (b[j + 2] !== subject) continue;
+      const x = this.xOf(b[j]!, width);
+      if (x > lastX + 0.5) {
+        paint(x);
+        lastX = x;
+      }
+      const before = held.get(b[j + 1]!);
+      if (before !== undefined && before !== 0) notAlive--;
+      held.set(b[j + 1]!, b[j + 3]!);
+      if (b[j + 3] !== 0) notAlive++;
+    }
+    paint(width - 4);
+  }
+
+  private pick(e: MouseEvent): void {
+    const rect = this.canvas.getBoundingClientRect();
+    const width = rect.width;
+    const share = (e.clientX - rect.left - LABEL_W) / (width - LABEL_W - 4);
+    const i = this.axis.indexAt(Math.max(0, share) * this.axis.total);
+    this.state.setCursor(i);
+  }
+
+  private showCursor(): void {
+    const i = this.state.cursor;
+    this.scrubber.value = String(i);
+    this.label.textContent = `${this.state.timeLabel(i)} (${this.state.table.eventName(i) || "entry"} on ${this.state.laneLabel(this.state.table.lane[i]!)})`;
+    const width = this.canvas.clientWidth || 900;
+    this.cursorLine.style.left = `${this.xOf(i, width)}px`;
+    this.drawMatrix(i);
+  }
+
+  private drawMatrix(at: number): void {
+    const { model } = this.state;
+    const n = model.lanes.length;
+    const view = Array.from({ length: n }, () => new Int8Array(n).fill(-1));
+    const b = model.beliefs;
+    for (let j = 0; j < b.length && b[j]! <= at; j += 4)
+      if (b[j + 2]! >= 0) view[b[j + 1]!]![b[j + 2]!] = b[j + 3]!;
+    const up = model.lanes.map((l) => l.start <= at && (l.end ?? Infinity) > at);
+    if (n > MATRIX_TABLE_MAX) return this.matrixCanvas(view, up);
+    const head = this.order
+      .map((s) => `<th scope="col" data-subject="${s}">${esc(this.state.laneLabel(s))}</th>`)
+      .join("");
+    const rows = this.order.map((o) => {
+      const cells = this.order.map((s) => {
+        if (s === o) return `<td class="self">–</td>`;
+        const state = view[o]![s]!;
+        const name = state >= 0 ? BELIEF_STATES[state]! : "unknown";
+        const down = up[o] ? "" : " observer-down";
+        return `<td class="${name}${down}" data-observer="${o}" data-subject="${s}" data-state="${name}" title="${esc(`${this.state.laneLabel(o)} believes ${this.state.laneLabel(s)} ${name}`)}">${name[0]!.toUpperCase()}</td>`;
+      });
+      return `<tr><th scope="row" class="${up[o] ? "" : "down"}">${esc(this.state.laneLabel(o))}</th>${cells.join("")}</tr>`;
+    });
+    this.matrix.innerHTML = `<table><caption>row: what that node believes; column: about whom (A alive, S suspect, F failed, L left, U unknown)</caption><thead><tr><th></th>${head}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  }
+
+  private matrixCanvas(view: Int8Array[], up: boolean[]): void {
+    const n = view.length;
+    const cell = 4;
+    const c = document.createElement("canvas");
+    c.width = n * cell;
+    c.height = n * cell;
+    const g = c.getContext("2d")!;
+    for (let o = 0; o < n; o++)
+      for (let s = 0; s < n; s++) {
+        const state = view[o]![s]!;
+        g.fillStyle = o === s ? "#fff" : state < 0 ? "#eee" : COLORS[BELIEF_STATES[state]!]!;
+        if (!up[o]) g.globalAlpha = 0.3;
+        g.fillRect(s * cell, o * cell, cell, cell);
+        g.globalAlpha = 1;
+      }
+    this.matrix.replaceChildren(c);
+  }
+}
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,0 +1,257 @@
+// Lossless, compact encoding of timeline entries into the model's flat `events` array: per event
+// `dt, lane, shape, ...values`. A shape is interned once: the entry's kind, its event name, and
+// its keys with one tag each; the event then stores one number per key. Tags: s = interned
+// string, i = interned integer, n = number as is, j = any other JSON value (interned as its JSON
+// text), d = the node's own clock in ms after the entry's timestamp, c = a value kept in the shape
+// itself (levels, `via`, `role`, booleans, small counters: few values, on most lines).
+// `seq`, `nodeId` and `name` are left out when they follow from the lane (seq + 1, same id, the
+// node's name); decoding puts them back. 50,000 events of a 128-node run take about 30 bytes each.
+import { Interner, isInternedNumber } from "./interner.js";
+import type { ReportEntry, ReportLogLine } from "./types.js";
+
+export const KIND_LINE = 0;
+export const KIND_RAW = 1;
+export const KIND_ORCHESTRATOR = 2;
+
+export type Tag = "s" | "i" | "n" | "j" | "d" | "c";
+export type ShapeKey = [key: string, tag: Tag, constant?: unknown];
+/** What a shape index stands for. */
+export interface Shape {
+  kind: number;
+  name: string;
+  keys: ShapeKey[];
+}
+type StoredShape = [kind: number, name: string, keys: ShapeKey[]];
+
+/** Keys whose values repeat across many lines: kept in the shape, not per event. */
+const CONSTANT_KEYS = new Set([
+  "level",
+  "via",
+  "role",
+  "change",
+  "previous",
+  "refuted",
+  "reason",
+  "kind",
+  "responderRole",
+  "transport",
+  "stream",
+  "code",
+]);
+const SMALL_COUNTERS = new Set(["inc", "epoch", "previousEpoch", "winnerEpoch", "count"]);
+
+function isConstant(key: string, value: unknown): boolean {
+  if (typeof value === "boolean" || value === null) return true;
+  if (typeof value === "string") return CONSTANT_KEYS.has(key) && value.length <= 40;
+  return (
+    typeof value === "number" && SMALL_COUNTERS.has(key) && Number.isInteger(value) && Math.abs(value) < 100
+  );
+}
+
+/** Per lane, what an omitted seq / nodeId follows from. */
+export interface LaneCursor {
+  seq: number;
+  nodeId?: number;
+}
+
+export class EventEncoder {
+  constructor(
+    private readonly strings: Interner<string>,
+    private readonly nums: Interner<number>,
+  ) {}
+
+  /** The numbers after `dt, lane` for one entry: its shape, then its values. */
+  encode(entry: ReportEntry, cursor: LaneCursor | undefined): number[] {
+    const { name, fields } = describe(entry);
+    if (entry.kind === "event" && cursor) elideImplied(entry.node, entry.line, fields, cursor);
+    const keys: ShapeKey[] = [];
+    const values: number[] = [];
+    for (const [key, value] of Object.entries(fields)) {
+      if (isConstant(key, value)) {
+        keys.push([key, "c", value]);
+        continue;
+      }
+      const [tag, encoded] = this.value(key, value, entry.t);
+      keys.push([key, tag]);
+      values.push(encoded);
+    }
+    const kind = entry.kind === "event" ? KIND_LINE : entry.kind === "raw" ? KIND_RAW : KIND_ORCHESTRATOR;
+    const stored: StoredShape = [kind, name, keys];
+    return [this.strings.of(JSON.stringify(stored)), ...values];
+  }
+
+  private value(key: string, value: unknown, t: number): [Tag, number] {
+    if (key === "time" && typeof value === "string") {
+      const ms = Date.parse(value);
+      if (!Number.isNaN(ms) && new Date(ms).toISOString() === value) return ["d", ms - Math.round(t / 1000)];
+    }
+    if (typeof value === "string") return ["s", this.strings.of(value)];
+    if (typeof value === "number" && Number.isFinite(value))
+      return isInternedNumber(value) ? ["i", this.nums.of(value)] : ["n", value];
+    return ["j", this.strings.of(JSON.stringify(value ?? null))];
+  }
+}
+
+/** The entry's event name and the fields stored with it. */
+function describe(entry: ReportEntry): { name: string; fields: Record<string, unknown> } {
+  if (entry.kind === "event") {
+    const { event, ...fields } = entry.line;
+    return { name: event, fields };
+  }
+  if (entry.kind === "raw")
+    return { name: entry.stream === "stderr" ? "stderr" : "stdout", fields: { text: entry.text } };
+  const { event, ...fields } = entry.event;
+  delete fields.t;
+  delete fields.time;
+  return { name: event, fields };
+}
+
+function elideImplied(node: string, line: ReportLogLine, fields: Record<string, unknown>, c: LaneCursor) {
+  if (typeof line.seq === "number" && line.seq === c.seq + 1) delete fields.seq;
+  if (typeof line.seq === "number") c.seq = line.seq;
+  if (line.nodeId === c.nodeId) delete fields.nodeId;
+  c.nodeId = line.nodeId;
+  if (line.name === node) delete fields.name;
+}
+
+/** Random access to a model's events: offsets, times, lanes and names in typed arrays, and full decoding. */
+export class EventTable {
+  readonly count: number;
+  /** Microseconds after t0. */
+  readonly t: Float64Array;
+  readonly kind: Uint8Array;
+  readonly lane: Int32Array;
+  private readonly shapeOf: Int32Array;
+  private readonly offset: Int32Array;
+  private readonly seq: Float64Array;
+  private readonly nodeId: Float64Array;
+  private readonly shapes = new Map<number, Shape>();
+
+  constructor(
+    private readonly model: {
+      events: readonly number[];
+      eventCount: number;
+      t0: number;
+      strings: readonly string[];
+      nums: readonly number[];
+      lanes: readonly { node: string }[];
+    },
+  ) {
+    const n = model.eventCount;
+    this.count = n;
+    this.t = new Float64Array(n);
+    this.kind = new Uint8Array(n);
+    this.lane = new Int32Array(n);
+    this.shapeOf = new Int32Array(n);
+    this.offset = new Int32Array(n);
+    this.seq = new Float64Array(n);
+    this.nodeId = new Float64Array(n);
+    this.scan();
+  }
+
+  shape(index: number): Shape {
+    let shape = this.shapes.get(index);
+    if (!shape) {
+      const [kind, name, keys] = JSON.parse(this.model.strings[index]!) as StoredShape;
+      let slot = 0;
+      const slots = keys.map(([, tag]) => (tag === "c" ? -1 : slot++));
+      shape = { kind, name, keys, slots } as Shape & { slots: number[] };
+      this.shapes.set(index, shape);
+    }
+    return shape;
+  }
+
+  eventName(i: number): string {
+    return this.shape(this.shapeOf[i]!).name;
+  }
+
+  /** One field of event i, decoded (undefined when the event has no such key). */
+  field(i: number, key: string): unknown {
+    const shape = this.shape(this.shapeOf[i]!) as Shape & { slots: number[] };
+    const k = shape.keys.findIndex(([name]) => name === key);
+    if (k < 0) return key === "nodeId" && this.kind[i] === KIND_LINE ? this.nodeId[i] : undefined;
+    return this.valueAt(shape, k, i);
+  }
+
+  private valueAt(shape: Shape, k: number, i: number): unknown {
+    const [, tag, constant] = shape.keys[k]!;
+    if (tag === "c") return constant;
+    const slot = (shape as Shape & { slots: number[] }).slots[k]!;
+    return this.decodeValue(tag, this.model.events[this.offset[i]! + 3 + slot]!, i);
+  }
+
+  /** The entry as the node (or the orchestrator) wrote it. */
+  decode(i: number): Record<string, unknown> {
+    const shape = this.shape(this.shapeOf[i]!);
+    const fields: Record<string, unknown> = {};
+    shape.keys.forEach(([key], k) => (fields[key] = this.valueAt(shape, k, i)));
+    if (this.kind[i] !== KIND_LINE) {
+      const node = this.lane[i]! >= 0 ? this.model.lanes[this.lane[i]!]!.node : undefined;
+      return this.kind[i] === KIND_RAW
+        ? { stream: this.eventName(i), ...(node ? { node } : {}), ...fields }
+        : { event: this.eventName(i), ...fields };
+    }
+    const node = this.model.lanes[this.lane[i]!]?.node;
+    const { time, level, seq, nodeId, name, ...rest } = fields;
+    return {
+      ...(time !== undefined ? { time } : {}),
+      ...(level !== undefined ? { level } : {}),
+      seq: seq ?? this.seq[i],
+      nodeId: nodeId ?? this.nodeId[i],
+      name: name ?? node,
+      event: this.eventName(i),
+      ...rest,
+    };
+  }
+
+  private decodeValue(tag: Tag, v: number, i: number): unknown {
+    const { strings, nums } = this.model;
+    switch (tag) {
+      case "s":
+        return strings[v];
+      case "i":
+        return nums[v];
+      case "n":
+        return v;
+      case "j":
+        return JSON.parse(strings[v]!) as unknown;
+      case "d":
+        return new Date(Math.round(this.absoluteMicros(i) / 1000) + v).toISOString();
+      case "c":
+        return undefined;
+    }
+  }
+
+  absoluteMicros(i: number): number {
+    return this.model.t0 + this.t[i]!;
+  }
+
+  private scan(): void {
+    const ev = this.model.events;
+    const cursors = new Map<number, LaneCursor>();
+    let at = 0;
+    let t = 0;
+    for (let i = 0; i < this.count; i++) {
+      this.offset[i] = at;
+      t += ev[at]!;
+      this.t[i] = t;
+      this.lane[i] = ev[at + 1]!;
+      this.shapeOf[i] = ev[at + 2]!;
+      const shape = this.shape(ev[at + 2]!);
+      this.kind[i] = shape.kind;
+      if (shape.kind === KIND_LINE) this.restoreImplied(i, shape, cursors);
+      at += 3 + (shape as Shape & { slots: number[] }).slots.filter((s) => s >= 0).length;
+    }
+  }
+
+  private restoreImplied(i: number, shape: Shape, cursors: Map<number, LaneCursor>): void {
+    let c = cursors.get(this.lane[i]!);
+    if (!c) cursors.set(this.lane[i]!, (c = { seq: 0 }));
+    const seqAt = shape.keys.findIndex(([k]) => k === "seq");
+    const idAt = shape.keys.findIndex(([k]) => k === "nodeId");
+    c.seq = seqAt >= 0 ? (this.valueAt(shape, seqAt, i) as number) : c.seq + 1;
+    if (idAt >= 0) c.nodeId = this.valueAt(shape, idAt, i) as number;
+    this.seq[i] = c.seq;
+    this.nodeId[i] = c.nodeId ?? NaN;
+  }
+}

@@ -1,0 +1,16 @@
+// The order lanes are shown in: the scenario's node order, a restarted node's new lane right after
+// its old one, nodes the scenario does not name after it by name.
+import type { ReportModel } from "./types.js";
+
+export function laneOrder(model: Pick<ReportModel, "lanes" | "nodes">): number[] {
+  const rank = new Map(model.nodes.map((n, i) => [n.name, i] as const));
+  return model.lanes
+    .map((l, i) => ({ l, i }))
+    .sort(
+      (a, b) =>
+        (rank.get(a.l.node) ?? 1e9) - (rank.get(b.l.node) ?? 1e9) ||
+        a.l.node.localeCompare(b.l.node, "en", { numeric: true }) ||
+        a.l.gen - b.l.gen,
+    )
+    .map(({ i }) => i);
+}

@@ -1,0 +1,122 @@
+// The report model of real recorded runs: lanes, handshakes, faults, beliefs, figures, and the
+// lossless event encoding the page decodes.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  BELIEF_STATES,
+  EventTable,
+  faultFigures,
+  hydrateModel,
+  joinFigures,
+  storedModel,
+} from "../src/index.js";
+import { resumeBuilder } from "../src/model/resume.js";
+import { fixtureModel, fixtureTimeline, laneOf } from "./support.js";
+
+describe("report model", () => {
+  it("chain-join: three answered handshakes, node4's through node2", () => {
+    const model = fixtureModel("chain-join");
+    const answered = model.handshakes.filter((h) => h.responseReceived !== undefined);
+    assert.equal(answered.length, 3);
+    const node4 = answered.find((h) => h.joiner === laneOf(model, "node4"))!;
+    assert.equal(node4.responder, laneOf(model, "node2"));
+    const table = new EventTable(model);
+    const order = [node4.requestSent, node4.requestReceived!, node4.responseSent!, node4.responseReceived!];
+    assert.deepEqual(
+      order.map((i) => table.eventName(i)),
+      ["join.request.sent", "join.request.received", "join.response.sent", "join.response.received"],
+    );
+    assert.ok(
+      order.every((v, k) => k === 0 || v > order[k - 1]!),
+      "the four steps are in causal order",
+    );
+    const lane = model.lanes[laneOf(model, "node4")]!;
+    assert.equal(lane.port, 8003);
+    assert.equal(lane.clusterip, "node2:8002");
+  });
+
+  it("chain-join: every joiner is known alive by every node up when it was admitted", () => {
+    const figures = joinFigures(fixtureModel("chain-join"));
+    assert.deepEqual(figures.map((f) => f.node).sort(), ["node2", "node3", "node4"]);
+    for (const f of figures) assert.ok(f.knownByAllMs !== undefined && f.knownByAllMs >= 0, f.node);
+  });
+
+  it("master-crash: the master's lane ends at the kill and the new master's election is recorded", () => {
+    const model = fixtureModel("master-crash");
+    const table = new EventTable(model);
+    const node1 = model.lanes[laneOf(model, "node1")]!;
+    assert.equal(node1.endKind, "kill");
+    assert.equal(table.eventName(node1.end!), "fault.kill");
+    const promoted: number[] = [];
+    for (let k = 0; k < model.masters.length; k += 3) {
+      const [i, lane, master] = [model.masters[k]!, model.masters[k + 1]!, model.masters[k + 2]!];
+      if (lane === master && table.field(i, "change") === "promoted") promoted.push(lane);
+    }
+    assert.deepEqual(
+      promoted.map((l) => model.lanes[l]!.node),
+      ["node5"],
+    );
+    const [kill] = faultFigures(model, table);
+    assert.equal(kill?.kind, "kill");
+    assert.equal(kill?.survivors, 4);
+    assert.ok(kill!.detectedMs! > 0 && kill!.declaredMs! >= kill!.detectedMs!);
+    assert.ok(kill!.convergedMs !== undefined);
+  });
+
+  it("pause-resume: the pause is a window healed by the unpause; the others believed node5 failed, then alive", () => {
+    const model = fixtureModel("pause-resume");
+    const table = new EventTable(model);
+    const pause = model.faults.find((f) => f.kind === "pause")!;
+    assert.equal(pause.node, "node5");
+    assert.equal(table.eventName(pause.heal!), "fault.unpause");
+    const node5 = laneOf(model, "node5");
+    const node1 = laneOf(model, "node1");
+    const states: string[] = [];
+    for (let k = 0; k < model.beliefs.length; k += 4)
+      if (model.beliefs[k + 1] === node1 && model.beliefs[k + 2] === node5)
+        states.push(BELIEF_STATES[model.beliefs[k + 3]!]!);
+    assert.deepEqual(states, ["alive", "suspect", "failed", "alive"]);
+  });
+
+  it("encodes every entry losslessly: decoding gives back each node line and orchestrator event", () => {
+    for (const name of ["chain-join", "master-crash", "pause-resume"]) {
+      const timeline = fixtureTimeline(name);
+      const model = fixtureModel(name);
+      const table = new EventTable(model);
+      assert.equal(table.count, timeline.length);
+      timeline.forEach((entry, i) => {
+        assert.equal(table.absoluteMicros(i), entry.t, `${name} #${i} time`);
+        const decoded = table.decode(i);
+        if (entry.kind === "event") {
+          assert.deepEqual(Object.keys(decoded).sort(), Object.keys(entry.line).sort(), `${name} #${i} keys`);
+          assert.deepEqual(decoded, sortLike(entry.line, decoded), `${name} #${i}`);
+        }
+        if (entry.kind === "orchestrator") {
+          const { t: _t, time: _time, ...rest } = entry.event;
+          assert.deepEqual(decoded, rest, `${name} #${i}`);
+        }
+      });
+    }
+  });
+
+  it("the stored model leaves out beliefs and edges, and hydrating gives them back as built", () => {
+    const model = fixtureModel("master-crash");
+    const stored = JSON.parse(JSON.stringify(storedModel(model)));
+    assert.equal(stored.beliefs, undefined);
+    const hydrated = hydrateModel(stored);
+    assert.deepEqual(hydrated.beliefs, model.beliefs);
+    assert.deepEqual(hydrated.edges, model.edges);
+  });
+
+  it("a builder resumed from a model continues it exactly (what a live page does)", () => {
+    const model = fixtureModel("pause-resume");
+    const resumed = resumeBuilder(JSON.parse(JSON.stringify(model))).model();
+    assert.deepEqual(JSON.parse(JSON.stringify(resumed)), JSON.parse(JSON.stringify(model)));
+  });
+});
+
+/** The line's keys in the decoded object's order (decoding restores seq/nodeId/name in front). */
+function sortLike(line: object, like: object): object {
+  const src = line as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(like).map((k) => [k, src[k]]));
+}
