@@ -121,13 +121,16 @@ export class DockerRuntime implements Runtime {
   /**
    * Removes resources labelled joinlab.run whose owner process is gone (this host) — or all of
    * them with `all`, or one run's with `runId`. Kept runs (--keep) survive the start-up sweep.
+   * Resources with no owner are no run's (the Compose demo's, `joinlab.run=compose`): a project
+   * that may be up right now, which `docker compose down` removes; only `all` takes them.
    */
   async sweep(options: SweepOptions = {}): Promise<string[]> {
     const label = options.runId ? `${RUN_LABEL}=${options.runId}` : RUN_LABEL;
     const stale = (r: ResourceSummary): boolean => {
       if (options.all || options.runId) return true;
       if (r.labels[KEEP_LABEL] === "true" && !options.kept) return false;
-      return !ownerAlive(r.labels[OWNER_LABEL]);
+      const owner = r.labels[OWNER_LABEL];
+      return owner !== undefined && !ownerAlive(owner);
     };
     const containers = (await this.client.listContainers(label)).filter(stale);
     const removedContainers = await mapLimited(containers, this.options.inFlight ?? 8, (c) =>
