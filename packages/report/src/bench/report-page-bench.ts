@@ -2,12 +2,12 @@
 // as report.html, its size, how long building and writing it took, and how long headless
 // Chromium takes from navigation to the first screen drawn (the page's joinlab:first-screen
 // mark; the median of a few loads in one browser, a fresh profile).
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildReportModel } from "../build-model.js";
 import { renderReport } from "../page/render-page.js";
 import { syntheticRun } from "../synthetic/synthetic-run.js";
+import { DEFAULT_CHROMIUM, openHeadlessChromium } from "./headless-chromium.js";
 
 export interface ReportPageBench {
   nodes: number;
@@ -37,7 +37,7 @@ export async function benchmarkReportPage(options: {
   const file = join(options.outDir, `report-${nodes}-nodes.html`);
   writeFileSync(file, html);
   const writeMs = performance.now() - started;
-  const chromium = options.chromium ?? process.env.JOINLAB_CHROMIUM ?? "/usr/bin/chromium";
+  const chromium = options.chromium ?? process.env.JOINLAB_CHROMIUM ?? DEFAULT_CHROMIUM;
   const loads = await loadTimes(file, chromium, options.loads ?? 5);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return {
@@ -54,31 +54,14 @@ export async function benchmarkReportPage(options: {
 }
 
 async function loadTimes(file: string, executablePath: string, loads: number) {
-  // Loaded on demand: writing a report never needs a browser.
-  const { chromium } = await import("playwright-core");
-  const profile = mkdtempSync(join(tmpdir(), "joinlab-bench-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await openHeadlessChromium({ executablePath, viewport: { width: 1400, height: 900 } });
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
     const out: { firstScreen: number; complete: number }[] = [];
     for (let k = 0; k < loads; k++) {
-      await page.goto(`file://${file}`);
-      await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+      await browser.page.goto(`file://${file}`);
+      await browser.page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
       out.push(
-        await page.evaluate(() => {
+        await browser.page.evaluate(() => {
           const at = (name: string) => Math.round(performance.getEntriesByName(name)[0]?.startTime ?? NaN);
           return { firstScreen: at("joinlab:first-screen"), complete: at("joinlab:complete") };
         }),
@@ -86,7 +69,6 @@ async function loadTimes(file: string, executablePath: string, loads: number) {
     }
     return out;
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await browser.close();
   }
 }
