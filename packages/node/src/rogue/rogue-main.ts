@@ -5,7 +5,8 @@
 //   --member id@host:port   a real member (repeat); --label text   the cluster's label
 //   --capture kind:base64   a recorded frame, kind datagram or join (repeat)
 //   --datagrams N (100000)  --rate N a second (20000)  --settleMs ms (2000)
-// Logs rogue.attack lines and one rogue.report, then exits 0; exit 2 for bad flags.
+//   --linger                after the report, keep listening (and reporting) until SIGTERM
+// Logs rogue.attack lines and a rogue.report, then exits 0; exit 2 for bad flags.
 import { parseArgs } from "node:util";
 import { NodeLogger } from "../log/node-logger.js";
 import { randomNodeId } from "../node-id.js";
@@ -27,6 +28,7 @@ const OPTIONS = {
   datagrams: { type: "string", default: "100000" },
   rate: { type: "string", default: "20000" },
   settleMs: { type: "string", default: "2000" },
+  linger: { type: "boolean", default: false },
 } as const;
 
 class BadFlag extends Error {}
@@ -66,6 +68,10 @@ async function main(): Promise<void> {
     ...(values.name ? { name: values.name } : {}),
   });
   logger.nodeId = self.id;
+  // PID 1 in a container: SIGTERM needs a handler to end the linger (and the process) cleanly.
+  const stop = new AbortController();
+  process.once("SIGTERM", () => stop.abort());
+  process.once("SIGINT", () => stop.abort());
   await runRogue({
     kit: { targets, self, label: values.label, captured: (values.capture ?? []).map(captured) },
     bindPort: port,
@@ -74,7 +80,10 @@ async function main(): Promise<void> {
     settleMs: count("settleMs", values.settleMs, 60_000),
     joinTimeoutMs: count("dialTimeout", values.dialTimeout, 600_000),
     say: (line) => logger.warn(line),
+    ...(values.linger ? { lingerUntil: stop.signal } : {}),
   });
+  process.removeAllListeners("SIGTERM");
+  process.removeAllListeners("SIGINT");
   await logger.flush();
 }
 

@@ -20,7 +20,15 @@ export interface RogueOptions {
   settleMs: number;
   joinTimeoutMs: number;
   say: (line: RogueLine) => void;
+  /**
+   * Keep listening after the report until this aborts, logging a fresh report (at most once a
+   * second) if anything arrives late. Without it the rogue is done after its report.
+   */
+  lingerUntil?: AbortSignal;
 }
+
+/** While lingering, at most one fresh report per this (ms). */
+const LATE_REPORT_MS = 1000;
 
 export type RogueLine =
   | {
@@ -64,11 +72,32 @@ export async function runRogue(options: RogueOptions): Promise<RogueReport> {
     summarizeRound(first, say);
     await flood(socket, addresses, options, report, first);
     await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+    say({ event: "rogue.report", message: describe(report), ...report });
+    if (options.lingerUntil) await linger(socket, report, options.lingerUntil, say);
   } finally {
     socket.close();
   }
-  say({ event: "rogue.report", message: describe(report), ...report });
   return report;
+}
+
+/** Listens on until `signal`: anything a member sends now is reported too. */
+async function linger(
+  socket: dgram.Socket,
+  report: RogueReport,
+  signal: AbortSignal,
+  say: RogueOptions["say"],
+) {
+  let timer: NodeJS.Timeout | undefined;
+  const onLate = (): void => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      say({ event: "rogue.report", message: `late: ${describe(report)}`, ...report });
+    }, LATE_REPORT_MS);
+  };
+  socket.on("message", onLate);
+  if (!signal.aborted)
+    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+  clearTimeout(timer);
 }
 
 function describe(r: RogueReport): string {
