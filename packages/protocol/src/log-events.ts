@@ -147,6 +147,11 @@ export const LOG_EVENT_FIELDS = {
     label: optional("string"),
   },
   /**
+   * SIGHUP read --clusterKeyFile again: "reloaded" (keyIds: the new ones, signer first) or "kept"
+   * (the file was unusable; reason says why, and the keys in use stay).
+   */
+  "auth.keyring": { outcome: oneOf("reloaded", "kept"), keyIds: "string", reason: optional("string") },
+  /**
    * joinlab-rogue (the rogue-peer scenario's attacker): one attack sent (a join, or the first
    * round of a kind of datagram) and, for joins, what came back (`outcome`: an error code, or
    * "response" / "signed-reply" if it got in).
