@@ -214,12 +214,13 @@ export class Node {
       maxLineBytes: config.maxLineBytes,
       signal: this.#joinAbort.signal,
       auth: this.#auth.auth,
-      beforeWrite: () =>
+      beforeWrite: (local) =>
         logger.info({
           event: "join.request.sent",
           message: `asking ${config.clusterip} to add this node to its cluster`,
           peer: config.clusterip,
           dest: request.dest,
+          ...(local ? { local } : {}),
         }),
     });
 

@@ -80,8 +80,11 @@ export const LOG_EVENT_FIELDS = {
     clusterKeyIds: optional("string"),
     clusterLabel: optional("string"),
   },
-  /** The joiner is about to write its request (peer: the cluster address it dialled). */
-  "join.request.sent": { peer: "string", dest: "node-info" },
+  /**
+   * The joiner is about to write its request (peer: the cluster address it dialled; local: its own
+   * end of the connection, host:port, which the responder logs as `remote`: it pairs the two).
+   */
+  "join.request.sent": { peer: "string", dest: "node-info", local: optional("string") },
   /** The joiner read a valid response (peerId: the responder's id). */
   "join.response.received": {
     peer: "string",
@@ -102,14 +105,18 @@ export const LOG_EVENT_FIELDS = {
   "node.listening": { port: "number", host: "string" },
   /** Joined or master, and listening: what the orchestrator waits for. */
   "node.ready": { role: ROLE, port: "number", readyFile: optional("string") },
-  /** A peer asked to join through this node (peer: its advertised address, peerId: its id). */
-  "join.request.received": { peer: "string", peerId: "number", text: "string" },
-  /** This node is about to write its answer (peerId: the id the joiner ends up with). */
+  /**
+   * A peer asked to join through this node (peer: its advertised address, peerId: its id; remote:
+   * the connection's other end, host:port, the joiner's `local`).
+   */
+  "join.request.received": { peer: "string", peerId: "number", text: "string", remote: optional("string") },
+  /** This node is about to write its answer (peerId: the id the joiner ends up with; remote as above). */
   "join.response.sent": {
     peer: "string",
     peerId: "number",
     role: WIRE_ROLE,
     requestedNodeId: optional("number"),
+    remote: optional("string"),
   },
   /** This node's id was taken in the cluster; the responder gave it a fresh one. */
   "node.id.reassigned": { previousNodeId: "number", peerId: "number" },

@@ -11,7 +11,7 @@ import {
 } from "@joinlab/protocol";
 import type { ClusterAuth } from "../auth/cluster-auth.js";
 import { openJoinReply } from "../auth/join-framing.js";
-import type { HostPort } from "../host-port.js";
+import { formatHostPort, type HostPort } from "../host-port.js";
 
 export type { JoinFailureKind };
 
@@ -25,8 +25,11 @@ export interface JoinAttempt {
   timeoutMs: number;
   maxLineBytes: number;
   signal?: AbortSignal;
-  /** Called once connected, right before the request is written (so the log line comes first). */
-  beforeWrite?: () => void;
+  /**
+   * Called once connected, right before the request is written (so the log line comes first), with
+   * this end of the connection as host:port (the responder sees it as the connection's remote end).
+   */
+  beforeWrite?: (local: string | undefined) => void;
   /** Signs the request and verifies the reply; absent (or plain) for the seed's bytes. */
   auth?: ClusterAuth;
 }
@@ -87,7 +90,9 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
 
     socket.on("connect", () => {
       connected = true;
-      beforeWrite?.();
+      beforeWrite?.(
+        socket.localAddress ? formatHostPort(socket.localAddress, socket.localPort ?? 0) : undefined,
+      );
       socket.write(sealed === undefined ? encodeLine(request) : `${sealed.text}\n`);
     });
     socket.on("data", (chunk: Buffer) => {
