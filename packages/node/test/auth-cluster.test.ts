@@ -148,11 +148,11 @@ describe("a keyed cluster", () => {
     await new Promise((r) => setTimeout(r, 500));
     const events = master.node.lines.map((l) => `${l.event}:${l.peerId}`);
     assert.ok(!events.includes("member.joined:1234"), "no ghost");
-    assert.ok(
-      !master.node.lines.some(
-        (l) => l.event === "member.suspect" || (l.event === "master.elected" && l["change"] !== "initial"),
-      ),
-    );
+    // The forgeries carry incarnation and epoch 99: a line that shows either believed one. (A
+    // suspicion by itself proves nothing: a loaded machine makes real ones.)
+    const believed = master.node.lines.filter((l) => l["inc"] === 99 || l["epoch"] === 99);
+    assert.deepEqual(believed, [], "no forged claim reached the view");
+    assert.ok(!master.node.lines.some((l) => l.event === "master.elected" && l["change"] !== "initial"));
   });
 
   it("a keyed node told to join an unkeyed cluster says the other side did not authenticate", async () => {
@@ -197,11 +197,8 @@ describe("key rotation", () => {
     assert.equal((await onlyA.exit()).code, 1, "the retired key is refused");
     assert.match(onlyA.stderr, /unknown-key/);
     for (const node of nodes) {
-      assert.ok(
-        !node.lines.some(
-          (l) => l.event === "member.suspect" || (l.event === "auth.rejected" && l["transport"] === "udp"),
-        ),
-      );
+      const refused = node.lines.filter((l) => l.event === "auth.rejected" && l["transport"] === "udp");
+      assert.deepEqual(refused, [], "no datagram between the two was refused at any step");
     }
   });
 

@@ -113,10 +113,9 @@ test("a rogue without the key gets nothing in: every attack refused, logged, and
     for (const line of node.lines) {
       if (line.event === "auth.rejected") reasons.add(line["reason"]);
       assert.ok(!(line.event === "member.joined" && line.peerId === rogueId), "the rogue is in no view");
-      assert.ok(
-        line.event !== "member.suspect" && line.event !== "member.failed",
-        `${line.event}: ${line.message}`,
-      );
+      // Every forged claim carries incarnation or epoch 1000: a line that shows one believed it.
+      // (A suspicion by itself proves nothing: a loaded machine makes real ones.)
+      assert.ok(line["inc"] !== 1000 && line["epoch"] !== 1000, `believed: ${line.event}: ${line.message}`);
       assert.ok(
         !(line.event === "master.elected" && line["change"] !== "initial"),
         "the master never changes",
