@@ -4,14 +4,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   BELIEF_STATES,
+  buildReportModel,
   EventTable,
   faultFigures,
   hydrateModel,
   joinFigures,
+  renderReport,
   storedModel,
 } from "../src/index.js";
 import { resumeBuilder } from "../src/model/resume.js";
-import { fixtureModel, fixtureTimeline, laneOf } from "./support.js";
+import { fixtureModel, fixtureTimeline, laneOf } from "./support/fixtures.js";
 
 describe("report model", () => {
   it("chain-join: three answered handshakes, node4's through node2", () => {
@@ -120,3 +122,62 @@ function sortLike(line: object, like: object): object {
   const src = line as Record<string, unknown>;
   return Object.fromEntries(Object.keys(like).map((k) => [k, src[k]]));
 }
+
+describe("check errors", () => {
+  it("a failed check's error points at the last line of the node it names, before the checks ran", () => {
+    const model = fixtureModel("chain-join");
+    const failed = {
+      name: "joined",
+      valid: false as const,
+      summary: "2/3 joined",
+      errors: ["node4: expected to join through node2:8002; it did not"],
+    };
+    const built = buildReportModel({
+      scenario: { name: "chain-join", nodes: model.nodes.map((n) => ({ name: n.name })) },
+      results: { verdict: false, checks: [failed] },
+      entries: fixtureTimeline("chain-join"),
+    });
+    const [link] = built.errorLinks;
+    const table = new EventTable(built);
+    assert.equal(built.lanes[table.lane[link!.event]!]!.node, "node4");
+    let verified = -1;
+    for (let i = 0; i < table.count; i++) if (table.eventName(i) === "run.verified") verified = i;
+    assert.ok(link!.event < verified);
+    for (let i = link!.event + 1; i < verified; i++)
+      assert.notEqual(built.lanes[table.lane[i]!]?.node, "node4");
+    assert.match(
+      renderReport(built),
+      new RegExp(`<a href="#event-${link!.event}" data-event="${link!.event}">node4: expected`),
+    );
+  });
+});
+
+describe("handshake pairing", () => {
+  const line = (node: string, nodeId: number, seq: number, event: string, fields: object = {}) => ({
+    kind: "event" as const,
+    node,
+    t: 1_000_000 + seq * 1000 + nodeId,
+    line: { time: "2026-12-01T00:00:01.000Z", level: "info", seq, nodeId, event, message: event, ...fields },
+  });
+
+  it("a retry is paired by the connection's ends, not by the joiner's id alone", () => {
+    const model = buildReportModel({
+      entries: [
+        line("b", 2, 1, "join.request.sent", { peer: "a:1", local: "10.0.0.2:40001" }),
+        line("b", 2, 2, "join.failed", { kind: "timeout" }),
+        line("b", 2, 3, "join.request.sent", { peer: "a:1", local: "10.0.0.2:40002" }),
+        // The responder was stalled: it reads the second connection first, then the first one's.
+        line("a", 1, 1, "join.request.received", { peerId: 2, remote: "::ffff:10.0.0.2:40002" }),
+        line("a", 1, 2, "join.response.sent", { peerId: 2, remote: "::ffff:10.0.0.2:40002" }),
+        line("b", 2, 4, "join.response.received", { peerId: 1 }),
+        line("a", 1, 3, "join.request.received", { peerId: 2, remote: "10.0.0.2:40001" }),
+      ],
+    });
+    const [first, second] = model.handshakes;
+    assert.equal(first!.failed, 1);
+    assert.equal(first!.requestReceived, 6, "the late receipt of the first connection");
+    assert.equal(second!.requestReceived, 3);
+    assert.equal(second!.responseSent, 4);
+    assert.equal(second!.responseReceived, 5);
+  });
+});

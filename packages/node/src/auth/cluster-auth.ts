@@ -4,24 +4,16 @@
 // order: frame grammar, label, key id, MAC (constant-time), destination, timestamp, nonce: so a
 // "stale" or "replay" verdict is only ever given to a frame that really was signed with our key.
 import { randomBytes, timingSafeEqual } from "node:crypto";
+import { AUTH_REJECT_REASONS, type AuthRejectReason } from "@joinlab/protocol";
 import { formatFrame, parseFrame, type FrameHeader } from "./frame.js";
 import { mac, type ClusterKey, type Keyring } from "./keyring.js";
 import { ReplayGuard } from "./replay-guard.js";
 
 export type Channel = "datagram" | "join-request" | "join-reply";
 
-export const REJECT_REASONS = [
-  "unsigned", // no frame, or a frame without a MAC, where a key is required
-  "bad-frame", // looks like a frame but does not follow its grammar
-  "wrong-label", // another cluster's label (or none where one is required)
-  "unexpected-key", // signed, but this node has no key to check it with
-  "unknown-key", // signed with a key this node does not hold
-  "bad-mac", // the MAC does not match: forged or altered
-  "misdirected", // a datagram signed for another node
-  "stale", // timestamp outside the window, or from before this node started
-  "replay", // this exact frame was accepted before
-] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
+/** Why a frame is refused; the list and its meanings live in the log contract. */
+export const REJECT_REASONS = AUTH_REJECT_REASONS;
+export type RejectReason = AuthRejectReason;
 
 export type Opened =
   | { ok: true; payload: Buffer; nonce?: string }
@@ -44,13 +36,13 @@ export const DEFAULT_NONCE_CAPACITY = 32_768;
 const NONCE_BYTES = 12;
 
 export class ClusterAuth {
-  readonly keyring: Keyring | undefined;
+  #keyring: Keyring | undefined;
   readonly label: string;
   readonly #clock: () => number;
   readonly #guard: ReplayGuard;
 
   constructor(options: ClusterAuthOptions = {}) {
-    this.keyring = options.keyring;
+    this.#keyring = options.keyring;
     this.label = options.label ?? "";
     this.#clock = options.clock ?? Date.now;
     this.#guard = new ReplayGuard({
@@ -60,13 +52,26 @@ export class ClusterAuth {
     });
   }
 
+  get keyring(): Keyring | undefined {
+    return this.#keyring;
+  }
+
+  /**
+   * Takes new keys (a rotation step, read again from the key file): what is signed from now on
+   * uses the new signer, and only the new keys verify. A node with a key keeps one.
+   */
+  replaceKeyring(next: Keyring): void {
+    if (this.#keyring === undefined) throw new Error("this node has no cluster key to replace");
+    this.#keyring = next;
+  }
+
   /** No key and no label: every byte on the wire is the seed protocol's. */
   get plain(): boolean {
-    return this.keyring === undefined && this.label === "";
+    return this.#keyring === undefined && this.label === "";
   }
 
   get keyed(): boolean {
-    return this.keyring !== undefined;
+    return this.#keyring !== undefined;
   }
 
   /** A datagram for node `to`. */
@@ -99,8 +104,8 @@ export class ClusterAuth {
   #seal(channel: Channel, payload: string, to: number | undefined, re: string | undefined) {
     if (this.plain) return { text: payload };
     const header: FrameHeader = { label: this.label };
-    if (this.keyring === undefined) return { text: formatFrame(header, payload) };
-    const key = this.keyring.signer;
+    if (this.#keyring === undefined) return { text: formatFrame(header, payload) };
+    const key = this.#keyring.signer;
     Object.assign(header, {
       kid: key.id,
       ts: this.#clock(),
@@ -126,7 +131,7 @@ export class ClusterAuth {
       const mine = this.label === "" ? "none" : `"${this.label}"`;
       return reject("wrong-label", `it is labelled "${header.label}"; this node's label is ${mine}`, seen);
     }
-    if (this.keyring === undefined) {
+    if (this.#keyring === undefined) {
       if (header.kid === undefined) return { ok: true, payload };
       return reject("unexpected-key", "it is signed, but this node has no cluster key to check it", seen);
     }
@@ -142,7 +147,7 @@ export class ClusterAuth {
     re: string | undefined,
     seen: { label: string; kid?: string },
   ): Opened {
-    const keys = this.keyring?.withId(header.kid as string) ?? [];
+    const keys = this.#keyring?.withId(header.kid as string) ?? [];
     if (keys.length === 0)
       return reject("unknown-key", `key id ${header.kid} is not in this node's keyring`, seen);
     const claimed = Buffer.from(header.mac as string, "base64url");

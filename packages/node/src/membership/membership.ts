@@ -45,6 +45,8 @@ interface Probe {
 /** A ping we send for someone else (ping-req): its ack is forwarded to them. */
 interface Relay {
   origin: Sender;
+  /** Who asked: the forwarded ack is meant for it (a signed datagram names its receiver). */
+  originId: number;
   originSeq: number;
   target: number;
   expires: number;
@@ -329,6 +331,7 @@ export class Membership {
         if (replyTo) {
           this.relays.set(seq, {
             origin: replyTo,
+            originId: msg.from,
             originSeq: msg.seq,
             target: msg.target,
             expires: now + this.config.probeIntervalMs,
@@ -555,7 +558,7 @@ export class Membership {
     const relay = this.relays.get(seq);
     if (relay) {
       this.relays.delete(seq);
-      this.sendTo(relay.origin, undefined, {
+      this.sendTo(relay.origin, relay.originId, {
         type: "ack",
         from: this.selfId,
         seq: relay.originSeq,

@@ -5,7 +5,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
-import { benchmarkNode, type NodeBenchmarkResult } from "@joinlab/node";
+import { randomBytes } from "node:crypto";
+import { benchmarkIdleCpu, benchmarkNode, type IdleCpuResult, type NodeBenchmarkResult } from "@joinlab/node";
+import { benchmarkReportPage, type ReportPageBench } from "@joinlab/report";
 import type { Logger } from "winston";
 import { createLogger } from "../progress/logger.js";
 import { makeRunId } from "../results/run-id.js";
@@ -50,6 +52,8 @@ interface Round {
   independentUpMs: number;
   upAndVerifiedMs: number;
   ratio: number;
+  /** Writing report.html after the run (not inside up + verified). */
+  reportMs?: number;
   verdict: RunResult["verdict"];
 }
 
@@ -72,6 +76,8 @@ export interface SizeReport {
   joinConvergenceMs: { p50?: number; p99?: number; samples: number };
   /** node-crash at this size: kill → suspected / failed by every survivor / one view again. */
   crash?: CrashDetection;
+  /** Writing report.html after each run (median ms), and as a share of up + verified. */
+  report: { writeMs?: number; shareOfUpAndVerified?: number };
 }
 
 function scenarioFor(nodes: number): ScenarioSpec {
@@ -206,6 +212,9 @@ export async function runBench(args: BenchArgs): Promise<number> {
         independentUpMs: round(independentUpMs)!,
         upAndVerifiedMs: up,
         ratio: round(up / bareMs, 3)!,
+        ...(result.timings.artifactMs?.report !== undefined
+          ? { reportMs: result.timings.artifactMs.report }
+          : {}),
         verdict: result.verdict,
       });
       say(
@@ -233,6 +242,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
         source: runtime.kind === "docker" ? "docker stats (anonymous rss)" : "/proc VmRSS",
       },
       joinConvergenceMs: summarize(converge),
+      report: reportCost(list),
     };
     if (detectSizes.includes(nodes)) {
       report.crash = await crashDetection(runtime, nodes, { logger, runsDir, inFlight: args.inFlight });
@@ -262,6 +272,11 @@ export async function runBench(args: BenchArgs): Promise<number> {
     nodeBin: join(REPO_ROOT, BUNDLE),
   });
 
+  const auth = await benchmarkClusterKey(join(REPO_ROOT, BUNDLE), loopback, say);
+
+  say("• report page: a generated 128-node, 50,000-event report.html in headless Chromium");
+  const reportPage = await benchmarkReportPage({ outDir });
+
   const doc = {
     startedAt: started.toISOString(),
     runtime: runtime.describe(),
@@ -277,6 +292,8 @@ export async function runBench(args: BenchArgs): Promise<number> {
       "crash: one node-crash run per size (--detect); kill event → last survivor's member.suspect / member.failed (targets: failed by all p99 < 1.5 s)",
     ],
     loopbackHandshake: loopback,
+    clusterKey: auth,
+    reportPage,
     sizes: reports,
   };
   const file = join(outDir, `${started.toISOString().replaceAll(":", "-")}.json`);
@@ -284,6 +301,8 @@ export async function runBench(args: BenchArgs): Promise<number> {
   say("");
   say(formatBenchTable(reports));
   say(formatLoopback(loopback));
+  say(formatClusterKey(auth));
+  say(formatReportCost(reports, reportPage));
   say(`\nresults: ${file}`);
   return reports.every((r) => r.rounds.every((x) => x.verdict === true)) ? 0 : 1;
 }
@@ -299,6 +318,49 @@ function formatLoopback(r: NodeBenchmarkResult): string {
   ]
     .filter((line) => line !== "")
     .join("\n");
+}
+
+interface ClusterKeyBench {
+  keyedHandshake: NodeBenchmarkResult;
+  p99Ratio: number | undefined;
+  /** Rounds alternate unkeyed and keyed clusters of the same size. */
+  idleCpu: IdleCpuResult[];
+  idleCpuRatio: number | undefined;
+}
+
+/** What a cluster key costs: the same handshakes signed, and idle CPU of a keyed cluster against an unkeyed one. */
+async function benchmarkClusterKey(
+  nodeBin: string,
+  unkeyed: NodeBenchmarkResult,
+  say: (line: string) => void,
+): Promise<ClusterKeyBench> {
+  const clusterKey = randomBytes(32).toString("base64");
+  say(
+    "• cluster key: 1,000 signed joins, then idle CPU of 8 nodes on loopback, unkeyed and keyed, twice each",
+  );
+  const keyedHandshake = await benchmarkNode({ joins: 1000, nodeBin, clusterKey });
+  const idleCpu: IdleCpuResult[] = [];
+  // Unkeyed, keyed, keyed, unkeyed: a load that drifts during the bench hits both alike.
+  for (const keyed of [false, true, true, false]) {
+    idleCpu.push(await benchmarkIdleCpu({ nodes: 8, nodeBin, ...(keyed ? { clusterKey } : {}) }));
+  }
+  const cpu = (keyed: boolean) =>
+    median(idleCpu.filter((r) => r.keyed === keyed).map((r) => r.cpuPercentPerNode));
+  return {
+    keyedHandshake,
+    p99Ratio: round(keyedHandshake.p99Ms / unkeyed.p99Ms, 2),
+    idleCpu,
+    idleCpuRatio: round((cpu(true) ?? NaN) / (cpu(false) ?? NaN), 2),
+  };
+}
+
+function formatClusterKey(r: ClusterKeyBench): string {
+  const cpu = (keyed: boolean) =>
+    median(r.idleCpu.filter((x) => x.keyed === keyed).map((x) => x.cpuPercentPerNode));
+  return [
+    `with a cluster key: handshake p50 ${r.keyedHandshake.p50Ms} ms, p99 ${r.keyedHandshake.p99Ms} ms (p99 ${r.p99Ratio}× unkeyed; target ≤ 1.2×)`,
+    `idle CPU per node, 8 on loopback: ${cpu(false)} % unkeyed, ${cpu(true)} % keyed (${r.idleCpuRatio}×; target ≤ 1.2×)`,
+  ].join("\n");
 }
 
 export function formatBenchTable(reports: readonly SizeReport[]): string {
@@ -345,4 +407,28 @@ export function formatBenchTable(reports: readonly SizeReport[]): string {
         .trimEnd(),
     )
     .join("\n");
+}
+
+function reportCost(rounds: readonly Round[]): SizeReport["report"] {
+  const writes = rounds.flatMap((r) => (r.reportMs !== undefined ? [r.reportMs] : []));
+  const shares = rounds.flatMap((r) => (r.reportMs !== undefined ? [r.reportMs / r.upAndVerifiedMs] : []));
+  return {
+    ...(writes.length ? { writeMs: round(median(writes)) } : {}),
+    ...(shares.length ? { shareOfUpAndVerified: round(median(shares), 4) } : {}),
+  };
+}
+
+function formatReportCost(reports: readonly SizeReport[], page: ReportPageBench): string {
+  const lines = ["\nreport.html"];
+  for (const r of reports) {
+    if (r.report.writeMs === undefined) continue;
+    const share = ((r.report.shareOfUpAndVerified ?? NaN) * 100).toFixed(1);
+    lines.push(
+      `  ${r.nodes} nodes: written in ${r.report.writeMs} ms after each run, ${share} % of up + verified${r.nodes === 4 ? " (target < 5 %)" : ""}`,
+    );
+  }
+  lines.push(
+    `  ${page.nodes} nodes, ${page.events} events: ${(page.bytes / 2 ** 20).toFixed(2)} MiB (target ≤ 2 MB), first screen ${page.firstScreenMedianMs} ms in headless Chromium (median of ${page.firstScreenMs.length}; target < 1 s), every view ${page.completeMedianMs} ms`,
+  );
+  return lines.join("\n");
 }

@@ -1,0 +1,35 @@
+// Opens a report in headless Chromium (the bench's launcher) and records every page error and
+// every request that is not the report's own file:// URL.
+import { resolve } from "node:path";
+import type { Page } from "playwright-core";
+import { openHeadlessChromium } from "../../src/bench/headless-chromium.js";
+
+export interface OpenReport {
+  page: Page;
+  /** Uncaught exceptions and console errors (a CSP violation is one). */
+  errors: string[];
+  /** Every request the page made that left file:// (there must be none). */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function openReport(
+  path: string,
+  viewport = { width: 1400, height: 1200 },
+): Promise<OpenReport> {
+  const browser = await openHeadlessChromium({ viewport });
+  const { page, context } = browser;
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  context.on("request", (r) => {
+    if (!r.url().startsWith("file://")) requests.push(r.url());
+  });
+  await page.goto(`file://${resolve(path)}`);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 20_000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  return { page, errors, requests, close: () => browser.close() };
+}
