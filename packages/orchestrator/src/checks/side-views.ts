@@ -53,6 +53,9 @@ interface Watch {
   declared: Map<string, Set<string>>;
 }
 
+/** Changes this close together come from one step of the schedule. */
+const SAME_STEP_MICROS = 100_000;
+
 const msBetween = (from: number, to: number) => Math.round((to - from) / 100) / 10;
 
 export class SideTracker {
@@ -72,7 +75,11 @@ export class SideTracker {
     live: readonly SideProc[],
     running: number,
   ): void {
-    this.close(t, live, running);
+    // The faults of one step land within microseconds of each other (one cut per node): one split.
+    const sameStep = this.watch !== undefined && t - this.watch.record.from < SAME_STEP_MICROS;
+    const from = sameStep ? this.watch!.record.from : t;
+    if (sameStep) this.watch = undefined;
+    else this.close(t, live, running);
     const sides = sidesOf(inForce, this.nodes);
     if (sides.length < 2) return;
     const sideOf = new Map<string, number>();
@@ -84,7 +91,7 @@ export class SideTracker {
       masterProblems: [],
     }));
     this.watch = {
-      record: { faults: inForce.map(describeNetworkFault), from: t, to: Infinity, sides: verdicts },
+      record: { faults: inForce.map(describeNetworkFault), from, to: Infinity, sides: verdicts },
       sideOf,
       suspected: new Map(),
       declared: new Map(),
