@@ -3,7 +3,7 @@ import dgram from "node:dgram";
 import dns from "node:dns";
 import net from "node:net";
 import { DEFAULT_MEMBERSHIP_CONFIG } from "./config.js";
-import type { Sender } from "./membership.js";
+import type { Sender } from "./types.js";
 import { encodeMessage, type MembershipMessage } from "./wire.js";
 import { parseDatagram } from "./wire-validate.js";
 
