@@ -2,7 +2,6 @@
 export { Node, startNode } from "./node.js";
 export { DEFAULTS, type NodeConfig } from "./config.js";
 export { NodeLogger, LOG_FORMATS, LOG_LEVELS, type LoggerOptions, type LogLevel } from "./log/node-logger.js";
-export { KnownMembers, type Member } from "./known-members.js";
 export type { ResponseExtension } from "./join/join-responder.js";
 export { requestJoin, type JoinOutcome, type JoinFailureKind } from "./join/join-client.js";
 export { parseFlags, type ParsedFlags } from "./cli/flags.js";
