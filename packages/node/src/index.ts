@@ -21,4 +21,4 @@ export {
   type NodeBenchmarkOptions,
   type NodeBenchmarkResult,
 } from "./bench/handshake-benchmark.js";
-export { freePort } from "./free-port.js";
+export { freePort, probePort } from "./ports.js";

@@ -1,8 +1,8 @@
 // Glue between a node and its membership engine: starting the UDP runner, the join flow's fields, log lines.
-import net from "node:net";
 import type { JoinRequest, JoinResponse } from "@joinlab/protocol";
 import { stripCidr } from "./host-port.js";
 import type { NodeLogger } from "./log/node-logger.js";
+import { udpBindHost } from "./ports.js";
 import {
   MembershipRunner,
   type JoinerInfo,
@@ -39,10 +39,9 @@ export interface NodeMembershipOptions {
 /** Binds UDP and starts the engine; rejects with the bind error (errno `code` kept). */
 export function startMembership(opts: NodeMembershipOptions): Promise<MembershipRunner> {
   const { logger, onRoleEvent } = opts;
-  const bindHost = opts.listenHost !== undefined && net.isIPv4(opts.listenHost) ? opts.listenHost : undefined;
   return MembershipRunner.start({
     self: { id: opts.id, addr: opts.addr, port: opts.port, role: opts.role, gen: opts.gen },
-    ...(bindHost !== undefined ? { bindHost } : {}),
+    bindHost: udpBindHost(opts.listenHost),
     ...(opts.config !== undefined ? { config: opts.config } : {}),
     onEvent: (e) => {
       logMembershipEvent(logger, e);

@@ -20,7 +20,7 @@ import {
   startMembership,
 } from "./node-membership.js";
 import { randomNodeId } from "./node-id.js";
-import { probePort } from "./port-probe.js";
+import { probePort } from "./ports.js";
 import { removeReadyFile, writeReadyFile } from "./ready-file.js";
 import { InboundServer } from "./server/inbound-server.js";
 import { EXIT_NO_CLUSTER, EXIT_OK, EXIT_STARTUP_FAILED, StartupError } from "./startup-error.js";
@@ -122,10 +122,11 @@ export class Node {
       makeMasterOnError: config.makeMasterOnError,
       pid: process.pid,
     });
-    // Bind-and-release first: a taken port fails before we join anyone, and port 0 gets a real
-    // number to advertise. (Listening for real only after the join keeps a node that dials its own
+    // Bind-and-release first (TCP, and UDP when membership is on: it uses the same number): a taken
+    // port fails before we join anyone, and port 0 gets a real number to advertise. (Listening for real only after the join keeps a node that dials its own
     // address, like the default master, from answering itself.)
-    this.port = await this.#bindOrFail(() => probePort(config.myport, config.listenHost));
+    const udp = config.membership !== false;
+    this.port = await this.#bindOrFail(() => probePort(config.myport, config.listenHost, { udp }));
     await this.#joinOrBecomeMaster();
     this.#throwIfStopping();
     // Membership runs before we listen: every join we answer then gets the view.

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { joinRequest, nodeInfo, DEFAULT_MAX_LINE_BYTES } from "@joinlab/protocol";
 import { requestJoin } from "../join/join-client.js";
 import { randomNodeId } from "../node-id.js";
-import { freePort } from "../free-port.js";
+import { freePort } from "../ports.js";
 
 export interface LatencyResult {
   joins: number;
