@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time (and cheap when repeated) set-up behind `npm test`, `npm run scenario` and `npm run bench`:
-# installs dependencies when missing, builds every package and the node bundle, and makes a Docker
-# engine answer (scripts/ensure-docker.sh) unless JOINLAB_SKIP_DOCKER=1.
+# installs dependencies when missing, builds every package and the node bundle, makes a Docker
+# engine answer (scripts/ensure-docker.sh) unless JOINLAB_SKIP_DOCKER=1, and, for the tests and the
+# bench (--browser), a Chromium (scripts/ensure-chromium.sh) unless JOINLAB_SKIP_BROWSER=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,5 +21,13 @@ elif ! bash scripts/ensure-docker.sh >/dev/null; then
     echo "setup: no Docker engine; scenarios will use the local-process runtime" >&2
   else
     exit 1
+  fi
+fi
+
+if [ "${1:-}" = --browser ] || [ "${2:-}" = --browser ]; then
+  if [ "${JOINLAB_SKIP_BROWSER:-0}" = 1 ]; then
+    echo "setup: JOINLAB_SKIP_BROWSER=1, not checking for Chromium" >&2
+  else
+    bash scripts/ensure-chromium.sh
   fi
 fi

@@ -4,6 +4,8 @@
 #   scripts/test.sh unit     only the tests that need no Docker engine
 #   scripts/test.sh docker   only the Docker tests (real containers)
 # JOINLAB_SKIP_DOCKER=1 skips the Docker tests explicitly; otherwise they need an engine.
+# The browser tests (*.browser.test.ts, real Chromium) run with the unit tests;
+# JOINLAB_SKIP_BROWSER=1 skips them explicitly (CI never does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
@@ -14,6 +16,13 @@ docker=()
 for f in packages/*/test/*.test.ts; do
   case "$f" in
     *.docker.test.ts) docker+=("$f") ;;
+    *.browser.test.ts)
+      if [ "${JOINLAB_SKIP_BROWSER:-0}" = 1 ]; then
+        echo "test: JOINLAB_SKIP_BROWSER=1: $f skipped at your request" >&2
+      else
+        unit+=("$f")
+      fi
+      ;;
     *) unit+=("$f") ;;
   esac
 done

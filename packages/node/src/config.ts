@@ -1,5 +1,6 @@
 // Everything a node needs to start, as plain data: the CLI builds it from flags, tests build it directly.
 import { DEFAULT_MAX_LINE_BYTES } from "@joinlab/protocol";
+import type { Keyring } from "./auth/index.js";
 import type { MembershipConfig } from "./membership/index.js";
 
 export interface NodeConfig {
@@ -30,6 +31,11 @@ export interface NodeConfig {
    * tunes them; false runs the seed's one-handshake node (no UDP, no request marker).
    */
   membership?: Partial<MembershipConfig> | false;
+  /**
+   * Cluster key(s) and label (docs/protocol.md, "Authenticated framing"): what this node signs
+   * with and accepts. Absent: no framing at all, the seed's bytes.
+   */
+  auth?: { keyring?: Keyring; label?: string };
 }
 
 export const DEFAULTS = {

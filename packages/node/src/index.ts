@@ -22,3 +22,5 @@ export {
   type NodeBenchmarkResult,
 } from "./bench/handshake-benchmark.js";
 export { freePort, probePort } from "./ports.js";
+export { benchmarkIdleCpu, type IdleCpuOptions, type IdleCpuResult } from "./bench/idle-cpu-benchmark.js";
+export { ClusterAuth, Keyring, decodeKey, loadKeyring, KEY_ENV } from "./auth/index.js";

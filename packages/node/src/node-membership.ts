@@ -1,5 +1,6 @@
 // Glue between a node and its membership engine: starting the UDP runner, the join flow's fields, log lines.
 import type { JoinRequest, JoinResponse } from "@joinlab/protocol";
+import type { DatagramFraming } from "./auth/datagram-framing.js";
 import { stripCidr } from "./host-port.js";
 import type { NodeLogger } from "./log/node-logger.js";
 import { udpBindHost } from "./ports.js";
@@ -32,6 +33,8 @@ export interface NodeMembershipOptions {
   listenHost?: string;
   config?: Partial<MembershipConfig>;
   logger: NodeLogger;
+  /** Cluster key and label for the datagrams (undefined result: plain). */
+  framing?: (selfId: number) => DatagramFraming | undefined;
   /** Called after master.elected / master.resigned: the node's role may have changed. */
   onRoleEvent: () => void;
 }
@@ -43,6 +46,7 @@ export function startMembership(opts: NodeMembershipOptions): Promise<Membership
     self: { id: opts.id, addr: opts.addr, port: opts.port, role: opts.role, gen: opts.gen },
     bindHost: udpBindHost(opts.listenHost),
     ...(opts.config !== undefined ? { config: opts.config } : {}),
+    ...(opts.framing !== undefined ? { framing: opts.framing } : {}),
     onEvent: (e) => {
       logMembershipEvent(logger, e);
       if (e.event === "master.elected" || e.event === "master.resigned") onRoleEvent();

@@ -19,6 +19,7 @@ import {
   responderFromResponse,
   startMembership,
 } from "./node-membership.js";
+import { NodeAuth } from "./node-auth.js";
 import { randomNodeId } from "./node-id.js";
 import { probePort } from "./ports.js";
 import { removeReadyFile, writeReadyFile } from "./ready-file.js";
@@ -27,6 +28,8 @@ import { EXIT_NO_CLUSTER, EXIT_OK, EXIT_STARTUP_FAILED, StartupError } from "./s
 
 /** In-flight replies get this long at stop; the whole stop must fit in the 500 ms target. */
 const STOP_GRACE_MS = 250;
+/** The ready file's auth counters are rewritten at most this often. */
+const READY_REFRESH_MS = 1000;
 
 export class Node {
   readonly config: NodeConfig;
@@ -45,6 +48,7 @@ export class Node {
   #localView: Membership | undefined;
 
   readonly #server: InboundServer;
+  readonly #auth: NodeAuth;
   readonly #joinAbort = new AbortController();
   readonly #extensions: ResponseExtension[] = [];
   readonly #stopHooks: (() => Promise<void> | void)[] = [];
@@ -53,6 +57,8 @@ export class Node {
   #ready = false;
   /** Ready-file writes, one after the other, so an older role never lands last. */
   #readyWrites: Promise<void> = Promise.resolve();
+  /** A pending rewrite for the auth counters. */
+  #readyRefresh: NodeJS.Timeout | undefined;
 
   constructor(config: NodeConfig, logger: NodeLogger) {
     this.config = config;
@@ -60,12 +66,13 @@ export class Node {
     this.nodeId = config.nodeId ?? randomNodeId();
     this.port = config.myport;
     logger.nodeId = this.nodeId;
+    this.#auth = new NodeAuth(config.auth, logger, this.gen, () => this.#refreshReadyFile());
     this.#server = new InboundServer({
       maxConnections: config.maxConnections,
       requestTimeoutMs: config.requestTimeoutMs,
       maxLineBytes: config.maxLineBytes,
       logger,
-      handleLine: (line, remote) =>
+      handleLine: this.#auth.guard((line, remote) =>
         answerLine(
           {
             logger,
@@ -78,6 +85,7 @@ export class Node {
           line,
           remote,
         ),
+      ),
     });
   }
 
@@ -121,6 +129,8 @@ export class Node {
       clusterip: config.clusterip,
       makeMasterOnError: config.makeMasterOnError,
       pid: process.pid,
+      ...(config.auth?.keyring ? { clusterKeyIds: config.auth.keyring.ids().join(",") } : {}),
+      ...(config.auth?.label !== undefined ? { clusterLabel: config.auth.label } : {}),
     });
     // Bind-and-release first (TCP, and UDP when membership is on: it uses the same number): a taken
     // port fails before we join anyone, and port 0 gets a real number to advertise. (Listening for real only after the join keeps a node that dials its own
@@ -180,6 +190,7 @@ export class Node {
     this.#joinAbort.abort();
     await this.#server.close(STOP_GRACE_MS);
     for (const hook of this.#stopHooks) await hook();
+    this.#auth.rejections.flush();
     if (this.config.readyFile !== undefined) {
       await this.#readyWrites.catch(() => {});
       await removeReadyFile(this.config.readyFile);
@@ -203,12 +214,14 @@ export class Node {
       timeoutMs: config.dialTimeoutMs,
       maxLineBytes: config.maxLineBytes,
       signal: this.#joinAbort.signal,
-      beforeWrite: () =>
+      auth: this.#auth.auth,
+      beforeWrite: (local) =>
         logger.info({
           event: "join.request.sent",
           message: `asking ${config.clusterip} to add this node to its cluster`,
           peer: config.clusterip,
           dest: request.dest,
+          ...(local ? { local } : {}),
         }),
     });
 
@@ -224,7 +237,8 @@ export class Node {
     this.#throwIfStopping();
     // A node that answered with an error (busy, or not a join protocol we know) is a cluster that
     // exists: becoming a second master there would split it, so the fallback is only for silence.
-    const refused = outcome.kind === "error-reply" || outcome.kind === "bad-response";
+    const refused =
+      outcome.kind === "error-reply" || outcome.kind === "bad-response" || outcome.kind === "unauthenticated";
     if (config.makeMasterOnError && !refused) {
       this.role = "master";
       logger.info({
@@ -237,11 +251,15 @@ export class Node {
     if (outcome.kind === "unresolvable") {
       throw this.#fatal(`${outcome.reason}: check --clusterip "${config.clusterip}"`, "unresolvable");
     }
-    const message = refused
-      ? `the node at ${config.clusterip} answered but did not let this node join (${outcome.reason}). ` +
-        "Retry later, or check that --clusterip points at a joinlab or seed node."
-      : `could not join a cluster at ${config.clusterip} (${outcome.reason}). ` +
-        "Check --clusterip, or set --makeMasterOnError to start this node as master.";
+    const message =
+      outcome.kind === "unauthenticated"
+        ? `the node at ${config.clusterip} did not authenticate with this node's cluster key (${outcome.reason}). ` +
+          "Check that every node of the cluster has the same --clusterKey (or key file) and --clusterLabel."
+        : refused
+          ? `the node at ${config.clusterip} answered but did not let this node join (${outcome.reason}). ` +
+            "Retry later, or check that --clusterip points at a joinlab or seed node."
+          : `could not join a cluster at ${config.clusterip} (${outcome.reason}). ` +
+            "Check --clusterip, or set --makeMasterOnError to start this node as master.";
     logger.error({ event: "node.quitting", message, reason: outcome.reason });
     throw new StartupError(message, EXIT_NO_CLUSTER, outcome.kind);
   }
@@ -296,6 +314,7 @@ export class Node {
         ...(config.listenHost !== undefined ? { listenHost: config.listenHost } : {}),
         ...(config.membership ? { config: config.membership } : {}),
         logger,
+        framing: this.#auth.framing,
         onRoleEvent: () => this.#followMembershipRole(),
       });
     } catch (err) {
@@ -360,8 +379,22 @@ export class Node {
     const role = runner.membership.self().role;
     if (role === this.role) return;
     this.role = role;
+    this.#rewriteReadyFile();
+  }
+
+  /** After a rejection: the ready file's counters are rewritten, at most once a second. */
+  #refreshReadyFile(): void {
+    if (this.#readyRefresh !== undefined) return;
+    this.#readyRefresh = setTimeout(() => {
+      this.#readyRefresh = undefined;
+      this.#rewriteReadyFile();
+    }, READY_REFRESH_MS);
+    this.#readyRefresh.unref();
+  }
+
+  #rewriteReadyFile(): void {
     const readyFile = this.config.readyFile;
-    if (!this.#ready || readyFile === undefined) return;
+    if (!this.#ready || readyFile === undefined || this.#stopping) return;
     // The content is read when the write runs, so the last write carries the latest role.
     this.#readyWrites = this.#readyWrites
       .catch(() => {})
@@ -371,7 +404,14 @@ export class Node {
   }
 
   #readyContent(): Record<string, unknown> {
-    return { nodeId: this.nodeId, role: this.role, port: this.port, pid: process.pid };
+    const auth = this.#auth.summary();
+    return {
+      nodeId: this.nodeId,
+      role: this.role,
+      port: this.port,
+      pid: process.pid,
+      ...(auth ? { auth } : {}),
+    };
   }
 
   /** Who holds `id`: this node or a record of the view. */

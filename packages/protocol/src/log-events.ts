@@ -28,9 +28,24 @@ export const JOIN_FAILURE_KINDS = oneOf(
   "closed",
   "bad-response",
   "error-reply",
+  "unauthenticated",
   "network",
   "aborted",
 );
+
+/** Why a datagram or join line failed the cluster key or label (docs/protocol.md, "How a verifier decides"). */
+export const AUTH_REJECT_REASONS = oneOf(
+  "unsigned", // no frame, or a frame without a MAC, where a key is required
+  "bad-frame", // looks like a frame but does not follow its grammar
+  "wrong-label", // another cluster's label (or none where one is required)
+  "unexpected-key", // signed, but this node has no key to check it with
+  "unknown-key", // signed with a key this node does not hold
+  "bad-mac", // the MAC does not match: forged or altered
+  "misdirected", // a datagram signed for another node
+  "stale", // timestamp outside the window, or from before this node started
+  "replay", // this exact frame was accepted before
+);
+export type AuthRejectReason = (typeof AUTH_REJECT_REASONS)[number];
 export type JoinFailureKind = (typeof JOIN_FAILURE_KINDS)[number];
 
 /** Fields every line carries, before its event's own. `peer`/`peerId` may appear on any event. */
@@ -61,9 +76,15 @@ export const LOG_EVENT_FIELDS = {
     clusterip: "string",
     makeMasterOnError: "boolean",
     pid: "number",
+    /** The ids of the cluster keys, signer first, comma-separated (never the keys). */
+    clusterKeyIds: optional("string"),
+    clusterLabel: optional("string"),
   },
-  /** The joiner is about to write its request (peer: the cluster address it dialled). */
-  "join.request.sent": { peer: "string", dest: "node-info" },
+  /**
+   * The joiner is about to write its request (peer: the cluster address it dialled; local: its own
+   * end of the connection, host:port, which the responder logs as `remote`: it pairs the two).
+   */
+  "join.request.sent": { peer: "string", dest: "node-info", local: optional("string") },
   /** The joiner read a valid response (peerId: the responder's id). */
   "join.response.received": {
     peer: "string",
@@ -84,14 +105,18 @@ export const LOG_EVENT_FIELDS = {
   "node.listening": { port: "number", host: "string" },
   /** Joined or master, and listening: what the orchestrator waits for. */
   "node.ready": { role: ROLE, port: "number", readyFile: optional("string") },
-  /** A peer asked to join through this node (peer: its advertised address, peerId: its id). */
-  "join.request.received": { peer: "string", peerId: "number", text: "string" },
-  /** This node is about to write its answer (peerId: the id the joiner ends up with). */
+  /**
+   * A peer asked to join through this node (peer: its advertised address, peerId: its id; remote:
+   * the connection's other end, host:port, the joiner's `local`).
+   */
+  "join.request.received": { peer: "string", peerId: "number", text: "string", remote: optional("string") },
+  /** This node is about to write its answer (peerId: the id the joiner ends up with; remote as above). */
   "join.response.sent": {
     peer: "string",
     peerId: "number",
     role: WIRE_ROLE,
     requestedNodeId: optional("number"),
+    remote: optional("string"),
   },
   /** This node's id was taken in the cluster; the responder gave it a fresh one. */
   "node.id.reassigned": { previousNodeId: "number", peerId: "number" },
@@ -115,6 +140,19 @@ export const LOG_EVENT_FIELDS = {
   "node.stopped": {},
   /** Start-up failed (port in use, bad address, ...): exits non-zero. */
   "node.fatal": { reason: "string" },
+  /**
+   * A datagram or join line failed the cluster key or label (rate-limited: `count` is how many
+   * refusals this line stands for; kid and label as the frame carried them).
+   */
+  "auth.rejected": {
+    peer: "string",
+    transport: oneOf("udp", "tcp"),
+    reason: AUTH_REJECT_REASONS,
+    detail: "string",
+    count: "number",
+    kid: optional("string"),
+    label: optional("string"),
+  },
   /** First time this node learns of a member (via: join, join-response, gossip or sync; by: who told). */
   "member.joined": {
     peerId: "number",

@@ -72,6 +72,9 @@ export const ERROR_CODES = [
   "too-deep", // nesting deeper than the cap, refused before parsing
   "request-timeout", // no complete line before the absolute per-connection deadline
   "too-many-connections", // over the inbound connection cap
+  "auth-required", // the cluster has a key and the request was not signed (a seed node, or no key)
+  "auth-failed", // signed, but it did not verify (unknown key, bad MAC, stale, replay)
+  "wrong-label", // another cluster's label, or none where this node has one
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

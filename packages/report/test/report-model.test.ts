@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   BELIEF_STATES,
+  buildReportModel,
   EventTable,
   faultFigures,
   hydrateModel,
@@ -11,7 +12,7 @@ import {
   storedModel,
 } from "../src/index.js";
 import { resumeBuilder } from "../src/model/resume.js";
-import { fixtureModel, fixtureTimeline, laneOf } from "./support.js";
+import { fixtureModel, fixtureTimeline, laneOf } from "./support/fixtures.js";
 
 describe("report model", () => {
   it("chain-join: three answered handshakes, node4's through node2", () => {
@@ -120,3 +121,33 @@ function sortLike(line: object, like: object): object {
   const src = line as Record<string, unknown>;
   return Object.fromEntries(Object.keys(like).map((k) => [k, src[k]]));
 }
+
+describe("handshake pairing", () => {
+  const line = (node: string, nodeId: number, seq: number, event: string, fields: object = {}) => ({
+    kind: "event" as const,
+    node,
+    t: 1_000_000 + seq * 1000 + nodeId,
+    line: { time: "2026-12-01T00:00:01.000Z", level: "info", seq, nodeId, event, message: event, ...fields },
+  });
+
+  it("a retry is paired by the connection's ends, not by the joiner's id alone", () => {
+    const model = buildReportModel({
+      entries: [
+        line("b", 2, 1, "join.request.sent", { peer: "a:1", local: "10.0.0.2:40001" }),
+        line("b", 2, 2, "join.failed", { kind: "timeout" }),
+        line("b", 2, 3, "join.request.sent", { peer: "a:1", local: "10.0.0.2:40002" }),
+        // The responder was stalled: it reads the second connection first, then the first one's.
+        line("a", 1, 1, "join.request.received", { peerId: 2, remote: "::ffff:10.0.0.2:40002" }),
+        line("a", 1, 2, "join.response.sent", { peerId: 2, remote: "::ffff:10.0.0.2:40002" }),
+        line("b", 2, 4, "join.response.received", { peerId: 1 }),
+        line("a", 1, 3, "join.request.received", { peerId: 2, remote: "10.0.0.2:40001" }),
+      ],
+    });
+    const [first, second] = model.handshakes;
+    assert.equal(first!.failed, 1);
+    assert.equal(first!.requestReceived, 6, "the late receipt of the first connection");
+    assert.equal(second!.requestReceived, 3);
+    assert.equal(second!.responseSent, 4);
+    assert.equal(second!.responseReceived, 5);
+  });
+});

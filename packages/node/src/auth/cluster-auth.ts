@@ -4,24 +4,16 @@
 // order: frame grammar, label, key id, MAC (constant-time), destination, timestamp, nonce: so a
 // "stale" or "replay" verdict is only ever given to a frame that really was signed with our key.
 import { randomBytes, timingSafeEqual } from "node:crypto";
+import { AUTH_REJECT_REASONS, type AuthRejectReason } from "@joinlab/protocol";
 import { formatFrame, parseFrame, type FrameHeader } from "./frame.js";
 import { mac, type ClusterKey, type Keyring } from "./keyring.js";
 import { ReplayGuard } from "./replay-guard.js";
 
 export type Channel = "datagram" | "join-request" | "join-reply";
 
-export const REJECT_REASONS = [
-  "unsigned", // no frame, or a frame without a MAC, where a key is required
-  "bad-frame", // looks like a frame but does not follow its grammar
-  "wrong-label", // another cluster's label (or none where one is required)
-  "unexpected-key", // signed, but this node has no key to check it with
-  "unknown-key", // signed with a key this node does not hold
-  "bad-mac", // the MAC does not match: forged or altered
-  "misdirected", // a datagram signed for another node
-  "stale", // timestamp outside the window, or from before this node started
-  "replay", // this exact frame was accepted before
-] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
+/** Why a frame is refused; the list and its meanings live in the log contract. */
+export const REJECT_REASONS = AUTH_REJECT_REASONS;
+export type RejectReason = AuthRejectReason;
 
 export type Opened =
   | { ok: true; payload: Buffer; nonce?: string }

@@ -21,6 +21,8 @@ export type RejectionLine = Rejection & { count: number };
 
 export interface RejectionLogOptions {
   write: (line: RejectionLine) => void;
+  /** Called after every rejection, logged or not (the node refreshes its counters). */
+  onRecord?: () => void;
   clock?: () => number;
   /** Per (reason, host): at most one line per this (ms). */
   perSourceIntervalMs?: number;
@@ -41,8 +43,9 @@ interface Source {
 }
 
 export class RejectionLog {
-  readonly #options: Required<Omit<RejectionLogOptions, "write" | "clock">>;
+  readonly #options: Required<Omit<RejectionLogOptions, "write" | "clock" | "onRecord">>;
   readonly #write: (line: RejectionLine) => void;
+  readonly #onRecord: () => void;
   readonly #clock: () => number;
   readonly #sources = new Map<string, Source>();
   readonly #counts = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as RejectionCounts;
@@ -51,6 +54,7 @@ export class RejectionLog {
 
   constructor(options: RejectionLogOptions) {
     this.#write = options.write;
+    this.#onRecord = options.onRecord ?? (() => {});
     this.#clock = options.clock ?? Date.now;
     this.#options = {
       perSourceIntervalMs: options.perSourceIntervalMs ?? 1000,
@@ -68,9 +72,11 @@ export class RejectionLog {
     const source = this.#source(`${rejection.reason} ${hostOf(rejection.peer)}`);
     source.pending++;
     source.latest = rejection;
-    if (now - source.lastLine < this.#options.perSourceIntervalMs || !this.#takeToken(now)) return;
-    source.lastLine = now;
-    this.#writePending(source);
+    if (now - source.lastLine >= this.#options.perSourceIntervalMs && this.#takeToken(now)) {
+      source.lastLine = now;
+      this.#writePending(source);
+    }
+    this.#onRecord();
   }
 
   /** Logs what the limits held back (at stop): one line per sender and reason, at most. */

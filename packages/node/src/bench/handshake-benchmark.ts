@@ -1,13 +1,15 @@
 // Benchmarks one node on loopback: join-handshake latency (connect -> response) and idle RSS.
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { joinRequest, nodeInfo, DEFAULT_MAX_LINE_BYTES } from "@joinlab/protocol";
+import { ClusterAuth } from "../auth/cluster-auth.js";
+import { KEY_ENV, loadKeyring } from "../auth/key-sources.js";
 import { requestJoin } from "../join/join-client.js";
 import { randomNodeId } from "../node-id.js";
 import { freePort } from "../ports.js";
+import { STEP_TIMEOUT_MS, defaultNodeBin, stopChild, waitForReady } from "./node-child.js";
 
 export interface LatencyResult {
   joins: number;
@@ -36,10 +38,9 @@ export interface NodeBenchmarkOptions {
   nodeBin?: string;
   /** If > 0, a second run with this many silent connections held open (slow-loris check). */
   silentClients?: number;
+  /** A cluster key (base64): the node and every joiner sign and verify (the keyed figure). */
+  clusterKey?: string;
 }
-
-/** Bound on any single handshake or start-up wait; a benchmark must not hang. */
-const STEP_TIMEOUT_MS = 10_000;
 
 /**
  * Times `joins` sequential join handshakes against a node already listening at host:port, each a
@@ -50,6 +51,7 @@ export async function measureHandshakeLatency(
   port: number,
   joins = 1000,
   warmup = 50,
+  auth?: ClusterAuth,
 ): Promise<LatencyResult> {
   const samples: number[] = [];
   for (let i = 0; i < warmup + joins; i++) {
@@ -61,6 +63,7 @@ export async function measureHandshakeLatency(
       request,
       timeoutMs: STEP_TIMEOUT_MS,
       maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+      ...(auth !== undefined ? { auth } : {}),
     });
     const elapsed = performance.now() - started;
     if (!outcome.ok) throw new Error(`handshake ${i + 1} failed: ${outcome.reason}`);
@@ -77,7 +80,10 @@ export async function benchmarkNode(options: NodeBenchmarkOptions = {}): Promise
     idleSettleMs = 1000,
     nodeBin = defaultNodeBin(),
     silentClients = 0,
+    clusterKey,
   } = options;
+  const keyring = clusterKey === undefined ? undefined : loadKeyring({ envKeys: clusterKey });
+  const auth = keyring === undefined ? undefined : new ClusterAuth({ keyring });
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -89,17 +95,21 @@ export async function benchmarkNode(options: NodeBenchmarkOptions = {}): Promise
       "--name",
       "bench",
     ]),
-    { stdio: ["ignore", "pipe", "inherit"] },
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+      // The key goes by environment, as a deployment would pass it (not visible in ps).
+      ...(clusterKey !== undefined ? { env: { ...process.env, [KEY_ENV]: clusterKey } } : {}),
+    },
   );
   try {
     await waitForReady(child);
     await new Promise((resolve) => setTimeout(resolve, idleSettleMs));
     const idleRssMiB = rssMiB(child.pid ?? 0);
-    const latency = await measureHandshakeLatency("127.0.0.1", port, joins, warmup);
+    const latency = await measureHandshakeLatency("127.0.0.1", port, joins, warmup, auth);
     if (silentClients === 0) return { ...latency, idleRssMiB };
     const silent = await openSilentClients(port, silentClients);
     try {
-      const loaded = await measureHandshakeLatency("127.0.0.1", port, joins, 0);
+      const loaded = await measureHandshakeLatency("127.0.0.1", port, joins, 0, auth);
       return { ...latency, idleRssMiB, underSilentClients: { ...loaded, silentClients } };
     } finally {
       for (const socket of silent) socket.destroy();
@@ -121,12 +131,6 @@ async function openSilentClients(port: number, count: number): Promise<net.Socke
     sockets.map((socket) => new Promise((resolve) => socket.once("connect", resolve).once("close", resolve))),
   );
   return sockets;
-}
-
-function defaultNodeBin(): string {
-  // From dist/bench/ the program is ../main.js; from src/bench/ (run through tsx) use the build.
-  const besideUs = fileURLToPath(new URL("../main.js", import.meta.url));
-  return existsSync(besideUs) ? besideUs : fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 }
 
 function summarize(samples: number[]): LatencyResult {
@@ -153,38 +157,4 @@ function rssMiB(pid: number): number {
   const kib = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1]);
   if (!Number.isFinite(kib)) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Math.round((kib / 1024) * 10) / 10;
-}
-
-function waitForReady(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    let ready = false;
-    const timer = setTimeout(
-      () => reject(new Error(`node not ready within ${STEP_TIMEOUT_MS} ms`)),
-      STEP_TIMEOUT_MS,
-    );
-    // Keep draining stdout for the whole run: a full pipe would stall the node being measured.
-    child.stdout?.on("data", (chunk: Buffer) => {
-      if (ready) return;
-      seen += chunk.toString();
-      if (seen.includes('"event":"node.ready"')) {
-        ready = true;
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`node exited (${code}) before it was ready`));
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -1,6 +1,7 @@
 // Command-line flags (yargs): the seed's three, spelled as the seed spells them, plus container knobs.
 import yargs from "yargs";
 import { MAX_NODE_ID } from "@joinlab/protocol";
+import { KEY_ADVICE, KEY_ENV, KeyProblem, LABEL_PATTERN, loadKeyring, type Keyring } from "../auth/index.js";
 import { defaultAdvertiseAddress } from "../advertise-address.js";
 import { DEFAULTS, type NodeConfig } from "../config.js";
 import { parseHostPort } from "../host-port.js";
@@ -76,12 +77,36 @@ const OPTIONS = {
     default: String(DEFAULTS.maxLineBytes),
     describe: "Longest accepted request line in bytes; a longer one closes the connection.",
   },
+  clusterKey: {
+    type: "string",
+    describe:
+      `Cluster key, base64 of 16 to 64 random bytes (${KEY_ADVICE}): every datagram and join is signed ` +
+      "and only what verifies is accepted. Repeat it for a keyring (the first signs, all verify). " +
+      `Visible in ps: prefer --clusterKeyFile or ${KEY_ENV}.`,
+  },
+  clusterKeyFile: {
+    type: "string",
+    describe:
+      "File of cluster keys, one per line, the first signs (# comments allowed); it must not be " +
+      "readable by other users (chmod 600).",
+  },
+  clusterLabel: {
+    type: "string",
+    describe:
+      "Cluster label (letters, digits, . _ -; up to 64): datagrams and joins with another label, or " +
+      "none, are ignored, so two clusters on one network never merge.",
+  },
 } as const;
 
 class BadFlag extends Error {}
 
-export function parseFlags(args: readonly string[]): ParsedFlags {
+/** `env` supplies JOINLAB_CLUSTER_KEY (the process environment by default). */
+export function parseFlags(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ParsedFlags {
   let result: ParsedFlags | undefined;
+  const normalized = normalizeGoStyle(args);
   yargs()
     .scriptName("joinlab-node")
     .usage(
@@ -97,7 +122,7 @@ export function parseFlags(args: readonly string[]): ParsedFlags {
     .example("$0 --makeMasterOnError", "start the first node (master) on port 8001")
     .example("$0 --myport 8002 --clusterip 127.0.0.1:8001", "join through the master")
     .wrap(null)
-    .parse(normalizeGoStyle(args), {}, (err, argv, output) => {
+    .parse(normalized, {}, (err, argv, output) => {
       if (err) {
         result = {
           kind: "exit",
@@ -107,7 +132,8 @@ export function parseFlags(args: readonly string[]): ParsedFlags {
       } else if (argv.help) {
         result = { kind: "exit", exitCode: 0, output };
       } else {
-        result = toConfig(argv as unknown as RawFlags);
+        const clusterKeys = repeatedValues(normalized, "clusterKey");
+        result = toConfig({ ...(argv as unknown as RawFlags), clusterKeys, envKeys: env[KEY_ENV] });
       }
     });
   if (result === undefined) throw new Error("yargs produced no result");
@@ -129,6 +155,11 @@ interface RawFlags {
   requestTimeout: string;
   maxConnections: string;
   maxLineBytes: string;
+  clusterKeyFile?: string;
+  clusterLabel?: string;
+  /** Every --clusterKey, in order (yargs keeps only the last). */
+  clusterKeys: string[];
+  envKeys: string | undefined;
 }
 
 function toConfig(raw: RawFlags): ParsedFlags {
@@ -147,6 +178,8 @@ function toConfig(raw: RawFlags): ParsedFlags {
       maxConnections: integer("maxConnections", raw.maxConnections, 1, 1_000_000, "a connection count"),
       maxLineBytes: integer("maxLineBytes", raw.maxLineBytes, 1024, 16 * 1024 * 1024, "a byte count"),
     };
+    const auth = clusterAuth(raw);
+    if (auth !== undefined) config.auth = auth;
     const log: LoggerOptions = {
       format: oneOf("logFormat", raw.logFormat, LOG_FORMATS),
       level: oneOf("logLevel", raw.logLevel, LOG_LEVELS),
@@ -161,6 +194,40 @@ function toConfig(raw: RawFlags): ParsedFlags {
       output: `joinlab-node: ${err.message}. Run with --help for the flags.`,
     };
   }
+}
+
+function clusterAuth(raw: RawFlags): NodeConfig["auth"] {
+  const label = raw.clusterLabel;
+  if (label !== undefined && !LABEL_PATTERN.test(label)) {
+    throw new BadFlag(
+      `--clusterLabel "${label.slice(0, 80)}" is not valid: expected 1 to 64 letters, digits, ".", "_" or "-"`,
+    );
+  }
+  let keyring: Keyring | undefined;
+  try {
+    keyring = loadKeyring({
+      flagKeys: raw.clusterKeys,
+      ...(raw.envKeys !== undefined ? { envKeys: raw.envKeys } : {}),
+      ...(raw.clusterKeyFile !== undefined ? { keyFile: raw.clusterKeyFile } : {}),
+    });
+  } catch (err) {
+    // The message names the source and the problem, never the key itself.
+    if (err instanceof KeyProblem) throw new BadFlag(err.message);
+    throw err;
+  }
+  if (keyring === undefined && label === undefined) return undefined;
+  return { ...(keyring !== undefined ? { keyring } : {}), ...(label !== undefined ? { label } : {}) };
+}
+
+/** Every value of a flag given several times (`--name v`, `--name=v`), in order. */
+function repeatedValues(args: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === `--${name}` && i + 1 < args.length) values.push(args[++i] as string);
+    else if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3));
+  }
+  return values;
 }
 
 function integer(flag: string, text: string, min: number, max: number, what: string): number {

@@ -9,7 +9,9 @@ import {
   type JoinFailureKind,
   type JoinResponse,
 } from "@joinlab/protocol";
-import type { HostPort } from "../host-port.js";
+import type { ClusterAuth } from "../auth/cluster-auth.js";
+import { openJoinReply } from "../auth/join-framing.js";
+import { formatHostPort, type HostPort } from "../host-port.js";
 
 export type { JoinFailureKind };
 
@@ -23,13 +25,20 @@ export interface JoinAttempt {
   timeoutMs: number;
   maxLineBytes: number;
   signal?: AbortSignal;
-  /** Called once connected, right before the request is written (so the log line comes first). */
-  beforeWrite?: () => void;
+  /**
+   * Called once connected, right before the request is written (so the log line comes first), with
+   * this end of the connection as host:port (the responder sees it as the connection's remote end).
+   */
+  beforeWrite?: (local: string | undefined) => void;
+  /** Signs the request and verifies the reply; absent (or plain) for the seed's bytes. */
+  auth?: ClusterAuth;
 }
 
 export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
   const { target, request, timeoutMs, maxLineBytes, signal, beforeWrite } = attempt;
   const where = `${target.host}:${target.port}`;
+  const auth = attempt.auth?.plain === false ? attempt.auth : undefined;
+  const sealed = auth?.sealRequest(JSON.stringify(request));
   return new Promise((resolve) => {
     const socket = net.connect({ host: target.host, port: target.port });
     socket.setNoDelay(true);
@@ -61,7 +70,13 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
 
-    const onLine = (bytes: Buffer): void => {
+    const onLine = (line: Buffer): void => {
+      let bytes = line;
+      if (auth !== undefined) {
+        const opened = openJoinReply(auth, line, sealed?.nonce, where);
+        if (!opened.ok) return fail(opened.kind, opened.reason);
+        bytes = opened.payload;
+      }
       const parsed = parseJsonLine(bytes);
       if (!parsed.ok) return fail("bad-response", `${where} answered with ${parsed.reason}`);
       const checked = validateJoinResponse(parsed.value);
@@ -75,8 +90,10 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
 
     socket.on("connect", () => {
       connected = true;
-      beforeWrite?.();
-      socket.write(encodeLine(request));
+      beforeWrite?.(
+        socket.localAddress ? formatHostPort(socket.localAddress, socket.localPort ?? 0) : undefined,
+      );
+      socket.write(sealed === undefined ? encodeLine(request) : `${sealed.text}\n`);
     });
     socket.on("data", (chunk: Buffer) => {
       for (const event of decoder.push(chunk)) {

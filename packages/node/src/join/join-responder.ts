@@ -36,10 +36,11 @@ export function answerLine(ctx: ResponderContext, line: Buffer, remote: string):
   if (!parsed.ok) return refuse(ctx, remote, parsed.code, parsed.reason);
   const checked = validateJoinRequest(parsed.value);
   if (!checked.ok) return refuse(ctx, remote, "invalid-message", `not a join request: ${checked.reason}`);
-  return answerJoin(ctx, checked.value);
+  return answerJoin(ctx, checked.value, remote);
 }
 
-export function answerJoin(ctx: ResponderContext, request: JoinRequest): JoinResponse {
+/** `remote`: the connection's other end, logged so the joiner's request.sent (its `local`) pairs with it. */
+export function answerJoin(ctx: ResponderContext, request: JoinRequest, remote?: string): JoinResponse {
   const { logger } = ctx;
   const self = ctx.self();
   const joiner = request.source;
@@ -50,6 +51,7 @@ export function answerJoin(ctx: ResponderContext, request: JoinRequest): JoinRes
     peer: address,
     peerId: joiner.nodeId,
     text: request.message,
+    ...(remote ? { remote } : {}),
   });
 
   // The same id at the same address is that node asking again (a retry): it keeps its id.
@@ -71,6 +73,7 @@ export function answerJoin(ctx: ResponderContext, request: JoinRequest): JoinRes
     peerId: nodeId,
     role,
     ...(clash ? { requestedNodeId: joiner.nodeId } : {}),
+    ...(remote ? { remote } : {}),
   });
   return response;
 }

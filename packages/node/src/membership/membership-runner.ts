@@ -1,4 +1,5 @@
 // Drives the membership state machine with real timers and the UDP transport: what the node runs.
+import type { DatagramFraming } from "../auth/datagram-framing.js";
 import type { MembershipConfig } from "./config.js";
 import { Membership, type Sender } from "./membership.js";
 import type { JoinerInfo, MemberRecord, MembershipEvent, Output, SelfInfo } from "./types.js";
@@ -13,6 +14,8 @@ export interface MembershipRunnerOptions {
   clock?: () => number;
   random?: () => number;
   onEvent?: (e: MembershipEvent) => void;
+  /** Cluster key and label for the datagrams; absent for the plain protocol. */
+  framing?: (selfId: number) => DatagramFraming | undefined;
 }
 
 /** How long stop() waits for its leave datagrams to reach the OS before closing the socket. */
@@ -71,6 +74,7 @@ export class MembershipRunner {
       ...(opts.config?.maxDatagramBytes !== undefined
         ? { maxDatagramBytes: opts.config.maxDatagramBytes }
         : {}),
+      ...(opts.framing ? { framing: opts.framing(opts.self.id) } : {}),
     });
     const membership = new Membership({
       // Port 0 asks the OS for a free one (tests): the bound port is what we advertise.
@@ -119,7 +123,7 @@ export class MembershipRunner {
     clearTimeout(this.timer);
     const out = this.membership.leave(this.clock());
     this.emit(out.events);
-    const sends = out.send.map((o) => this.transport.send(o.addr, o.port, o.msg));
+    const sends = out.send.map((o) => this.transport.send(o.addr, o.port, o.msg, o.toId));
     await Promise.race([Promise.all(sends), new Promise((r) => setTimeout(r, LEAVE_FLUSH_MS))]);
     await this.transport.close();
   }
@@ -157,7 +161,7 @@ export class MembershipRunner {
 
   private apply(out: Output): void {
     if (this.stopped) return;
-    for (const o of out.send) void this.transport.send(o.addr, o.port, o.msg);
+    for (const o of out.send) void this.transport.send(o.addr, o.port, o.msg, o.toId);
     this.emit(out.events);
     this.arm();
   }

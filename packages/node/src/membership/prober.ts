@@ -20,6 +20,8 @@ interface Probe {
 /** A ping we send for someone else (ping-req): its ack is forwarded to them. */
 interface Relay {
   origin: Sender;
+  /** Who asked: the forwarded ack is meant for it (a signed datagram names its receiver). */
+  originId: number;
   originSeq: number;
   target: number;
   expires: number;
@@ -86,7 +88,13 @@ export class Prober implements NewcomerHooks {
     const seq = ++this.seq;
     if (replyTo) {
       const expires = now + this.ctx.config.probeIntervalMs;
-      this.relays.set(seq, { origin: replyTo, originSeq: msg.seq, target: msg.target, expires });
+      this.relays.set(seq, {
+        origin: replyTo,
+        originId: msg.from,
+        originSeq: msg.seq,
+        target: msg.target,
+        expires,
+      });
     }
     const ping = { type: "ping" as const, from: this.ctx.selfId, seq };
     this.ctx.batch.send(msg, msg.target, { ...ping, ...this.dissemination.piggyback(msg.target) });
@@ -98,7 +106,7 @@ export class Prober implements NewcomerHooks {
     if (!relay) return;
     this.relays.delete(seq);
     const { selfId, batch } = this.ctx;
-    batch.send(relay.origin, undefined, {
+    batch.send(relay.origin, relay.originId, {
       type: "ack",
       from: selfId,
       seq: relay.originSeq,

@@ -2,6 +2,7 @@
 import dgram from "node:dgram";
 import dns from "node:dns";
 import net from "node:net";
+import type { DatagramFraming } from "../auth/datagram-framing.js";
 import { DEFAULT_MEMBERSHIP_CONFIG } from "./config.js";
 import type { Sender } from "./types.js";
 import { encodeMessage, type MembershipMessage } from "./wire.js";
@@ -12,6 +13,8 @@ export interface TransportStats {
   sent: number;
   /** Datagrams dropped because they were too large, not JSON, or not a membership message. */
   invalid: number;
+  /** Datagrams refused by the cluster key or label (see the auth counters for why). */
+  rejected: number;
   /** Sends the OS refused (unreachable network after a cut, DNS failure, ...). */
   sendErrors: number;
 }
@@ -23,7 +26,7 @@ export type InvalidHandler = (code: string, reason: string, sender: Sender) => v
 export type MessageHandler = (msg: MembershipMessage, sender: Sender) => void;
 
 export class UdpTransport {
-  readonly stats: TransportStats = { received: 0, sent: 0, invalid: 0, sendErrors: 0 };
+  readonly stats: TransportStats = { received: 0, sent: 0, invalid: 0, rejected: 0, sendErrors: 0 };
   private onMsg: MessageHandler = () => {};
   private onBad: InvalidHandler = () => {};
   private closed = false;
@@ -33,6 +36,7 @@ export class UdpTransport {
     private readonly socket: dgram.Socket,
     readonly port: number,
     private readonly maxBytes: number,
+    private readonly framing: DatagramFraming | undefined,
   ) {
     socket.on("message", (buf, rinfo) => this.handle(buf, { addr: rinfo.address, port: rinfo.port }));
     // A UDP socket reports ICMP errors and the like here; none of them should stop the node.
@@ -42,7 +46,13 @@ export class UdpTransport {
   }
 
   /** Binds `port` (the same number as the node's TCP port: UDP is a separate namespace). */
-  static bind(opts: { port: number; host?: string; maxDatagramBytes?: number }): Promise<UdpTransport> {
+  static bind(opts: {
+    port: number;
+    host?: string;
+    maxDatagramBytes?: number;
+    /** Cluster key and label; absent for the plain protocol. */
+    framing?: DatagramFraming;
+  }): Promise<UdpTransport> {
     const socket = dgram.createSocket({ type: "udp4" });
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => {
@@ -56,7 +66,7 @@ export class UdpTransport {
       socket.bind(opts.port, opts.host ?? "0.0.0.0", () => {
         socket.off("error", onError);
         const max = opts.maxDatagramBytes ?? DEFAULT_MEMBERSHIP_CONFIG.maxDatagramBytes;
-        resolve(new UdpTransport(socket, socket.address().port, max));
+        resolve(new UdpTransport(socket, socket.address().port, max, opts.framing));
       });
     });
   }
@@ -69,15 +79,16 @@ export class UdpTransport {
     this.onBad = handler;
   }
 
-  /** Sends one message; resolves when the OS took it (or refused it). Never rejects. */
-  async send(addr: string, port: number, msg: MembershipMessage): Promise<void> {
+  /** Sends one message to member `toId`; resolves when the OS took it (or refused it). Never rejects. */
+  async send(addr: string, port: number, msg: MembershipMessage, toId = -1): Promise<void> {
     if (this.closed) return;
-    const buf = Buffer.from(encodeMessage(msg), "utf8");
-    if (buf.length > this.maxBytes) {
+    const payload = encodeMessage(msg);
+    if (Buffer.byteLength(payload) > this.maxBytes) {
       // The engine splits views to fit; reaching this is a bug, so count it rather than send.
       this.stats.sendErrors++;
       return;
     }
+    const buf = Buffer.from(this.framing ? this.framing.seal(payload, toId) : payload, "utf8");
     const ip = await this.resolve(addr);
     if (ip === undefined || this.closed) {
       this.stats.sendErrors++;
@@ -119,7 +130,9 @@ export class UdpTransport {
 
   private handle(buf: Buffer, sender: Sender): void {
     if (this.closed) return;
-    const parsed = parseDatagram(buf, this.maxBytes);
+    const payload = this.open(buf, sender);
+    if (payload === undefined) return;
+    const parsed = parseDatagram(payload, this.maxBytes);
     if (!parsed.ok) {
       this.stats.invalid++;
       this.onBad(parsed.code, parsed.reason, sender);
@@ -127,5 +140,15 @@ export class UdpTransport {
     }
     this.stats.received++;
     this.onMsg(parsed.msg, sender);
+  }
+
+  /** The payload of a datagram that passed the cluster key and label (all of it when plain). */
+  private open(buf: Buffer, sender: Sender): Buffer | undefined {
+    if (this.framing === undefined) return buf;
+    // Too large even for a frame: refused before any MAC is computed over it.
+    if (buf.length > this.maxBytes + this.framing.overhead) return buf;
+    const payload = this.framing.open(buf, `${sender.addr}:${sender.port}`);
+    if (payload === undefined) this.stats.rejected++;
+    return payload;
   }
 }

@@ -3,12 +3,17 @@ import net from "node:net";
 import { LineDecoder, encodeLine, errorReply, type ErrorCode } from "@joinlab/protocol";
 import type { NodeLogger } from "../log/node-logger.js";
 
+/** A reply already encoded (signed replies): written as is instead of as JSON. */
+export class EncodedReply {
+  constructor(readonly text: string) {}
+}
+
 export interface InboundServerOptions {
   maxConnections: number;
   requestTimeoutMs: number;
   maxLineBytes: number;
   logger: NodeLogger;
-  /** Answers one request line; returns the value to send back (the connection closes after it). */
+  /** Answers one request line; returns the value to send back (the connection closes after it), or an EncodedReply. */
   handleLine: (line: Buffer, remote: string) => unknown;
 }
 
@@ -155,7 +160,8 @@ export class InboundServer {
     if (socket.destroyed) return;
     this.#awaiting.delete(socket);
     this.#flushing.add(socket);
-    socket.end(encodeLine(reply), () => this.#flushing.delete(socket));
+    const text = reply instanceof EncodedReply ? reply.text : encodeLine(reply);
+    socket.end(text, () => this.#flushing.delete(socket));
     // A peer that never reads or never closes must not hold the slot.
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   }

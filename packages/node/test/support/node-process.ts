@@ -41,9 +41,12 @@ export class NodeProcess {
   readonly exited: Promise<Exit>;
   #waiters: (() => void)[] = [];
 
-  constructor(args: string[]) {
+  constructor(args: string[], env?: Record<string, string>) {
     if (!existsSync(NODE_BIN)) throw new Error(`${NODE_BIN} is missing: build first with "npx tsc -b"`);
-    this.child = spawn(process.execPath, [NODE_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [NODE_BIN, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(env !== undefined ? { env: { ...process.env, ...env } } : {}),
+    });
     let partial = "";
     this.child.stdout?.setEncoding("utf8").on("data", (text: string) => {
       this.stdout += text;
@@ -123,8 +126,8 @@ export class NodeProcess {
 export class NodeFleet {
   readonly #all: NodeProcess[] = [];
 
-  spawn(args: string[]): NodeProcess {
-    const node = new NodeProcess(["--listenHost", "127.0.0.1", "--advertise", "127.0.0.1", ...args]);
+  spawn(args: string[], env?: Record<string, string>): NodeProcess {
+    const node = new NodeProcess(["--listenHost", "127.0.0.1", "--advertise", "127.0.0.1", ...args], env);
     this.#all.push(node);
     return node;
   }

@@ -21,23 +21,35 @@ function readModel(): ReportModel {
   return hydrateModel(JSON.parse(script?.textContent ?? "null") as StoredModel);
 }
 
+/**
+ * The diagram first, then (after it is on screen) the views below it. performance marks:
+ * joinlab:model (the model read and hydrated), joinlab:first-screen (the diagram drawn),
+ * joinlab:complete (every view built; body[data-ready] is set then).
+ */
 function start(): void {
   const state = new PageState(readModel());
+  performance.mark("joinlab:model");
   const diagram = new Diagram(
     state,
     document.getElementById("diagram")!,
     document.getElementById("diagram-controls")!,
   );
-  new MembershipView(state, document.getElementById("membership-view")!);
   const pick = (i: number) => {
     state.select(i);
     diagram.reveal(i);
   };
-  new LogView(state, document.getElementById("log-view")!, pick);
   followLinks(pick);
   document.addEventListener("keydown", (e) => e.key === "Escape" && hideTooltip(true));
   exposeApi(state);
-  document.body.dataset.ready = "true";
+  requestAnimationFrame(() => {
+    performance.mark("joinlab:first-screen");
+    setTimeout(() => {
+      new MembershipView(state, document.getElementById("membership-view")!);
+      new LogView(state, document.getElementById("log-view")!, pick);
+      performance.mark("joinlab:complete");
+      document.body.dataset.ready = "true";
+    }, 0);
+  });
 }
 
 /** Links to #event-N (a check's error, a figure) show that moment in the diagram. */

@@ -73,7 +73,7 @@ export class MembershipView {
   private drawChart(): void {
     const n = this.order.length;
     const small = n <= SMALL;
-    const rowH = TRUTH_H + (small ? Math.max(1, n - 1) * OBS_H : 8) + 6;
+    const rowH = TRUTH_H + (small ? Math.max(1, n - 1) * OBS_H : 7) + (small ? 6 : 2);
     const width = Math.max(400, this.canvas.parentElement!.clientWidth || 900);
     const height = Math.max(20, n * rowH + 4);
     const ratio = window.devicePixelRatio || 1;
@@ -88,7 +88,7 @@ export class MembershipView {
     this.order.forEach((subject, row) => {
       const y = row * rowH + 2;
       g.fillStyle = "#222";
-      g.fillText(this.state.laneLabel(subject), 2, y + 9);
+      if (small || row % 4 === 0) g.fillText(this.state.laneLabel(subject), 2, y + (small ? 9 : 11));
       this.truthStrip(g, subject, y, width);
       if (small) this.observerStrips(g, subject, y + TRUTH_H + 1, width);
       else this.aggregateStrip(g, subject, y + TRUTH_H + 1, width);

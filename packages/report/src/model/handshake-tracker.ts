@@ -33,7 +33,7 @@ export class HandshakeTracker {
     this.handshakes.push(h);
     this.open.set(lane, h);
     this.joinerIdOf.set(h, line.nodeId);
-    if (typeof line.local === "string") this.connOf.set(h, line.local);
+    if (typeof line.local === "string") this.connOf.set(h, connectionEnd(line.local));
     const list = this.unreceived.get(line.nodeId) ?? [];
     list.push(h);
     this.unreceived.set(line.nodeId, list);
@@ -43,7 +43,7 @@ export class HandshakeTracker {
     if (typeof line.peerId !== "number") return;
     const list = this.unreceived.get(line.peerId);
     if (!list?.length) return;
-    const remote = typeof line.remote === "string" ? line.remote : undefined;
+    const remote = typeof line.remote === "string" ? connectionEnd(line.remote) : undefined;
     const at = remote ? list.findIndex((h) => this.connOf.get(h) === remote) : 0;
     const h = list[at < 0 ? 0 : at]!;
     list.splice(at < 0 ? 0 : at, 1);
@@ -68,4 +68,10 @@ export class HandshakeTracker {
     if (event === "join.failed") h.failed = i;
     else h.responseReceived = i;
   }
+}
+
+/** host:port of one end of a TCP connection, the same however a socket spelled it (::ffff:, [v6]). */
+function connectionEnd(text: string): string {
+  const m = /^\[?(?:::ffff:)?(.*?)\]?:(\d+)$/i.exec(text);
+  return m ? `${m[1]}:${m[2]}` : text;
 }

@@ -62,11 +62,29 @@ export function figuresTables(model: ReportModel): string {
     (f) =>
       `<tr><td><a href="#event-${f.event}" data-event="${f.event}">${h(f.kind)} ${h(f.node)}</a></td><td class="num">${f.survivors}</td>${msCell(f.detectedMs)}${msCell(f.declaredMs)}${msCell(f.convergedMs)}</tr>`,
   );
+  const slowest = (values: (number | undefined)[]) => {
+    const known = values.filter((v): v is number => v !== undefined);
+    return known.length ? `, slowest ${Math.max(...known).toFixed(1)} ms` : "";
+  };
+  const joinTable = joinRows.length
+    ? `<table class="figures-joins"><caption>Joins: admitted → known alive by every node up then</caption><thead><tr><th>joiner</th><th>nodes up</th><th>known by all</th></tr></thead><tbody>${joinRows.join("")}</tbody></table>`
+    : "";
+  const faultTable = faultRows.length
+    ? `<table class="figures-faults"><caption>Faults: the survivors' detection, and one view again</caption><thead><tr><th>fault</th><th>survivors</th><th>noticed by all</th><th>declared by all</th><th>converged</th></tr></thead><tbody>${faultRows.join("")}</tbody></table>`
+    : "";
   return `<div class="figures">
-${joinRows.length ? `<table class="figures-joins"><caption>Joins: admitted → known alive by every node up then</caption><thead><tr><th>joiner</th><th>nodes up</th><th>known by all</th></tr></thead><tbody>${joinRows.join("")}</tbody></table>` : ""}
-${faultRows.length ? `<table class="figures-faults"><caption>Faults: the survivors' detection, and one view again</caption><thead><tr><th>fault</th><th>survivors</th><th>noticed by all</th><th>declared by all</th><th>converged</th></tr></thead><tbody>${faultRows.join("")}</tbody></table>` : ""}
+${foldable(joinTable, joins.length, `${joins.length} joins${slowest(joins.map((j) => j.knownByAllMs))}`)}
+${foldable(faultTable, faults.length, `${faults.length} faults${slowest(faults.map((f) => f.convergedMs))} to converge`)}
 </div>`;
 }
+
+/** A long table folds away behind its summary (it still reads without the script). */
+function foldable(table: string, rows: number, summary: string): string {
+  if (!table || rows <= FOLD_ROWS) return table;
+  return `<details><summary>${h(summary)}</summary>${table}</details>`;
+}
+
+const FOLD_ROWS = 16;
 
 export function nodesTable(model: ReportModel): string {
   const spec = new Map(model.nodes.map((n) => [n.name, n] as const));
@@ -80,5 +98,6 @@ export function nodesTable(model: ReportModel): string {
         : "never ready";
     return `<tr><td><a href="#lane-${i}" data-lane="${i}">${h(lane.node)}${lane.gen ? ` #${lane.gen}` : ""}</a></td><td class="num">${lane.ids.map(String).join(" → ") || "–"}</td><td class="num">${lane.port ?? s?.port ?? "–"}</td><td>${h(s?.address ?? lane.advertise ?? "–")}</td><td>${h(lane.clusterip ?? s?.clusterip ?? "–")}</td><td>${h(s?.expect ?? "–")}</td><td>${h(lane.role ?? "–")}</td><td>${h(ended)}</td></tr>`;
   });
-  return `<section id="nodes"><h2>Nodes</h2><table class="nodes"><thead><tr><th>node</th><th>id</th><th>port</th><th>address</th><th>cluster address</th><th>expected</th><th>role</th><th>end</th></tr></thead><tbody>${rows.join("\n")}</tbody></table></section>`;
+  const table = `<table class="nodes"><thead><tr><th>node</th><th>id</th><th>port</th><th>address</th><th>cluster address</th><th>expected</th><th>role</th><th>end</th></tr></thead><tbody>${rows.join("\n")}</tbody></table>`;
+  return `<section id="nodes"><h2>Nodes</h2>${foldable(table, rows.length, `${rows.length} process lanes`)}</section>`;
 }

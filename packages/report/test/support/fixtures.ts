@@ -4,9 +4,9 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readRunTimeline } from "@joinlab/orchestrator";
-import { buildReportModel, type ReportModel } from "../src/index.js";
+import { buildReportModel, type ReportModel } from "../../src/index.js";
 
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 
 export function fixtureModel(name: string): ReportModel {
   const dir = join(FIXTURES, name);

@@ -1,0 +1,47 @@
+// The benchmarks' node processes: where the program is, waiting for ready, stopping for sure.
+import type { ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** Bound on any single handshake or start-up wait; a benchmark must not hang. */
+export const STEP_TIMEOUT_MS = 10_000;
+
+export function defaultNodeBin(): string {
+  // From dist/bench/ the program is ../main.js; from src/bench/ (run through tsx) use the build.
+  const besideUs = fileURLToPath(new URL("../main.js", import.meta.url));
+  return existsSync(besideUs) ? besideUs : fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+}
+
+export function waitForReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    let ready = false;
+    const timer = setTimeout(
+      () => reject(new Error(`node not ready within ${STEP_TIMEOUT_MS} ms`)),
+      STEP_TIMEOUT_MS,
+    );
+    // Keep draining stdout for the whole run: a full pipe would stall the node being measured.
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (ready) return;
+      seen += chunk.toString();
+      if (seen.includes('"event":"node.ready"')) {
+        ready = true;
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`node exited (${code}) before it was ready`));
+    });
+  });
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
+  await exited;
+  clearTimeout(timer);
+}
