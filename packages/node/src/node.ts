@@ -432,10 +432,13 @@ export class Node {
       return await bind();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      const where = `${this.config.listenHost ?? "*"}:${this.config.myport}`;
+      const udp = (err as { transport?: string }).transport === "udp";
+      const where = `${this.config.listenHost ?? "*"}:${this.config.myport}${udp ? "/udp" : ""}`;
       const advice =
         code === "EADDRINUSE"
-          ? "another process uses it; pick a free port with --myport"
+          ? udp
+            ? "another process uses that UDP port (membership uses the --myport number for UDP too); pick a free port with --myport"
+            : "another process uses it; pick a free port with --myport"
           : code === "EACCES"
             ? "not allowed; use a port above 1023 with --myport"
             : "check --myport and --listenHost";

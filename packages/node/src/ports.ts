@@ -12,7 +12,8 @@ export function udpBindHost(listenHost: string | undefined): string {
 
 /**
  * Binds `port` (TCP listen, exclusive, on `host`; with `udp`, the same number for UDP too), then
- * releases it. Resolves with the number; rejects with the bind error (errno `code` kept). Port 0:
+ * releases it. Resolves with the number; rejects with the bind error (errno `code` kept, and
+ * `transport: "udp"` when UDP refused). Port 0:
  * a number the OS picks for TCP that UDP can take as well.
  */
 export async function probePort(
@@ -28,7 +29,8 @@ export async function probePort(
       await bindUdpOnce(bound, udpBindHost(host));
       return bound;
     } catch (err) {
-      if (port !== 0 || attempt >= 20) throw err;
+      // Say which protocol refused: "free it" means something else for a UDP port.
+      if (port !== 0 || attempt >= 20) throw Object.assign(err as Error, { transport: "udp" });
     }
   }
 }
