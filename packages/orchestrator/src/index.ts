@@ -1,11 +1,14 @@
 // @joinlab/orchestrator as a library: run scenarios, read runs back, check recorded logs.
 export {
   runScenario,
+  type RunArtifact,
   type RunOptions,
   type RunResult,
   type RunTimings,
   type NodeSummary,
 } from "./run/run-scenario.js";
+export type { NodeProgress, RunEvent, RunEventListener, RunPhase } from "./run/run-events.js";
+export { RUN_DEFAULTS } from "./run/run-defaults.js";
 export { formatSummary } from "./run/summary.js";
 export { SCENARIOS, buildScenario, scenarioNames } from "./scenarios/registry.js";
 export * from "./scenarios/types.js";

@@ -35,7 +35,7 @@ after(async () => {
 async function run(name: string): Promise<RunResult> {
   const result = await runScenario(buildScenario(name), { runtime, logger, runsDir: join(scratch, "runs") });
   assert.equal(result.verdict, true, JSON.stringify(result.checks, null, 2));
-  assert.ok(result.report, "the run wrote report.html");
+  assert.ok(result.artifacts.report, "the run wrote report.html");
   return result;
 }
 
@@ -74,7 +74,7 @@ const centreX = async (report: OpenReport, selector: string) => {
 describe("report in Chromium", () => {
   it("chain-join: three handshake arrows, node4's to node2's lane", async () => {
     const result = await run("chain-join");
-    const report = await openReport(result.report!);
+    const report = await openReport(result.artifacts.report!);
     try {
       assert.equal(await report.page.locator("g.handshake.answered").count(), 3);
       const node4 = await laneNamed(report, "node4");
@@ -96,7 +96,7 @@ describe("report in Chromium", () => {
 
   it("master-crash: the master's lane ends at the kill, the new master's election is marked", async () => {
     const result = await run("master-crash");
-    const report = await openReport(result.report!);
+    const report = await openReport(result.artifacts.report!);
     try {
       const node1 = await laneNamed(report, "node1");
       await report.page.click(`table.figures-faults a`); // "kill node1": shows that moment
@@ -120,7 +120,7 @@ describe("report in Chromium", () => {
 
   it("pause-resume: the paused lane is hatched; the view shows it failed, then alive", async () => {
     const result = await run("pause-resume");
-    const report = await openReport(result.report!);
+    const report = await openReport(result.artifacts.report!);
     try {
       const node5 = await laneNamed(report, "node5");
       const node1 = await laneNamed(report, "node1");

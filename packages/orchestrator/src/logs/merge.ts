@@ -3,7 +3,7 @@
 // received before it was sent and no response is received before it was sent, even when the
 // daemon stamped the two containers' lines a little out of order.
 import type { LogRecord } from "./records.js";
-import type { OrchestratorEvent, TimelineEntry } from "./timeline.js";
+import { entryOf, type OrchestratorEvent, type TimelineEntry } from "./timeline.js";
 
 interface Item {
   entry: TimelineEntry;
@@ -56,10 +56,7 @@ export function mergeTimeline(
     let joinerId: number | undefined; // our id as of our latest join request
     let pos = 0;
     for (const r of nodeOrder(records)) {
-      const entry: TimelineEntry = r.line
-        ? { kind: "event", node, t: r.t, time: r.time, index: r.index, line: r.line, text: r.text }
-        : { kind: "raw", node, t: r.t, time: r.time, index: r.index, stream: r.stream, text: r.text };
-      const id = add(entry, node, pos++);
+      const id = add(entryOf(r), node, pos++);
       if (prev !== undefined) edge(prev, id);
       prev = id;
       const line = r.line;

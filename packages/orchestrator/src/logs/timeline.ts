@@ -1,8 +1,8 @@
 // The merged timeline's entries: a discriminated union with one formatter per kind (logs/format.ts).
 import type { NodeLogLine } from "@joinlab/protocol";
-import type { LogStream } from "./records.js";
+import type { LogRecord, LogStream } from "./records.js";
 
-/** Something the orchestrator did or saw (container started, node exited; faults in issue 5). */
+/** Something the orchestrator did or saw: the run's phases, a node launched or exited, a fault. */
 export interface OrchestratorEvent {
   t: number;
   time: string;
@@ -19,4 +19,11 @@ export type TimelineEntry =
 
 export function entryNode(entry: TimelineEntry): string {
   return entry.kind === "orchestrator" ? "joinlab" : entry.node;
+}
+
+/** One node record as a timeline entry: an event when it is a node log line, raw text otherwise. */
+export function entryOf(r: LogRecord): Extract<TimelineEntry, { kind: "event" | "raw" }> {
+  return r.line
+    ? { kind: "event", node: r.node, t: r.t, time: r.time, index: r.index, line: r.line, text: r.text }
+    : { kind: "raw", node: r.node, t: r.t, time: r.time, index: r.index, stream: r.stream, text: r.text };
 }

@@ -25,6 +25,6 @@ export function formatSummary(result: RunResult): string {
     );
   const shown = (path: string) => relative(process.cwd(), path) || path;
   lines.push(`merged log: ${shown(result.mergedLog)}`);
-  if (result.report) lines.push(`report:     ${shown(result.report)}`);
+  if (result.artifacts.report) lines.push(`report:     ${shown(result.artifacts.report)}`);
   return lines.join("\n");
 }

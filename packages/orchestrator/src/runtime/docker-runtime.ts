@@ -9,6 +9,7 @@ import { LineSplitter } from "../logs/line-splitter.js";
 import { NodeLog } from "../logs/node-log.js";
 import { nowMicros, RecordBuilder } from "../logs/records.js";
 import type { Capability } from "../scenarios/types.js";
+import { delay } from "../shared/delay.js";
 import {
   DockerClient,
   KEEP_LABEL,
@@ -53,6 +54,7 @@ export function ownerTag(): string {
 
 export class DockerRuntime implements Runtime {
   readonly kind = "docker" as const;
+  readonly unit = "container";
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
     "kill",
     "stop",
@@ -119,13 +121,16 @@ export class DockerRuntime implements Runtime {
   /**
    * Removes resources labelled joinlab.run whose owner process is gone (this host) — or all of
    * them with `all`, or one run's with `runId`. Kept runs (--keep) survive the start-up sweep.
+   * Resources with no owner are no run's (the Compose demo's, `joinlab.run=compose`): a project
+   * that may be up right now, which `docker compose down` removes; only `all` takes them.
    */
   async sweep(options: SweepOptions = {}): Promise<string[]> {
     const label = options.runId ? `${RUN_LABEL}=${options.runId}` : RUN_LABEL;
     const stale = (r: ResourceSummary): boolean => {
       if (options.all || options.runId) return true;
       if (r.labels[KEEP_LABEL] === "true" && !options.kept) return false;
-      return !ownerAlive(r.labels[OWNER_LABEL]);
+      const owner = r.labels[OWNER_LABEL];
+      return owner !== undefined && !ownerAlive(owner);
     };
     const containers = (await this.client.listContainers(label)).filter(stale);
     const removedContainers = await mapLimited(containers, this.options.inFlight ?? 8, (c) =>
@@ -148,10 +153,6 @@ export class DockerRuntime implements Runtime {
   }
 
   async close(): Promise<void> {}
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** Turns off the image's HEALTHCHECK for containers whose readiness the orchestrator reads from logs. */
@@ -181,6 +182,7 @@ function ownerAlive(owner: string | undefined): boolean {
 }
 
 class DockerEnvironment implements StartedEnvironment {
+  readonly summary = "labelled internal network created";
   private readonly nodes = new Map<string, DockerNode>();
   private stopping: Promise<void> | undefined;
   /** Creates and starts still in flight: stop() lets them land, then removes what they made. */

@@ -30,6 +30,7 @@ export interface ProcessRuntimeOptions {
 
 export class ProcessRuntime implements Runtime {
   readonly kind = "process" as const;
+  readonly unit = "process";
   // Stop, kill and pause (SIGSTOP/SIGCONT) are real here; network cuts and restarts need Docker.
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(["kill", "stop", "pause"]);
   private readonly bin: string;
@@ -109,6 +110,7 @@ function cmdline(pid: number): string {
 }
 
 class ProcessEnvironment implements StartedEnvironment {
+  readonly summary = "loopback ports reserved";
   private readonly ports = new Map<string, number>();
   private readonly literalPorts = new Map<string, number>();
   private readonly nodes = new Map<string, ProcessNode>();
@@ -221,7 +223,9 @@ class ProcessNode implements CreatedNode, StartedNode {
   async start(): Promise<StartedNode> {
     if (this.child) return this;
     this.logger.debug(`Starting process ${this.name}...`);
-    const child = spawn(process.execPath, [this.bin, ...this.launch.args], {
+    // Loopback only (the network safety rule), ahead of the run's flags so a scenario can override it.
+    const args = [this.bin, "--listenHost", "127.0.0.1", ...this.launch.args];
+    const child = spawn(process.execPath, args, {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;

@@ -43,6 +43,9 @@ export interface SweepOptions {
 
 export interface Runtime {
   readonly kind: RuntimeKind;
+  /** What runs one node, in progress and event text: "container", "process". */
+  readonly unit: string;
+  /** The faults and features it can provide; a scenario that needs more is refused before it starts. */
   readonly capabilities: ReadonlySet<Capability>;
   /** Makes a run's environment: a labelled internal network, or nothing for processes. */
   createEnvironment(run: RunIdentity): Promise<StartedEnvironment>;
@@ -55,6 +58,8 @@ export interface Runtime {
 
 export interface StartedEnvironment extends AsyncDisposable {
   readonly run: RunIdentity;
+  /** What it is, once reserved, for the run's event log: "labelled internal network created". */
+  readonly summary: string;
   /** Reserves what the nodes need before any starts (the process runtime's free ports). */
   reserve(
     nodes: readonly { name: string; port: number }[],

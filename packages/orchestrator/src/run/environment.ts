@@ -1,0 +1,37 @@
+// The environment phase: the runtime can do what the scenario needs, or the run says so before
+// anything exists; then the run's environment (a labelled network, or loopback ports) and its
+// nodes addressed in it.
+import { requiredCapabilities } from "../scenarios/types.js";
+import type { StartedEnvironment } from "../runtime/types.js";
+import type { RunContext } from "./run-context.js";
+import { RunNodes } from "./run-nodes.js";
+
+export async function createEnvironment(run: RunContext): Promise<StartedEnvironment> {
+  const { scenario, runtime } = run;
+  run.emit({ kind: "phase", phase: "environment" });
+  const needed = requiredCapabilities(scenario);
+  const missing = needed.filter((c) => !runtime.capabilities.has(c));
+  if (missing.length) {
+    throw new Error(
+      `scenario ${scenario.name} needs ${missing.join(", ")}, which the ${runtime.kind} runtime cannot do; run it with --runtime docker`,
+    );
+  }
+  const env = await runtime.createEnvironment({
+    runId: run.runId,
+    scenario: scenario.name,
+    keep: !!run.options.keep,
+    // Network cuts: a reconnected node keeps its address, as after a real partition.
+    ...(needed.includes("network-cut") ? { stableAddresses: true } : {}),
+  });
+  run.options.onEnvironment?.(env);
+  return env;
+}
+
+/** Reserves what the nodes need (the process runtime's ports) and addresses every node. */
+export async function placeNodes(run: RunContext, env: StartedEnvironment): Promise<RunNodes> {
+  const { nodes } = run.scenario;
+  const literals = nodes.flatMap((n) => (typeof n.clusterip === "string" ? [] : [n.clusterip]));
+  await env.reserve(nodes, literals);
+  run.note("environment.ready", env.summary);
+  return new RunNodes(run.scenario, env);
+}

@@ -1,0 +1,50 @@
+// The teardown phase: a failed run kept for inspection (--keep) is left running; otherwise every
+// node is stopped gracefully first, so node.stopping and node.stopped land in its log, and then
+// the environment removes everything.
+import type { Validity } from "../checks/types.js";
+import { Limiter } from "../runtime/limiter.js";
+import type { StartedEnvironment, StartedNode } from "../runtime/types.js";
+import { delay } from "../shared/delay.js";
+import type { RunContext } from "./run-context.js";
+import type { RunNodes } from "./run-nodes.js";
+
+/** Graceful stops in flight at once. */
+const STOPS_IN_FLIGHT = 8;
+/** Per node: SIGTERM, then SIGKILL after this long. */
+const STOP_TIMEOUT_MS = 1000;
+/** How long the last lines of stopped nodes may take to arrive. */
+const LOG_DRAIN_MS = 2000;
+
+/** Returns whether the nodes were kept. */
+export async function tearDown(
+  run: RunContext,
+  env: StartedEnvironment | undefined,
+  nodes: RunNodes | undefined,
+  verdict: Validity,
+): Promise<boolean> {
+  const startedAt = run.ms();
+  if (run.interrupted) run.fail("run interrupted");
+  let kept = false;
+  if (env && run.options.keep && verdict !== true) {
+    kept = true;
+    run.note("run.kept", "nodes kept for inspection (--keep)");
+    env.detach();
+  } else if (env) {
+    run.emit({ kind: "phase", phase: "teardown", message: `stopping ${nodes?.size ?? 0} node(s)` });
+    await stopGracefully(nodes?.started() ?? []);
+    await env.stop().catch((e: Error) => {
+      run.logger.error(`cleanup of run ${run.runId} failed: ${e.message}`);
+      run.fail(`cleanup failed: ${e.message}`);
+    });
+    run.note("run.cleaned", "nodes and network removed");
+  }
+  run.timings.teardownMs = Math.round((run.ms() - startedAt) * 10) / 10;
+  run.timings.totalMs = run.ms();
+  return kept;
+}
+
+async function stopGracefully(started: readonly StartedNode[]): Promise<void> {
+  const limiter = new Limiter(STOPS_IN_FLIGHT);
+  await Promise.allSettled(started.map((n) => limiter.run(() => n.stop({ timeoutMs: STOP_TIMEOUT_MS }))));
+  await Promise.race([Promise.all(started.map((n) => n.log.whenEnded())), delay(LOG_DRAIN_MS)]);
+}
