@@ -175,6 +175,12 @@ export class Node {
     return this;
   }
 
+  /** Reads --clusterKeyFile again (SIGHUP): the next step of a key rotation, without a restart. */
+  reloadClusterKeys(): void {
+    const keyFile = this.config.auth?.keyFile;
+    if (keyFile !== undefined) this.#auth.reloadKeyFile(keyFile, this.logger);
+  }
+
   /** Stops accepting, lets in-flight replies finish, removes the ready file. Idempotent. */
   stop(why = "stop requested"): Promise<void> {
     this.#stopping ??= this.#stop(why);
