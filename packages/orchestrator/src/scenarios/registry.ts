@@ -10,6 +10,7 @@ import { splitAndMerge } from "./split-and-merge.js";
 import { partitionHeal } from "./partition-heal.js";
 import { pauseResume } from "./pause-resume.js";
 import { restartRejoin } from "./restart-rejoin.js";
+import { roguePeer } from "./rogue-peer.js";
 import { lateMaster } from "./late-master.js";
 import { lineJoin } from "./line-join.js";
 import { noMaster } from "./no-master.js";
@@ -39,6 +40,8 @@ export const SCENARIOS: Readonly<Record<string, ScenarioDefinition>> = Object.fr
       partitionHeal,
       restartRejoin,
       chaos,
+      // A keyed cluster against a peer without the key.
+      roguePeer,
       // Network faults by rules in the nodes' namespaces.
       partitionHalves,
       splitAndMerge,

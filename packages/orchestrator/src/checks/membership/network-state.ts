@@ -1,8 +1,8 @@
 // The network's shape along a run, read from the network records of the orchestrator's fault
 // events (rule-based faults and network cuts alike): who could exchange packets with whom, and so
 // which sides the cluster was split into at any moment.
-import type { NetworkFault, NetworkFaultRecord } from "../netfaults/network-fault.js";
-import type { TimelineEntry } from "../logs/timeline.js";
+import type { NetworkFault, NetworkFaultRecord } from "../../netfaults/network-fault.js";
+import type { TimelineEntry } from "../../logs/timeline.js";
 
 /** One network fault's window, in the timeline's clock (microseconds). */
 export interface NetworkPeriod {

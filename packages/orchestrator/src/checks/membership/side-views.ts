@@ -4,8 +4,11 @@
 // without one has none (its old master resigned for want of a quorum). Fed by the replay, line by
 // line; each split is judged at its heal (or at the end of the run).
 import type { MemberState } from "@joinlab/protocol";
-import { describeNetworkFault, type NetworkFault } from "../netfaults/network-fault.js";
+import { describeNetworkFault, type NetworkFault } from "../../netfaults/network-fault.js";
+import { effectiveMaster } from "./agreement.js";
+import type { ClusterState, ReplayStep } from "./cluster-state.js";
 import { sidesOf } from "./network-state.js";
+import type { ReplayFold } from "./replay.js";
 
 /** What the replay knows of one live process. */
 export interface SideProc {
@@ -58,7 +61,44 @@ const SAME_STEP_MICROS = 100_000;
 
 const msBetween = (from: number, to: number) => Math.round((to - from) / 100) / 10;
 
-export class SideTracker {
+/** The replay's fold: the network changes, the accusations across it, and every line's agreement. */
+export class SideViews implements ReplayFold<SplitRecord[]> {
+  readonly #tracker: SideTracker;
+
+  constructor(nodes: readonly string[], boundMs: number) {
+    this.#tracker = new SideTracker(nodes, boundMs);
+  }
+
+  step(step: ReplayStep, state: ClusterState): void {
+    const t = step.entry.t;
+    const cut = step.kind === "fault" && step.entry.kind === "orchestrator" && step.entry.event.network;
+    if (step.kind === "network" || cut)
+      this.#tracker.onNetworkChange(t, [...state.network.values()], sideProcs(state), state.running().length);
+    if (step.kind !== "line") return;
+    const { line } = step.entry;
+    const target = step.about === undefined ? undefined : state.byId.get(step.about);
+    if (target && (line.event === "member.suspect" || line.event === "member.failed"))
+      this.#tracker.onAccusation(
+        t,
+        step.proc.node,
+        target.node,
+        line.event === "member.failed",
+        sideProcs(state),
+      );
+    this.#tracker.onLine(t, sideProcs(state));
+  }
+
+  finish(state: ClusterState): SplitRecord[] {
+    this.#tracker.finish(state.endT, sideProcs(state), state.running().length);
+    return this.#tracker.splits;
+  }
+}
+
+function sideProcs(state: ClusterState): SideProc[] {
+  return state.live().map((p) => ({ ...p, master: effectiveMaster(p) }));
+}
+
+class SideTracker {
   readonly splits: SplitRecord[] = [];
   private watch: Watch | undefined;
 
