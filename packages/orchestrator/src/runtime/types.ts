@@ -30,6 +30,8 @@ export interface NodeLaunch {
   port: number;
   /** Node flags (the image's entrypoint or the node bin adds the program). */
   args: string[];
+  /** joinlab-rogue instead of the node (runtimes with the "rogue" capability). */
+  program?: "rogue";
 }
 
 export interface SweepOptions {
