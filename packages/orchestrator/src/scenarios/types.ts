@@ -3,7 +3,7 @@
 /** A fault or feature only some runtimes can provide; a scenario that needs one says so. */
 export type Capability = "kill" | "stop" | "restart" | "pause" | "network-cut" | "rogue";
 
-/** A fault the orchestrator injects after the bring-up (issue 5 adds scenarios that use them). */
+/** A fault the orchestrator injects after the bring-up (the fault schedule's steps). */
 export type FaultKind = "kill" | "stop" | "restart" | "pause" | "unpause" | "disconnect" | "connect";
 
 /** The capability each fault needs from the runtime. */
