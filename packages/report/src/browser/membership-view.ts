@@ -22,6 +22,8 @@ const COLORS: Record<string, string> = {
   cut: "#f08c3a",
 };
 
+const GROUP_COLORS = ["#7ea6e8", "#d9b45a", "#a996dc", "#84c896"];
+
 export class MembershipView {
   private readonly canvas = document.createElement("canvas");
   private readonly cursorLine = document.createElement("div");
@@ -90,6 +92,7 @@ export class MembershipView {
       g.fillStyle = "#222";
       if (small || row % 4 === 0) g.fillText(this.state.laneLabel(subject), 2, y + (small ? 9 : 11));
       this.truthStrip(g, subject, y, width);
+      this.networkBands(g, subject, y, width);
       if (small) this.observerStrips(g, subject, y + TRUTH_H + 1, width);
       else this.aggregateStrip(g, subject, y + TRUTH_H + 1, width);
     });
@@ -114,6 +117,25 @@ export class MembershipView {
         this.xOf(f.event, width),
         y - 1,
         Math.max(2, this.xOf(to, width) - this.xOf(f.event, width)),
+        TRUTH_H + 2,
+      );
+    }
+  }
+
+  /** A network fault over the node's truth strip: its partition group's tint, a deaf or lossy band. */
+  private networkBands(g: CanvasRenderingContext2D, lane: number, y: number, width: number): void {
+    const { model, table } = this.state;
+    const node = model.lanes[lane]!.node;
+    for (const w of model.network ?? []) {
+      const group = w.groups.findIndex((members) => members.includes(node));
+      if (group < 0 || (w.kind === "one-way" && group === 0)) continue;
+      g.fillStyle =
+        w.kind === "partition" ? (GROUP_COLORS[group % GROUP_COLORS.length] ?? COLORS.cut!) : COLORS.cut!;
+      const to = w.heal ?? table.count - 1;
+      g.fillRect(
+        this.xOf(w.event, width),
+        y - 1,
+        Math.max(2, this.xOf(to, width) - this.xOf(w.event, width)),
         TRUTH_H + 2,
       );
     }
