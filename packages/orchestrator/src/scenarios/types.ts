@@ -158,6 +158,38 @@ export function startConditions(node: NodeSpec, scenario: ScenarioSpec): StartCo
   return [{ node: target, state: "ready" }];
 }
 
+/** Every node a node dials or waits for exists, and starts in the bring-up unless it is deferred too. */
+function validateDependencies(spec: ScenarioSpec, names: ReadonlySet<string>): void {
+  for (const node of spec.nodes) {
+    if (typeof node.clusterip === "string" && !names.has(node.clusterip)) {
+      throw new Error(
+        `scenario ${spec.name}: ${node.name}.clusterip names ${JSON.stringify(node.clusterip)}, which is no node here; use {host, port} for a literal address`,
+      );
+    }
+    for (const cond of startConditions(node, spec)) {
+      if (!names.has(cond.node)) {
+        throw new Error(`scenario ${spec.name}: ${node.name}.startAfter names unknown node ${cond.node}`);
+      }
+      // The bring-up cannot wait for a node that only the schedule starts.
+      if (!node.deferred && spec.nodes.find((n) => n.name === cond.node)?.deferred)
+        throw new Error(
+          `scenario ${spec.name}: ${node.name} waits for ${cond.node}, which is deferred (started later by a step); defer ${node.name} too, or let ${cond.node} start in the bring-up`,
+        );
+    }
+  }
+}
+
+/** The fault schedule (validate-steps.ts), its errors prefixed with the scenario's name. */
+function validateSchedule(spec: ScenarioSpec, names: ReadonlySet<string>): void {
+  try {
+    const deferred = new Set(spec.nodes.filter((n) => n.deferred).map((n) => n.name));
+    validateSteps(spec.steps ?? [], [...names], deferred);
+  } catch (err) {
+    if (err instanceof SpecError) throw new Error(`scenario ${spec.name}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
 /** Throws with a message naming the bad field when a spec (e.g. from --scenarioFile) is inconsistent. */
 export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
   const names = new Set<string>();
@@ -181,30 +213,8 @@ export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
     names.add(node.name);
     ports.add(node.port);
   }
-  for (const node of spec.nodes) {
-    if (typeof node.clusterip === "string" && !names.has(node.clusterip)) {
-      throw new Error(
-        `scenario ${spec.name}: ${node.name}.clusterip names ${JSON.stringify(node.clusterip)}, which is no node here; use {host, port} for a literal address`,
-      );
-    }
-    for (const cond of startConditions(node, spec)) {
-      if (!names.has(cond.node)) {
-        throw new Error(`scenario ${spec.name}: ${node.name}.startAfter names unknown node ${cond.node}`);
-      }
-      // The bring-up cannot wait for a node that only the schedule starts.
-      if (!node.deferred && spec.nodes.find((n) => n.name === cond.node)?.deferred)
-        throw new Error(
-          `scenario ${spec.name}: ${node.name} waits for ${cond.node}, which is deferred (started later by a step); defer ${node.name} too, or let ${cond.node} start in the bring-up`,
-        );
-    }
-  }
-  try {
-    const deferred = new Set(spec.nodes.filter((n) => n.deferred).map((n) => n.name));
-    validateSteps(spec.steps ?? [], [...names], deferred);
-  } catch (err) {
-    if (err instanceof SpecError) throw new Error(`scenario ${spec.name}: ${err.message}`, { cause: err });
-    throw err;
-  }
+  validateDependencies(spec, names);
+  validateSchedule(spec, names);
   // A dependency cycle would deadlock the start-up: reject it here.
   const visiting = new Set<string>();
   const done = new Set<string>();
