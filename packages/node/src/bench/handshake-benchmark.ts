@@ -7,7 +7,7 @@ import { ClusterAuth } from "../auth/cluster-auth.js";
 import { loadKeyring } from "../auth/key-sources.js";
 import { requestJoin } from "../join/join-client.js";
 import { randomNodeId } from "../node-id.js";
-import { freePort } from "../free-port.js";
+import { freePort } from "../ports.js";
 import { STEP_TIMEOUT_MS, defaultNodeBin, startBenchMaster, stopChild } from "./node-child.js";
 
 export interface LatencyResult {

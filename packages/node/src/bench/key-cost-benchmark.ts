@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { ClusterAuth } from "../auth/cluster-auth.js";
 import { loadKeyring } from "../auth/key-sources.js";
-import { freePort } from "../free-port.js";
+import { freePort } from "../ports.js";
 import { measureHandshakeLatency, summarize, type LatencyResult } from "./handshake-benchmark.js";
 import { benchmarkIdleCpu, type IdleCpuResult } from "./idle-cpu-benchmark.js";
 import { defaultNodeBin, startBenchMaster, stopChild } from "./node-child.js";

@@ -1,8 +1,10 @@
 // The narrow Docker client: the only file that calls dockerode for containers and networks. Every
 // call is logged when it starts and when it finishes (or fails, then rethrown); idempotent
 // outcomes are recognised by status code (304 already done, 404 gone), never by message text.
+import { PassThrough, type Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import type { Logger } from "winston";
+import { delay } from "../shared/delay.js";
 
 export const RUN_LABEL = "joinlab.run";
 export const SCENARIO_LABEL = "joinlab.scenario";
@@ -15,6 +17,13 @@ export function statusCode(err: unknown): number | undefined {
   return (err as { statusCode?: number } | undefined)?.statusCode;
 }
 
+export interface ExecResult {
+  /** null when the engine could not tell (the process was still running when inspected). */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 export interface ResourceSummary {
   id: string;
   name: string;
@@ -23,6 +32,7 @@ export interface ResourceSummary {
 
 export class DockerClient {
   constructor(
+    /** The engine, for the image builders (their build and pull streams); nothing else calls it past this client. */
     readonly docker: Dockerode,
     private readonly logger: Logger,
   ) {}
@@ -90,7 +100,7 @@ export class DockerClient {
           if (code === 404) return;
           if (code !== 403 || attempt >= 8) throw err;
           this.logger.debug(`Network ${id} still has endpoints: retrying (attempt ${attempt})`);
-          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          await delay(100 * attempt);
         }
       }
     });
@@ -219,6 +229,42 @@ export class DockerClient {
     );
   }
 
+  /**
+   * Runs `cmd` in a running container with `input` on its stdin, and waits (at most `timeoutMs`)
+   * for it to end: its exit code and demultiplexed output.
+   */
+  async exec(id: string, name: string, cmd: string[], input = "", timeoutMs = 10_000): Promise<ExecResult> {
+    return this.call(`Running ${cmd[0]} in ${name}`, `Ran ${cmd[0]} in ${name}`, async () => {
+      const exec = await this.docker.getContainer(id).exec({
+        Cmd: cmd,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+      });
+      const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      const text = { stdout: "", stderr: "" };
+      stdout.on("data", (d: Buffer) => (text.stdout += d.toString()));
+      stderr.on("data", (d: Buffer) => (text.stderr += d.toString()));
+      this.docker.modem.demuxStream(stream, stdout, stderr);
+      const ended = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          stream.destroy();
+          reject(new Error(`${cmd[0]} in ${name} did not finish within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const done = () => (clearTimeout(timer), resolve());
+        stream.once("end", done);
+        stream.once("close", done);
+        stream.once("error", (e) => (clearTimeout(timer), reject(e)));
+      });
+      stream.end(input);
+      await ended;
+      const info = await exec.inspect();
+      return { exitCode: info.ExitCode, ...text };
+    });
+  }
+
   /** Follows a container's output from its start: multiplexed (Tty false), with timestamps. */
   async followLogs(id: string, name: string, since?: number): Promise<NodeJS.ReadableStream> {
     return this.call(`Following logs of ${name}`, `Following logs of ${name}`, () =>
@@ -230,6 +276,18 @@ export class DockerClient {
         ...(since !== undefined ? { since } : {}),
       }),
     );
+  }
+
+  /**
+   * Splits a followed log stream (multiplexed: Tty false) into its stdout and stderr: the 8-byte
+   * frame headers are dockerode's modem's to read.
+   */
+  demuxLogs(
+    stream: NodeJS.ReadableStream,
+    stdout: NodeJS.WritableStream,
+    stderr: NodeJS.WritableStream,
+  ): void {
+    this.docker.modem.demuxStream(stream, stdout, stderr);
   }
 
   async inspectContainer(id: string, name: string): Promise<Dockerode.ContainerInspectInfo | undefined> {

@@ -11,6 +11,7 @@ import { nowMicros, RecordBuilder } from "../logs/records.js";
 import type { Capability } from "../scenarios/types.js";
 import { ROGUE_PROGRAM } from "../image/node-image.js";
 import { delay } from "../shared/delay.js";
+import { pidAlive } from "../shared/pid-alive.js";
 import {
   DockerClient,
   KEEP_LABEL,
@@ -22,6 +23,9 @@ import {
   type ResourceSummary,
 } from "./docker-client.js";
 import { gateEntrypoint, GATE_RELEASE, GATE_SCRIPT } from "./gate.js";
+import { ensureHelperImage } from "../netfaults/helper-image.js";
+import { netemMissing } from "../netfaults/netem-probe.js";
+import { NetworkFaults } from "../netfaults/network-faults.js";
 import { mapLimited } from "./limiter.js";
 import type {
   CreatedNode,
@@ -30,6 +34,7 @@ import type {
   RunIdentity,
   Runtime,
   StartedEnvironment,
+  NetworkFaultApplier,
   StartedNode,
   SweepOptions,
 } from "./types.js";
@@ -46,7 +51,12 @@ export interface DockerRuntimeOptions {
    * one container start per hop.
    */
   gate?: boolean;
+  /** Progress lines (the network-fault helper's image build). */
+  progress?: (line: string) => void;
 }
+
+/** Faults made by rules in the nodes' namespaces: they need the helper image. */
+const RULE_CAPABILITIES: ReadonlySet<Capability> = new Set(["partition", "one-way", "loss", "latency"]);
 
 /** This process, as the owner label spells it: a sweep elsewhere leaves it alone while it lives. */
 export function ownerTag(): string {
@@ -56,16 +66,23 @@ export function ownerTag(): string {
 export class DockerRuntime implements Runtime {
   readonly kind = "docker" as const;
   readonly unit = "container";
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
+  // latency joins once the kernel is known to have netem (checkCapabilities).
+  private readonly capabilitySet = new Set<Capability>([
     "kill",
     "stop",
     "pause",
     "network-cut",
     "restart",
+    "partition",
+    "one-way",
+    "loss",
     // The image holds joinlab-rogue beside the node: a container can run it instead.
     "rogue",
   ]);
+  readonly capabilities: ReadonlySet<Capability> = this.capabilitySet;
   readonly client: DockerClient;
+  private helperImage: string | undefined;
+  private netem: Promise<string | undefined> | undefined;
 
   constructor(
     docker: Dockerode,
@@ -77,6 +94,34 @@ export class DockerRuntime implements Runtime {
 
   get image(): string {
     return this.options.image;
+  }
+
+  /** The helper image, found or made once; and the kernel's netem, probed once, when latency is needed. */
+  async checkCapabilities(needed: readonly Capability[]): Promise<Map<Capability, string>> {
+    const why = new Map<Capability, string>();
+    const rules = needed.filter((c) => RULE_CAPABILITIES.has(c));
+    if (rules.length === 0) return why;
+    try {
+      this.helperImage ??= await ensureHelperImage(this.client.docker, {
+        log: this.options.progress ?? (() => {}),
+      });
+    } catch (err) {
+      for (const c of rules) why.set(c, (err as Error).message);
+      return why;
+    }
+    if (needed.includes("latency")) {
+      const labels = {
+        [RUN_LABEL]: "netfaults-probe",
+        [SCENARIO_LABEL]: "netfaults-probe",
+        [OWNER_LABEL]: ownerTag(),
+      };
+      const missing = await (this.netem ??= netemMissing(this.client, this.helperImage, labels).catch(
+        (err: Error) => `the netem probe could not run: ${err.message}`,
+      ));
+      if (missing) why.set("latency", missing);
+      else this.capabilitySet.add("latency");
+    }
+    return why;
   }
 
   describe(): string {
@@ -96,7 +141,7 @@ export class DockerRuntime implements Runtime {
     const id = run.stableAddresses
       ? await this.createPinnedNetwork(name, labels)
       : await this.client.createNetwork(name, labels);
-    return new DockerEnvironment(run, this.client, this.options, name, id, labels, usable);
+    return new DockerEnvironment(run, this.client, this.options, name, id, labels, usable, this.helperImage);
   }
 
   /**
@@ -175,13 +220,7 @@ function ownerAlive(owner: string | undefined): boolean {
   const [host, pidText] = owner.split(":");
   if (host !== hostname()) return true; // another machine's run (shared engine): not ours to judge
   const pid = Number(pidText);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return Number.isInteger(pid) && pid > 0 && pidAlive(pid);
 }
 
 class DockerEnvironment implements StartedEnvironment {
@@ -200,7 +239,25 @@ class DockerEnvironment implements StartedEnvironment {
     private readonly labels: Record<string, string>,
     /** The image's entrypoint when nodes start behind the gate. */
     private readonly gateEntrypoint?: string[],
-  ) {}
+    /** The network-fault helper's image, when the run needs rule-based faults. */
+    helperImage?: string,
+  ) {
+    if (helperImage)
+      this.networkFaults = new NetworkFaults({
+        client,
+        image: helperImage,
+        runId: run.runId,
+        labels,
+        networkName,
+        targetOf: (node) => {
+          const n = this.nodes.get(node);
+          return n ? { node, containerId: n.id, containerName: n.containerName } : undefined;
+        },
+        logger: options.logger,
+      });
+  }
+
+  readonly networkFaults?: NetworkFaultApplier;
 
   async reserve(): Promise<void> {}
 
@@ -388,7 +445,7 @@ class DockerNode implements CreatedNode, StartedNode {
     };
     const out = splitterOf("stdout");
     const err = splitterOf("stderr");
-    this.client.docker.modem.demuxStream(stream, out.sink, err.sink);
+    this.client.demuxLogs(stream, out.sink, err.sink);
     let finished = false;
     const finish = (error?: Error): void => {
       if (finished) return;
