@@ -261,10 +261,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
     nodeBin: join(REPO_ROOT, BUNDLE),
   });
 
-  say(
-    "• cluster key: 1,000 joins alternating between a keyed and an unkeyed master; idle CPU of 8 keyed and 8 unkeyed nodes side by side, twice",
-  );
-  const auth = await benchmarkKeyCost({ nodeBin: join(REPO_ROOT, BUNDLE) });
+  const auth = await clusterKeyCost(say);
 
   say("• report page: a generated 128-node, 50,000-event report.html in headless Chromium");
   const reportPage = await benchmarkReportPage({ outDir });
@@ -310,6 +307,13 @@ function formatLoopback(r: NodeBenchmarkResult): string {
   ]
     .filter((line) => line !== "")
     .join("\n");
+}
+
+function clusterKeyCost(say: (line: string) => void): Promise<KeyCostResult> {
+  say(
+    "• cluster key: 1,000 joins alternating keyed and unkeyed; idle CPU of 8 keyed and 8 unkeyed nodes side by side",
+  );
+  return benchmarkKeyCost({ nodeBin: join(REPO_ROOT, BUNDLE) });
 }
 
 function formatClusterKey(r: KeyCostResult): string {
