@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Dockerode from "dockerode";
+import type { RunResult } from "../src/run/run-scenario.js";
 
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 export const CLI = join(REPO, "packages/orchestrator/dist/cli.js");
@@ -52,4 +53,39 @@ export async function requireEngine(docker: Dockerode): Promise<void> {
       { cause: err },
     );
   }
+}
+
+/** `joinlab run <args> --json` on the Docker runtime under `runId`: the exit code and results.json's content. */
+export async function runJson(
+  args: string[],
+  runsDir: string,
+  runId: string,
+): Promise<{ code: number | null; result: Omit<RunResult, "timeline">; output: string }> {
+  const out = await cli([
+    ...["run", ...args],
+    "--json",
+    "--runsDir",
+    runsDir,
+    "--runId",
+    runId,
+    "--runtime",
+    "docker",
+  ]);
+  try {
+    return {
+      code: out.code,
+      result: JSON.parse(out.stdout) as Omit<RunResult, "timeline">,
+      output: out.stdout + out.stderr,
+    };
+  } catch {
+    throw new Error(`no JSON from the CLI (exit ${out.code}): ${out.stdout}${out.stderr}`);
+  }
+}
+
+/** Each failing check of a run, with its first errors: what an assertion message should show. */
+export function failingChecks(result: Omit<RunResult, "timeline">, errors = 10): string {
+  return result.checks
+    .filter((c) => c.valid !== true)
+    .map((c) => `${c.name}: ${c.summary}\n  ${c.errors.slice(0, errors).join("\n  ")}`)
+    .join("\n");
 }

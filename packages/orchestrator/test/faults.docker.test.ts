@@ -7,9 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Dockerode from "dockerode";
-import { CLI, cli, leftovers } from "./docker-support.js";
+import { CLI, cli, failingChecks, leftovers, runJson } from "./docker-support.js";
 import { makeRunId } from "../src/results/run-id.js";
-import type { RunResult } from "../src/run/run-scenario.js";
 
 describe("fault scenarios in Docker", () => {
   const docker = new Dockerode();
@@ -20,31 +19,8 @@ describe("fault scenarios in Docker", () => {
   const run = async (args: string[]) => {
     const runId = makeRunId();
     runIds.push(runId);
-    const out = await cli([
-      "run",
-      ...args,
-      "--json",
-      "--runsDir",
-      runsDir,
-      "--runId",
-      runId,
-      "--runtime",
-      "docker",
-    ]);
-    let result: Omit<RunResult, "timeline">;
-    try {
-      result = JSON.parse(out.stdout) as Omit<RunResult, "timeline">;
-    } catch {
-      assert.fail(`no JSON from the CLI (exit ${out.code}): ${out.stdout}${out.stderr}`);
-    }
-    const failing = result.checks
-      .filter((c) => c.valid !== true)
-      .map((c) => `${c.name}: ${c.summary}\n  ${c.errors.join("\n  ")}`);
-    assert.equal(
-      out.code,
-      0,
-      `${result.scenario} exit ${out.code}: ${result.error ?? ""}\n${failing.join("\n")}`,
-    );
+    const { code, result } = await runJson(args, runsDir, runId);
+    assert.equal(code, 0, `${result.scenario} exit ${code}: ${result.error ?? ""}\n${failingChecks(result)}`);
     assert.deepEqual(await leftovers(docker, runId), [], "the run removed its containers and network");
     return { result, log: readFileSync(result.mergedLog, "utf8") };
   };

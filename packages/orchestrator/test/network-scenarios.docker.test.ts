@@ -8,13 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Dockerode from "dockerode";
-import { CLI, cli, leftovers } from "./docker-support.js";
+import { CLI, cli, failingChecks, leftovers, runJson } from "./docker-support.js";
 import type { NetworkFaultRecord } from "../src/netfaults/network-fault.js";
 import { makeRunId } from "../src/results/run-id.js";
-import type { RunResult } from "../src/run/run-scenario.js";
 import { buildScenario } from "../src/scenarios/registry.js";
 
-type Saved = Omit<RunResult, "timeline">;
 interface SideFigures {
   nodes: string[];
   quorum: boolean;
@@ -33,30 +31,11 @@ describe("network-fault scenarios in Docker", () => {
   const run = async (args: string[], expectCode = 0) => {
     const runId = makeRunId();
     runIds.push(runId);
-    const out = await cli([
-      "run",
-      ...args,
-      "--json",
-      "--runsDir",
-      runsDir,
-      "--runId",
-      runId,
-      "--runtime",
-      "docker",
-    ]);
-    let result: Saved;
-    try {
-      result = JSON.parse(out.stdout) as Saved;
-    } catch {
-      assert.fail(`no JSON from the CLI (exit ${out.code}): ${out.stdout}${out.stderr}`);
-    }
-    const failing = result.checks
-      .filter((c) => c.valid !== true)
-      .map((c) => `${c.name}: ${c.summary}\n  ${c.errors.slice(0, 10).join("\n  ")}`);
+    const { code, result } = await runJson(args, runsDir, runId);
     assert.equal(
-      out.code,
+      code,
       expectCode,
-      `${result.scenario} exit ${out.code}: ${result.error ?? ""}\n${failing.join("\n")}`,
+      `${result.scenario} exit ${code}: ${result.error ?? ""}\n${failingChecks(result)}`,
     );
     assert.deepEqual(await leftovers(docker, runId), [], "the run removed its nodes, helpers and network");
     const events = readFileSync(join(result.runDir, "orchestrator.events.log"), "utf8")
@@ -157,21 +136,9 @@ describe("network-fault scenarios in Docker", () => {
     writeFileSync(file, JSON.stringify(spec));
     const runId = makeRunId();
     runIds.push(runId);
-    const out = await cli([
-      "run",
-      "--scenarioFile",
-      file,
-      "--json",
-      "--runsDir",
-      runsDir,
-      "--runId",
-      runId,
-      "--runtime",
-      "docker",
-    ]);
-    const result = JSON.parse(out.stdout) as Saved;
-    if (out.code === 0) return t.diagnostic("this kernel has netem: latency ran");
-    assert.equal(out.code, 2);
+    const { code, result } = await runJson(["--scenarioFile", file], runsDir, runId);
+    if (code === 0) return t.diagnostic("this kernel has netem: latency ran");
+    assert.equal(code, 2);
     assert.match(
       result.error ?? "",
       /needs latency, which the docker runtime cannot do here \(latency: the kernel cannot delay packets \(tc netem\)/,

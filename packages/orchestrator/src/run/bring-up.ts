@@ -25,15 +25,25 @@ interface BringUp {
 /** A node that was never started: a dependency failed, or the run was interrupted. */
 class NotStarted extends Error {}
 
-export async function bringUp(run: RunContext, env: StartedEnvironment, nodes: RunNodes): Promise<void> {
-  run.emit({ kind: "phase", phase: "bring-up" });
-  const phase: BringUp = {
+function phaseOf(
+  run: RunContext,
+  env: StartedEnvironment,
+  nodes: RunNodes,
+  beforeLaunch?: BringUp["beforeLaunch"],
+): BringUp {
+  return {
     run,
     env,
     nodes,
     order: new StartOrder(nodes, run.options.inFlight ?? RUN_DEFAULTS.inFlight),
     readyTimeoutMs: run.options.readyTimeoutMs ?? RUN_DEFAULTS.readyTimeoutMs,
+    ...(beforeLaunch ? { beforeLaunch } : {}),
   };
+}
+
+export async function bringUp(run: RunContext, env: StartedEnvironment, nodes: RunNodes): Promise<void> {
+  run.emit({ kind: "phase", phase: "bring-up" });
+  const phase = phaseOf(run, env, nodes);
   // Deferred nodes are started by the schedule (bringUpLate).
   const now = nodes.all().filter((n) => !n.spec.deferred);
   await Promise.all(now.map((node) => bringUpNode(phase, node)));
@@ -49,14 +59,7 @@ export async function bringUpLate(
   names: readonly string[],
   beforeLaunch?: (node: NodeBringUp) => Promise<void>,
 ): Promise<void> {
-  const phase: BringUp = {
-    run,
-    env,
-    nodes,
-    order: new StartOrder(nodes, run.options.inFlight ?? RUN_DEFAULTS.inFlight),
-    readyTimeoutMs: run.options.readyTimeoutMs ?? RUN_DEFAULTS.readyTimeoutMs,
-    ...(beforeLaunch ? { beforeLaunch } : {}),
-  };
+  const phase = phaseOf(run, env, nodes, beforeLaunch);
   await Promise.all(names.map((name) => bringUpNode(phase, nodes.get(name))));
 }
 
