@@ -4,7 +4,6 @@
 import { PassThrough, type Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import type { Logger } from "winston";
-import { delay } from "../shared/delay.js";
 
 export const RUN_LABEL = "joinlab.run";
 export const SCENARIO_LABEL = "joinlab.scenario";
@@ -100,7 +99,9 @@ export class DockerClient {
           if (code === 404) return;
           if (code !== 403 || attempt >= 8) throw err;
           this.logger.debug(`Network ${id} still has endpoints: retrying (attempt ${attempt})`);
-          await delay(100 * attempt);
+          // A timer that holds the process: in the start-up sweep nothing else keeps it alive, and
+          // an unref'd pause let the CLI exit 0 mid-sweep, before the run had even begun.
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
         }
       }
     });

@@ -70,6 +70,12 @@ export class SideViews implements ReplayFold<SplitRecord[]> {
   }
 
   step(step: ReplayStep, state: ClusterState): void {
+    this.#step(step, state);
+    // The state after this step is the state before the next: a split is judged as it stood.
+    this.#tracker.remember(sideProcs(state), state.running().length);
+  }
+
+  #step(step: ReplayStep, state: ClusterState): void {
     const t = step.entry.t;
     const cut = step.kind === "fault" && step.entry.kind === "orchestrator" && step.entry.event.network;
     if (step.kind === "network" || cut)
@@ -108,7 +114,17 @@ class SideTracker {
     private readonly boundMs: number,
   ) {}
 
-  /** The faults in force changed at `t`: judges the split that ends, opens the one that begins. */
+  private before: { live: readonly SideProc[]; running: number } | undefined;
+
+  /** Who was live just before the current step (a heal's step already counts a healed cut as live). */
+  remember(live: readonly SideProc[], running: number): void {
+    this.before = { live, running };
+  }
+
+  /**
+   * The faults in force changed at `t`: judges the split that ends as it stood just before (a cut
+   * node is not judged: it was not live), opens the one that begins.
+   */
   onNetworkChange(
     t: number,
     inForce: readonly NetworkFault[],
@@ -119,7 +135,7 @@ class SideTracker {
     const sameStep = this.watch !== undefined && t - this.watch.record.from < SAME_STEP_MICROS;
     const from = sameStep ? this.watch!.record.from : t;
     if (sameStep) this.watch = undefined;
-    else this.close(t, live, running);
+    else this.close(t, this.before?.live ?? live, this.before?.running ?? running);
     const sides = sidesOf(inForce, this.nodes);
     if (sides.length < 2) return;
     const sideOf = new Map<string, number>();
@@ -167,7 +183,7 @@ class SideTracker {
     if (!w) return;
     w.record.sides.forEach((side, i) => {
       if (side.convergedMs !== undefined) return;
-      const { view, master } = sideProblems(side, i, w.sideOf, live, 1);
+      const { view, master } = sideProblems(side, i, w.sideOf, live, 1, true);
       if (view.length + master.length === 0) side.convergedMs = msBetween(w.record.from, t);
     });
   }
@@ -203,40 +219,62 @@ class SideTracker {
   }
 }
 
-/** What keeps one side from agreeing on itself, and on the master rule (both empty: it agrees). */
+/**
+ * What keeps one side from agreeing on itself, and on the master rule (both empty: it agrees).
+ * `strict` (has it agreed yet?) wants the other side failed; at the heal, suspect will do: a node
+ * across a one-way cut still sends, and a fresher claim of its own (its resignation) brings it back
+ * under suspicion for a moment before it is failed again.
+ */
 function sideProblems(
   side: SideVerdict,
   index: number,
   sideOf: ReadonlyMap<string, number>,
   live: readonly SideProc[],
   limit = 12,
+  strict = false,
 ): { view: string[]; master: string[] } {
   const mine = live.filter((p) => sideOf.get(p.node) === index);
   const across = live.filter((p) => sideOf.get(p.node) !== index);
-  const view = sideViewProblems(mine, across, limit);
+  const view = sideViewProblems(mine, across, limit, strict);
   // Enough said about the views (the cheap answer for "agreed yet?"): the master rule can wait.
   if (view.length >= limit) return { view, master: [] };
   return { view, master: sideMasterProblems(side, mine, live) };
 }
 
-/** Its own side alive in every view of it, the other side failed; stops once `limit` are found. */
-function sideViewProblems(mine: readonly SideProc[], across: readonly SideProc[], limit: number): string[] {
+/** Its own side alive in every view of it, the other side failed (or, not strict, suspect); stops at `limit`. */
+function sideViewProblems(
+  mine: readonly SideProc[],
+  across: readonly SideProc[],
+  limit: number,
+  strict: boolean,
+): string[] {
   const out: string[] = [];
-  const name = (p: SideProc) => `${p.node} (id ${p.id})`;
   for (const p of mine) {
-    for (const q of mine)
-      if (q !== p && p.view.get(q.id) !== "alive")
-        out.push(
-          `${p.node}: expected ${name(q)}, on its side, alive; it is ${p.view.get(q.id) ?? "unknown to it"}`,
-        );
-    for (const q of across) {
-      const s = p.view.get(q.id);
-      if (s === "alive" || s === "suspect")
-        out.push(`${p.node}: expected ${name(q)}, across the split, failed; it is ${s}`);
-    }
+    out.push(...ownSideProblems(p, mine), ...acrossProblems(p, across, strict));
     if (out.length >= limit) break;
   }
   return out;
+}
+
+const nameOf = (p: SideProc) => `${p.node} (id ${p.id})`;
+
+function ownSideProblems(p: SideProc, mine: readonly SideProc[]): string[] {
+  return mine
+    .filter((q) => q !== p && p.view.get(q.id) !== "alive")
+    .map(
+      (q) =>
+        `${p.node}: expected ${nameOf(q)}, on its side, alive; it is ${p.view.get(q.id) ?? "unknown to it"}`,
+    );
+}
+
+function acrossProblems(p: SideProc, across: readonly SideProc[], strict: boolean): string[] {
+  const wrong = (s: string | undefined) => s === "alive" || (strict && s === "suspect");
+  return across
+    .filter((q) => wrong(p.view.get(q.id)))
+    .map(
+      (q) =>
+        `${p.node}: expected ${nameOf(q)}, across the split, failed${strict ? "" : " or suspect"}; it is ${p.view.get(q.id)}`,
+    );
 }
 
 /** A side with a majority has one master that all of it sees; one without has none. */
