@@ -18,7 +18,8 @@ import { reportCommand } from "./results/report-command.js";
 import { runScenario } from "./run/run-scenario.js";
 import { formatSummary } from "./run/summary.js";
 import { chooseRuntime, RuntimeUnavailable, sweepRuntimes } from "./runtime/choose-runtime.js";
-import type { StartedEnvironment } from "./runtime/types.js";
+import { parseEngineSpec, type EngineSpec } from "./runtime/engine-url.js";
+import type { RuntimeKind, StartedEnvironment } from "./runtime/types.js";
 import { buildScenario, SCENARIOS, scenarioNames } from "./scenarios/registry.js";
 import { validateScenario, type ScenarioSpec } from "./scenarios/types.js";
 
@@ -40,6 +41,7 @@ async function runCommand(argv: {
   majority?: boolean;
   minority?: boolean;
   runtime: string;
+  engine?: string[];
   keep?: boolean;
   inFlight: number;
   timeout: number;
@@ -59,6 +61,7 @@ async function runCommand(argv: {
   }
   const logger = createLogger(argv.verbose ? "debug" : "warn");
   let scenario: ScenarioSpec;
+  let engines: EngineSpec[];
   try {
     scenario = argv.scenarioFile
       ? validateScenario(JSON.parse(readFileSync(argv.scenarioFile, "utf8")) as ScenarioSpec)
@@ -69,6 +72,7 @@ async function runCommand(argv: {
           ...(argv.majority ? { majority: true } : {}),
         });
     if (argv.majority && argv.minority) throw new Error("--majority and --minority exclude each other");
+    engines = enginesOf(argv.engine, argv.runtime);
   } catch (err) {
     process.stderr.write(`joinlab: ${(err as Error).message}\n`);
     return 2;
@@ -90,10 +94,11 @@ async function runCommand(argv: {
   });
   try {
     const runtime = await chooseRuntime({
-      kind: argv.runtime as "auto" | "docker" | "process",
+      kind: argv.runtime as RuntimeKind | "auto",
       logger,
       log: print,
       rebuild: argv.rebuild,
+      engines,
     });
     runtimeRef = runtime;
     const swept = await runtime.sweep();
@@ -133,6 +138,14 @@ async function runCommand(argv: {
   } finally {
     stopSignals();
   }
+}
+
+/** --engine <swarm-node>=<url>, for the swarm runtime only. */
+function enginesOf(given: readonly string[] | undefined, runtime: string): EngineSpec[] {
+  const engines = (given ?? []).map(parseEngineSpec);
+  if (engines.length && runtime !== "swarm")
+    throw new Error("--engine names the engines of swarm hosts: it needs --runtime swarm");
+  return engines;
 }
 
 async function logsCommand(argv: {
@@ -219,9 +232,15 @@ async function main(): Promise<void> {
           .option("majority", { type: "boolean", describe: "partition-heal: cut a majority off" })
           .option("minority", { type: "boolean", describe: "partition-heal: cut a minority off (default)" })
           .option("runtime", {
-            choices: ["auto", "docker", "process"],
+            choices: ["auto", "docker", "process", "swarm"],
             default: "auto",
-            describe: "Docker when an engine answers",
+            describe: "Docker when an engine answers; swarm: services across a swarm's hosts (docs/swarm.md)",
+          })
+          .option("engine", {
+            type: "string",
+            array: true,
+            describe:
+              "Swarm: the engine of another swarm host, <host>=<url> (ssh://user@host, tcp://host:2375, unix:///path); repeat per host",
           })
           .option("keep", { type: "boolean", describe: "Keep a failed run's nodes for inspection" })
           .option("inFlight", { type: "number", default: 6, describe: "Container starts in flight (4–8)" })
@@ -291,7 +310,8 @@ async function main(): Promise<void> {
       (y) =>
         y
           .option("sizes", { type: "string", default: "4,16,64", describe: "Node counts, comma-separated" })
-          .option("runtime", { choices: ["auto", "docker", "process"], default: "auto" })
+          .option("runtime", { choices: ["auto", "docker", "process", "swarm"], default: "auto" })
+          .option("engine", { type: "string", array: true, describe: "Swarm: <host>=<url>, as for run" })
           .option("inFlight", { type: "number", default: 6 })
           .option("repeat", {
             type: "number",

@@ -13,6 +13,7 @@ import { makeRunId } from "../results/run-id.js";
 import { runScenario, type RunResult } from "../run/run-scenario.js";
 import { chooseRuntime } from "../runtime/choose-runtime.js";
 import { DockerRuntime } from "../runtime/docker-runtime.js";
+import { parseEngineSpec } from "../runtime/engine-url.js";
 import type { Runtime, StartedNode } from "../runtime/types.js";
 import { buildScenario } from "../scenarios/registry.js";
 import type { ScenarioSpec } from "../scenarios/types.js";
@@ -34,6 +35,8 @@ export interface BenchArgs {
   out: string;
   /** Sizes that also get a node-crash run (failure detection); "" for none. */
   detect?: string;
+  /** The swarm runtime's other hosts' engines (--engine <host>=<url>). */
+  engine?: string[];
   verbose?: boolean;
 }
 
@@ -136,7 +139,8 @@ export async function runBench(args: BenchArgs): Promise<number> {
     .split(",")
     .filter((x) => x.trim() !== "")
     .map(Number);
-  const runtime = await chooseRuntime({ kind: args.runtime as "auto", logger, log: say });
+  const engines = (args.engine ?? []).map(parseEngineSpec);
+  const runtime = await chooseRuntime({ kind: args.runtime as "auto", logger, log: say, engines });
   const outDir = resolve(args.out);
   const runsDir = join(outDir, "runs");
   mkdirSync(runsDir, { recursive: true });

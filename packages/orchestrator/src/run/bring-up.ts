@@ -64,7 +64,8 @@ async function create(phase: BringUp, node: NodeBringUp): Promise<void> {
     throwIfInterrupted(run);
     run.timings.firstCreateMs ??= run.ms();
     const port = env.portOf(node.name, node.spec.port);
-    return env.createNode({ name: node.name, port, args: nodeArgs(node, env, dialTimeoutMs) });
+    const placement = node.spec.placement ? { placement: node.spec.placement } : {};
+    return env.createNode({ name: node.name, port, args: nodeArgs(node, env, dialTimeoutMs), ...placement });
   });
   node.summary.createdMs = run.ms();
   node.summary.id = node.created.id;

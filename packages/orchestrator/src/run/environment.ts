@@ -1,7 +1,7 @@
 // The environment phase: the runtime can do what the scenario needs, or the run says so before
 // anything exists; then the run's environment (a labelled network, or loopback ports) and its
 // nodes addressed in it.
-import { requiredCapabilities } from "../scenarios/types.js";
+import { requiredCapabilities, type Capability } from "../scenarios/types.js";
 import type { StartedEnvironment } from "../runtime/types.js";
 import type { RunContext } from "./run-context.js";
 import { RunNodes } from "./run-nodes.js";
@@ -10,10 +10,12 @@ export async function createEnvironment(run: RunContext): Promise<StartedEnviron
   const { scenario, runtime } = run;
   run.emit({ kind: "phase", phase: "environment" });
   const needed = requiredCapabilities(scenario);
-  const missing = needed.filter((c) => !runtime.capabilities.has(c));
+  const why = (await runtime.checkCapabilities?.(needed)) ?? new Map<Capability, string>();
+  const missing = needed.filter((c) => !runtime.capabilities.has(c) || why.has(c));
   if (missing.length) {
+    const reasons = missing.filter((c) => why.has(c)).map((c) => `${c}: ${why.get(c)}`);
     throw new Error(
-      `scenario ${scenario.name} needs ${missing.join(", ")}, which the ${runtime.kind} runtime cannot do; run it with --runtime docker`,
+      `scenario ${scenario.name} needs ${missing.join(", ")}, which the ${runtime.kind} runtime cannot do${reasons.length ? ` here (${reasons.join("; ")})` : "; run it with --runtime docker"}`,
     );
   }
   const env = await runtime.createEnvironment({

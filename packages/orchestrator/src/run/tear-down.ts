@@ -24,6 +24,7 @@ export async function tearDown(
 ): Promise<boolean> {
   const startedAt = run.ms();
   if (run.interrupted) run.fail("run interrupted");
+  if (env?.measureClocks) await measureClocks(run, env);
   let kept = false;
   if (env && run.options.keep && verdict !== true) {
     kept = true;
@@ -41,6 +42,20 @@ export async function tearDown(
   run.timings.teardownMs = Math.round((run.ms() - startedAt) * 10) / 10;
   run.timings.totalMs = run.ms();
   return kept;
+}
+
+/** The engines' clocks once more, now that every check has run: the bound covers the whole run. */
+async function measureClocks(run: RunContext, env: StartedEnvironment): Promise<void> {
+  try {
+    run.clocks = await env.measureClocks!();
+    const bound = run.clocks.boundMs;
+    run.note(
+      "clocks.measured",
+      `${run.clocks.engines.length} engine clock(s) measured${bound !== undefined ? `: corrected timestamps within ±${bound} ms` : ""}`,
+    );
+  } catch (err) {
+    run.logger.warn(`run ${run.runId}: could not measure the engines' clocks: ${(err as Error).message}`);
+  }
 }
 
 async function stopGracefully(started: readonly StartedNode[]): Promise<void> {

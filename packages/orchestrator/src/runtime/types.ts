@@ -4,7 +4,7 @@
 import type { Capability } from "../scenarios/types.js";
 import type { NodeLog } from "../logs/node-log.js";
 
-export type RuntimeKind = "docker" | "process";
+export type RuntimeKind = "docker" | "process" | "swarm";
 
 export interface ExitInfo {
   code: number | null;
@@ -30,6 +30,8 @@ export interface NodeLaunch {
   port: number;
   /** Node flags (the image's entrypoint or the node bin adds the program). */
   args: string[];
+  /** Swarm placement constraints from the scenario (NodeSpec.placement); others ignore them. */
+  placement?: readonly string[];
 }
 
 export interface SweepOptions {
@@ -51,6 +53,12 @@ export interface Runtime {
   createEnvironment(run: RunIdentity): Promise<StartedEnvironment>;
   /** Removes resources of runs whose orchestrator is gone (all with `all`); one line per resource ("removed ..." or "could not remove ..."). */
   sweep(options?: SweepOptions): Promise<string[]>;
+  /**
+   * Finds out whether capabilities that depend on the machine really work here, before anything
+   * starts (the swarm runtime: is there an engine for every host a node may land on). Returns why
+   * each of `needed` that cannot work is missing.
+   */
+  checkCapabilities?(needed: readonly Capability[]): Promise<Map<Capability, string>>;
   /** Short text for progress output: "docker 20.10.24, image joinlab/node:latest". */
   describe(): string;
   close(): Promise<void>;
@@ -76,6 +84,32 @@ export interface StartedEnvironment extends AsyncDisposable {
   stop(): Promise<void>;
   /** Lets go of nodes kept for inspection (--keep): closes our streams, leaves them running. */
   detach(): void;
+  /**
+   * Runtimes whose logs come from engines with clocks of their own (swarm): measures them again
+   * and reports every engine's offset and the error bound of the corrected timestamps.
+   */
+  measureClocks?(): Promise<ClockReport>;
+}
+
+/** How far each engine's clock was from the orchestrator's, and how well the logs were corrected. */
+export interface ClockReport {
+  /** Per engine (swarm host): offsets at the start and the end of the run, in milliseconds. */
+  engines: EngineClockReport[];
+  /** The largest error bound of any engine's corrected timestamps (ms); absent if none was measured. */
+  boundMs?: number;
+}
+
+export interface EngineClockReport {
+  host: string;
+  /** Engine clock minus ours, as measured before the first node started and after the last check. */
+  startOffsetMs?: number;
+  startBoundMs?: number;
+  endOffsetMs?: number;
+  endBoundMs?: number;
+  /** Error bound of this engine's corrected timestamps over the run (ms): measurement plus drift. */
+  boundMs?: number;
+  /** Why the clock could not be measured (no engine reachable for the host). */
+  unmeasured?: string;
 }
 
 export interface CreatedNode {

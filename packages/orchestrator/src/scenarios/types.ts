@@ -49,6 +49,11 @@ export interface NodeSpec {
   flags?: string[];
   /** Defaults to "the node I dial is ready" when that is a scenario node. */
   startAfter?: StartCondition[];
+  /**
+   * Swarm placement constraints for this node (`node.hostname==host2`, `node.labels.zone!=b`);
+   * other runtimes ignore them. Without them the swarm runtime spreads the nodes over the hosts.
+   */
+  placement?: string[];
   expect: Expectation;
 }
 
@@ -114,6 +119,9 @@ export function startConditions(node: NodeSpec, scenario: ScenarioSpec): StartCo
   return [{ node: target, state: "ready" }];
 }
 
+/** A swarm placement constraint, as `docker service create --constraint` takes it. */
+const PLACEMENT_CONSTRAINT = /^(node|engine)\.[A-Za-z0-9_.-]+\s*(==|!=)\s*\S+$/;
+
 /** Throws with a message naming the bad field when a spec (e.g. from --scenarioFile) is inconsistent. */
 export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
   const names = new Set<string>();
@@ -134,6 +142,13 @@ export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
       );
     }
     if (ports.has(node.port)) throw new Error(`scenario ${spec.name}: port ${node.port} is used twice`);
+    for (const constraint of node.placement ?? []) {
+      if (typeof constraint !== "string" || !PLACEMENT_CONSTRAINT.test(constraint)) {
+        throw new Error(
+          `scenario ${spec.name}: ${node.name}.placement ${JSON.stringify(constraint)} is not a swarm constraint (node.<attribute>==<value> or !=, e.g. node.hostname==host2)`,
+        );
+      }
+    }
     names.add(node.name);
     ports.add(node.port);
   }
