@@ -35,7 +35,11 @@ export interface NodeConfig {
    * Cluster key(s) and label (docs/protocol.md, "Authenticated framing"): what this node signs
    * with and accepts. Absent: no framing at all, the seed's bytes.
    */
-  auth?: { keyring?: Keyring; label?: string };
+  auth?: {
+    keyring?: Keyring;
+    label?: string;
+    /** --clusterKeyFile: read again on SIGHUP. */ keyFile?: string;
+  };
 }
 
 export const DEFAULTS = {

@@ -2,7 +2,6 @@
 export { Node, startNode } from "./node.js";
 export { DEFAULTS, type NodeConfig } from "./config.js";
 export { NodeLogger, LOG_FORMATS, LOG_LEVELS, type LoggerOptions, type LogLevel } from "./log/node-logger.js";
-export { KnownMembers, type Member } from "./known-members.js";
 export type { ResponseExtension } from "./join/join-responder.js";
 export { requestJoin, type JoinOutcome, type JoinFailureKind } from "./join/join-client.js";
 export { parseFlags, type ParsedFlags } from "./cli/flags.js";
@@ -22,6 +21,6 @@ export {
   type NodeBenchmarkOptions,
   type NodeBenchmarkResult,
 } from "./bench/handshake-benchmark.js";
-export { freePort } from "./free-port.js";
+export { freePort, probePort } from "./ports.js";
 export { benchmarkIdleCpu, type IdleCpuOptions, type IdleCpuResult } from "./bench/idle-cpu-benchmark.js";
 export { ClusterAuth, Keyring, decodeKey, loadKeyring, KEY_ENV } from "./auth/index.js";

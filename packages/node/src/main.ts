@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
+  // Only a node with a key file listens for SIGHUP (a rotation step); others keep the default.
+  if (flags.config.auth?.keyFile !== undefined) process.on("SIGHUP", () => node.reloadClusterKeys());
 
   try {
     await node.start();

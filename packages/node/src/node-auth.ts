@@ -1,6 +1,8 @@
 // Glue between a node and its cluster key and label: the verifier, the `auth.rejected` log lines,
 // the framing of its join lines and datagrams, and the counters its ready file shows.
 import { ClusterAuth } from "./auth/cluster-auth.js";
+import { loadKeyring } from "./auth/key-sources.js";
+import { KeyProblem } from "./auth/key-text.js";
 import { datagramFraming, type DatagramFraming } from "./auth/datagram-framing.js";
 import { answerFramedLine } from "./auth/join-framing.js";
 import { RejectionLog, type RejectionLine } from "./auth/rejection-log.js";
@@ -35,6 +37,36 @@ export class NodeAuth {
       new EncodedReply(
         answerFramedLine(this.auth, this.rejections, line, remote, (payload) => handle(payload, remote)),
       );
+  }
+
+  /**
+   * Reads the key file again (a rotation step without a restart). An unusable file changes
+   * nothing: the node keeps its keys and says why.
+   */
+  reloadKeyFile(keyFile: string, logger: NodeLogger): void {
+    const current = this.auth.keyring?.ids().join(",") ?? "";
+    try {
+      const keyring = loadKeyring({ keyFile });
+      if (keyring === undefined) throw new KeyProblem(`--clusterKeyFile ${keyFile} holds no key`);
+      this.auth.replaceKeyring(keyring);
+      const keyIds = keyring.ids().join(",");
+      logger.info({
+        event: "auth.keyring",
+        message: `cluster keys reloaded: ${keyIds} (the first signs)`,
+        outcome: "reloaded",
+        keyIds,
+      });
+    } catch (err) {
+      if (!(err instanceof KeyProblem)) throw err;
+      const reason = err.message;
+      logger.warn({
+        event: "auth.keyring",
+        message: `kept the cluster keys in use (${current}): ${reason}`,
+        outcome: "kept",
+        keyIds: current,
+        reason,
+      });
+    }
   }
 
   /** What the ready file and node.started say about authentication (key ids only, never keys). */

@@ -1,9 +1,9 @@
 // Glue between a node and its membership engine: starting the UDP runner, the join flow's fields, log lines.
-import net from "node:net";
 import type { JoinRequest, JoinResponse } from "@joinlab/protocol";
 import type { DatagramFraming } from "./auth/datagram-framing.js";
 import { stripCidr } from "./host-port.js";
 import type { NodeLogger } from "./log/node-logger.js";
+import { udpBindHost } from "./ports.js";
 import {
   MembershipRunner,
   type JoinerInfo,
@@ -42,10 +42,9 @@ export interface NodeMembershipOptions {
 /** Binds UDP and starts the engine; rejects with the bind error (errno `code` kept). */
 export function startMembership(opts: NodeMembershipOptions): Promise<MembershipRunner> {
   const { logger, onRoleEvent } = opts;
-  const bindHost = opts.listenHost !== undefined && net.isIPv4(opts.listenHost) ? opts.listenHost : undefined;
   return MembershipRunner.start({
     self: { id: opts.id, addr: opts.addr, port: opts.port, role: opts.role, gen: opts.gen },
-    ...(bindHost !== undefined ? { bindHost } : {}),
+    bindHost: udpBindHost(opts.listenHost),
     ...(opts.config !== undefined ? { config: opts.config } : {}),
     ...(opts.framing !== undefined ? { framing: opts.framing } : {}),
     onEvent: (e) => {

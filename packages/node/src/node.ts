@@ -11,9 +11,8 @@ import type { NodeConfig } from "./config.js";
 import { formatHostPort, parseHostPort, stripCidr } from "./host-port.js";
 import { requestJoin } from "./join/join-client.js";
 import { answerLine, type ResponseExtension } from "./join/join-responder.js";
-import { KnownMembers } from "./known-members.js";
 import type { NodeLogger } from "./log/node-logger.js";
-import type { MembershipRunner } from "./membership/index.js";
+import { Membership, type MemberRecord, type MembershipRunner } from "./membership/index.js";
 import {
   joinerFromRequest,
   membersForResponse,
@@ -22,7 +21,7 @@ import {
 } from "./node-membership.js";
 import { NodeAuth } from "./node-auth.js";
 import { randomNodeId } from "./node-id.js";
-import { probePort } from "./port-probe.js";
+import { probePort } from "./ports.js";
 import { removeReadyFile, writeReadyFile } from "./ready-file.js";
 import { InboundServer } from "./server/inbound-server.js";
 import { EXIT_NO_CLUSTER, EXIT_OK, EXIT_STARTUP_FAILED, StartupError } from "./startup-error.js";
@@ -35,8 +34,6 @@ const READY_REFRESH_MS = 1000;
 export class Node {
   readonly config: NodeConfig;
   readonly logger: NodeLogger;
-  /** Nodes this one knows: itself excluded, the node it joined through included. */
-  readonly members = new KnownMembers();
   nodeId: number;
   role: Role = "joining";
   /** The port listened on (differs from config.myport only when that is 0). */
@@ -45,8 +42,10 @@ export class Node {
   joinResponse: JoinResponse | undefined;
   /** Process start (ms): our join request's membership marker and our record's `gen`. */
   readonly gen = Date.now();
-  /** The membership engine, once the role and id are settled (undefined if config.membership is false). */
+  /** The membership engine over UDP, once the role and id are settled (undefined if config.membership is false). */
   membership: MembershipRunner | undefined;
+  /** With membership off: the same view, fed only by the joins this node takes part in (no UDP). */
+  #localView: Membership | undefined;
 
   readonly #server: InboundServer;
   readonly #auth: NodeAuth;
@@ -77,13 +76,9 @@ export class Node {
         answerLine(
           {
             logger,
-            members: this.members,
             self: () => this.self(),
             holderOf: (id) => this.#holderOf(id),
-            isTaken: (id) =>
-              id === this.nodeId ||
-              this.members.has(id) ||
-              this.membership?.membership.member(id) !== undefined,
+            isTaken: (id) => id === this.nodeId || this.member(id) !== undefined,
             role: () => this.wireRole(),
             extensions: this.#extensions,
           },
@@ -97,6 +92,16 @@ export class Node {
   /** This node as the wire describes it. */
   self(): NodeInfo {
     return nodeInfo(this.nodeId, this.config.advertise, this.port);
+  }
+
+  /** The node's record of a member (itself included): its one registry, the membership view. */
+  member(id: number): MemberRecord | undefined {
+    return this.#view()?.member(id);
+  }
+
+  /** Every member this node knows, sorted by id (empty until the role and id are settled). */
+  view(): MemberRecord[] {
+    return this.#view()?.view() ?? [];
   }
 
   wireRole(): WireRole {
@@ -127,14 +132,16 @@ export class Node {
       ...(config.auth?.keyring ? { clusterKeyIds: config.auth.keyring.ids().join(",") } : {}),
       ...(config.auth?.label !== undefined ? { clusterLabel: config.auth.label } : {}),
     });
-    // Bind-and-release first: a taken port fails before we join anyone, and port 0 gets a real
-    // number to advertise. (Listening for real only after the join keeps a node that dials its own
+    // Bind-and-release first (TCP, and UDP when membership is on: it uses the same number): a taken
+    // port fails before we join anyone, and port 0 gets a real number to advertise. (Listening for real only after the join keeps a node that dials its own
     // address, like the default master, from answering itself.)
-    this.port = await this.#bindOrFail(() => probePort(config.myport, config.listenHost));
+    const udp = config.membership !== false;
+    this.port = await this.#bindOrFail(() => probePort(config.myport, config.listenHost, { udp }));
     await this.#joinOrBecomeMaster();
     this.#throwIfStopping();
     // Membership runs before we listen: every join we answer then gets the view.
     if (config.membership !== false) await this.#startMembership();
+    else this.#startLocalView();
     this.#throwIfStopping();
     try {
       await this.#bindOrFail(() => this.#server.listen(this.port, config.listenHost));
@@ -166,6 +173,12 @@ export class Node {
       readyFile: config.readyFile,
     });
     return this;
+  }
+
+  /** Reads --clusterKeyFile again (SIGHUP): the next step of a key rotation, without a restart. */
+  reloadClusterKeys(): void {
+    const keyFile = this.config.auth?.keyFile;
+    if (keyFile !== undefined) this.#auth.reloadKeyFile(keyFile, this.logger);
   }
 
   /** Stops accepting, lets in-flight replies finish, removes the ready file. Idempotent. */
@@ -283,7 +296,6 @@ export class Node {
         peerId: responder.nodeId,
       });
     }
-    this.members.upsert({ nodeId: responder.nodeId, address: responderAddress, role: response.role });
     this.role = "member";
     logger.info({
       event: "node.joined",
@@ -345,6 +357,27 @@ export class Node {
     });
   }
 
+  /** Membership off: a view without UDP, so ids stay unique; responses stay the seed's plain ones. */
+  #startLocalView(): void {
+    const role = this.role === "master" ? "master" : "member";
+    const view = new Membership({
+      self: { id: this.nodeId, addr: this.config.advertise, port: this.port, role, gen: this.gen },
+      now: Date.now(),
+    });
+    this.#localView = view;
+    if (this.joinResponse !== undefined) {
+      view.seedFromJoinResponse(undefined, responderFromResponse(this.joinResponse), Date.now());
+    }
+    this.#extensions.unshift((request, joinerId) => {
+      view.admitJoiner({ ...joinerFromRequest(request, joinerId), seed: true }, Date.now());
+      return {};
+    });
+  }
+
+  #view(): Membership | undefined {
+    return this.membership?.membership ?? this.#localView;
+  }
+
   /** The engine decides the role after start-up (failover promotes, a better claim demotes). */
   #followMembershipRole(): void {
     const runner = this.membership;
@@ -387,14 +420,13 @@ export class Node {
     };
   }
 
-  /** Who holds `id`: this node, a member we know of, or a record of the membership view. */
+  /** Who holds `id`: this node or a record of the view. */
   #holderOf(id: number): string | undefined {
     if (id === this.nodeId) return "this node";
-    const record = this.membership?.membership.member(id);
+    const record = this.member(id);
     // A left id is never reused (others would ignore its alive claims): always a clash.
     if (record?.state === "left") return `node ${id}, which left the cluster`;
-    if (record !== undefined) return formatHostPort(record.addr, record.port);
-    return this.members.get(id)?.address;
+    return record === undefined ? undefined : formatHostPort(record.addr, record.port);
   }
 
   #throwIfStopping(): void {
@@ -406,10 +438,13 @@ export class Node {
       return await bind();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      const where = `${this.config.listenHost ?? "*"}:${this.config.myport}`;
+      const udp = (err as { transport?: string }).transport === "udp";
+      const where = `${this.config.listenHost ?? "*"}:${this.config.myport}${udp ? "/udp" : ""}`;
       const advice =
         code === "EADDRINUSE"
-          ? "another process uses it; pick a free port with --myport"
+          ? udp
+            ? "another process uses that UDP port (membership uses the --myport number for UDP too); pick a free port with --myport"
+            : "another process uses it; pick a free port with --myport"
           : code === "EACCES"
             ? "not allowed; use a port above 1023 with --myport"
             : "check --myport and --listenHost";

@@ -1,6 +1,7 @@
 // Start-up failures and stopping, through the built bin: exit codes, messages, bounded times, ready file.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import dgram from "node:dgram";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,6 +97,21 @@ test("port already in use: exit 3 before any join is attempted", async () => {
     !node.lines.some((line) => line.event === "join.request.sent"),
     "a node that cannot listen joins nobody",
   );
+});
+
+test("UDP port already in use (membership uses the --myport number): exit 3 before any join", async () => {
+  const busy = await freePort();
+  const udp = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => udp.bind(busy, "127.0.0.1", () => resolve()));
+  try {
+    const master = await fleet.master();
+    const node = fleet.spawn(["--myport", String(busy), "--clusterip", `127.0.0.1:${master.port}`]);
+    assert.equal((await node.exit()).code, 3);
+    assert.match(node.stderr, /EADDRINUSE/);
+    assert.ok(!node.lines.some((line) => line.event === "join.request.sent"), "it joins nobody");
+  } finally {
+    udp.close();
+  }
 });
 
 test("bad flags: exit 2 with the bad value quoted", async () => {

@@ -80,6 +80,37 @@ describe("checks on the recorded chain-join", () => {
     assert.match(byName(results, "clusters").errors[0]!, /expected 1 cluster\(s\); 2 formed/);
   });
 
+  it("fails when the node dialled never logged the request, or the joiner never read the answer", () => {
+    const lost = recordedChainJoin();
+    lost.set(
+      "node2",
+      lost.get("node2")!.filter((r) => r.line?.event !== "join.request.received"),
+    );
+    assert.deepEqual(byName(check(lost).results, "handshakes").errors, [
+      "node4: its join request (id 73857674) to node2:8002 was never logged as received by node2",
+    ]);
+    const unread = recordedChainJoin();
+    unread.set(
+      "node3",
+      unread.get("node3")!.filter((r) => r.line?.event !== "join.response.received"),
+    );
+    assert.deepEqual(byName(check(unread).results, "handshakes").errors, [
+      "node3: node1 answered its join request but node3 never logged receiving it (is still running)",
+    ]);
+  });
+
+  it("fails when the joiner logged its answer from another node than the one it dialled", () => {
+    const streams = recordedChainJoin();
+    const node4 = streams.get("node4")!;
+    const read = node4.find((r) => r.line?.event === "join.response.received")!;
+    read.line = { ...read.line!, peerId: 12345 };
+    const { results } = check(streams);
+    assert.match(
+      byName(results, "handshakes").errors[0]!,
+      /^node4: expected the response from node2 \(id \d+\); it logged one from id 12345$/,
+    );
+  });
+
   it("reports an unexpected exit with its code", () => {
     const { results } = check(recordedChainJoin(), { node4: { exit: { code: 3 } } });
     assert.deepEqual(byName(results, "exits").errors, [

@@ -3,10 +3,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EventFields, NodeEvent } from "@joinlab/protocol";
+import { readRunTimeline } from "../src/logs/read-run.js";
 import { RecordBuilder, type LogRecord } from "../src/logs/records.js";
 import { buildScenario } from "../src/scenarios/registry.js";
-import type { ObservedNode } from "../src/checks/types.js";
-import type { ScenarioSpec } from "../src/scenarios/types.js";
+import type { CheckContext, ObservedNode } from "../src/checks/types.js";
+import type { FaultKind, ScenarioSpec } from "../src/scenarios/types.js";
 
 export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
@@ -70,3 +71,67 @@ export function sampleLine(seq: number, nodeId: number, event: NodeEvent): strin
   const line = { time: "2026-11-24T15:00:00.000Z", level: "info", seq, nodeId, event, message: event };
   return JSON.stringify({ ...line, ...SAMPLE_FIELDS[event] });
 }
+
+/** What results.json says of each node, as much as the checks need. */
+interface RecordedNode {
+  name: string;
+  address: string;
+  clusterip: string;
+  exit?: ObservedNode["exit"];
+  notStarted?: string;
+}
+
+/**
+ * A recorded run directory under fixtures/ (node logs, the orchestrator's events, scenario.json,
+ * results.json) as the checks saw it: the merged timeline and every node as observed.
+ */
+export function recordedRun(name: string): CheckContext {
+  const dir = join(FIXTURES, name);
+  const scenario = JSON.parse(readFileSync(join(dir, "scenario.json"), "utf8")) as ScenarioSpec;
+  const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as { nodes: RecordedNode[] };
+  const timeline = readRunTimeline(dir);
+  const faults = new Map<string, FaultKind[]>();
+  // The checks ran at run.verified: a node that exited later (the teardown's stop) was running then.
+  const exitedBeforeChecks = new Set<string>();
+  const restarting = new Set<string>();
+  for (const e of timeline) {
+    if (e.kind !== "orchestrator" || !e.event.node) {
+      if (e.kind === "orchestrator" && e.event.event === "run.verified") break;
+      continue;
+    }
+    // The exit right after a restart is the old process's: a new one runs.
+    if (e.event.event === "fault.restart") restarting.add(e.event.node);
+    else if (e.event.event === "exited" && !restarting.delete(e.event.node))
+      exitedBeforeChecks.add(e.event.node);
+    if (!/^fault\.[a-z]+$/.test(e.event.event)) continue;
+    const list = faults.get(e.event.node) ?? [];
+    list.push(e.event.event.slice("fault.".length) as FaultKind);
+    faults.set(e.event.node, list);
+  }
+  const nodes = scenario.nodes.map((spec): ObservedNode => {
+    const seen = results.nodes.find((n) => n.name === spec.name)!;
+    return {
+      name: spec.name,
+      spec,
+      address: seen.address,
+      clusterip: seen.clusterip,
+      started: seen.notStarted === undefined,
+      ...(seen.notStarted ? { notStarted: seen.notStarted } : {}),
+      ...(seen.exit && exitedBeforeChecks.has(spec.name) ? { exit: seen.exit } : {}),
+      ...(faults.has(spec.name) ? { faults: faults.get(spec.name)! } : {}),
+    };
+  });
+  return { scenario, nodes, timeline };
+}
+
+/** The fault-scenario runs recorded under fixtures/ (real nodes: processes, or Docker where the fault needs it). */
+export const RECORDED_FAULT_RUNS = [
+  "master-crash",
+  "node-crash",
+  "graceful-leave",
+  "pause-resume",
+  "partition-heal",
+  "partition-heal-majority",
+  "restart-rejoin",
+  "chaos-seed-7",
+];

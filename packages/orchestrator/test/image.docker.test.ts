@@ -16,6 +16,7 @@ import {
   BUNDLE,
   BUNDLE_HASH_LABEL,
   DOCKERFILE,
+  IMAGE_BUNDLES,
   LOCAL_BASE_IMAGE,
   NODE_IMAGE_TAG,
   OFFICIAL_BASE_IMAGE,
@@ -36,10 +37,11 @@ async function removeImage(name: string): Promise<void> {
   }
 }
 
-/** Size of the layers this project adds on top of the base (the COPY of the bundle). */
+/** Size of the layers this project adds on top of the base (the COPY of the bundles into /app). */
 async function appLayerBytes(tag: string): Promise<number> {
   const history = (await docker.getImage(tag).history()) as { CreatedBy: string; Size: number }[];
-  return history.filter((h) => h.CreatedBy.includes("joinlab-node.mjs")).reduce((sum, h) => sum + h.Size, 0);
+  // Docker names a one-file COPY "COPY file:<hash> in /app/x", a several-file one "COPY multi:<hash> in /app/".
+  return history.filter((h) => h.CreatedBy.includes(" in /app/")).reduce((sum, h) => sum + h.Size, 0);
 }
 
 describe("node image (real engine)", () => {
@@ -76,7 +78,7 @@ describe("node image (real engine)", () => {
 
     const image = await inspectImageIfPresent(docker, NODE_IMAGE_TAG);
     assert.ok(image, `${NODE_IMAGE_TAG} should exist after the build`);
-    assert.equal(image.Config.Labels?.[BUNDLE_HASH_LABEL], await bundleHash(REPO_ROOT, BUNDLE));
+    assert.equal(image.Config.Labels?.[BUNDLE_HASH_LABEL], await bundleHash(REPO_ROOT, IMAGE_BUNDLES));
     assert.equal(image.Config.Labels?.[BASE_IMAGE_LABEL], LOCAL_BASE_IMAGE);
     assert.ok(await inspectImageIfPresent(docker, LOCAL_BASE_IMAGE), "the local base should have been made");
     assert.ok(image.Config.Healthcheck?.Test?.length, "the image should carry a healthcheck");
@@ -108,11 +110,11 @@ describe("node image (real engine)", () => {
     // A copy of the context with a changed bundle, built under a scratch tag: the shared tag and
     // the real bundle stay untouched.
     scratchDir = await mkdtemp(path.join(tmpdir(), "joinlab-image-test-"));
-    for (const file of [DOCKERFILE, BUNDLE]) {
+    for (const file of [DOCKERFILE, ...IMAGE_BUNDLES]) {
       await cp(path.join(REPO_ROOT, file), path.join(scratchDir, file), { recursive: true });
     }
     await appendFile(path.join(scratchDir, BUNDLE), `\n// app change ${Date.now()}\n`);
-    const hash = await bundleHash(scratchDir, BUNDLE);
+    const hash = await bundleHash(scratchDir, IMAGE_BUNDLES);
 
     const started = performance.now();
     const image = await buildNodeImage(docker, {

@@ -20,6 +20,7 @@ describe("scenario registry", () => {
       "partition-heal",
       "restart-rejoin",
       "chaos",
+      "rogue-peer",
     ]);
     for (const name of scenarioNames()) {
       const spec = buildScenario(name);
@@ -27,6 +28,23 @@ describe("scenario registry", () => {
       assert.deepEqual(JSON.parse(JSON.stringify(spec)), spec);
       assert.ok(SCENARIOS[name]!.summary.length > 10);
     }
+  });
+
+  it("rogue-peer: every member shares one key and label; the rogue has neither key nor any way to it", () => {
+    const spec = buildScenario("rogue-peer");
+    const members = spec.nodes.filter((n) => n.program === undefined);
+    const rogue = spec.nodes.find((n) => n.program === "rogue")!;
+    const keyOf = (flags: string[] = []) => flags[flags.indexOf("--clusterKey") + 1];
+    const key = keyOf(members[0]!.flags);
+    assert.equal(members.length, 5);
+    for (const m of members) assert.equal(keyOf(m.flags), key);
+    assert.ok(!rogue.flags!.includes("--clusterKey") && !rogue.flags!.includes("--clusterKeyFile"));
+    // Its recordings are frames signed with the key, never the key itself (nor its bytes in hex).
+    const hex = Buffer.from(key!, "base64").toString("hex");
+    for (const flag of rogue.flags!) assert.ok(!flag.includes(key!) && !flag.includes(hex), flag);
+    assert.deepEqual(rogue.expect, { rogue: true });
+    assert.deepEqual(rogue.startAfter?.map((c) => c.node).sort(), members.map((m) => m.name).sort());
+    assert.ok(spec.requires?.includes("rogue") && spec.checks?.includes("rogue-refused"));
   });
 
   it("chain-join is the seed's topology: 8002→8001, 8004→8001, 8003→8002, named as compose.yaml names it", () => {

@@ -153,6 +153,31 @@ export const LOG_EVENT_FIELDS = {
     kid: optional("string"),
     label: optional("string"),
   },
+  /**
+   * SIGHUP read --clusterKeyFile again: "reloaded" (keyIds: the new ones, signer first) or "kept"
+   * (the file was unusable; reason says why, and the keys in use stay).
+   */
+  "auth.keyring": { outcome: oneOf("reloaded", "kept"), keyIds: "string", reason: optional("string") },
+  /**
+   * joinlab-rogue (the rogue-peer scenario's attacker): one attack sent (a join, or the first
+   * round of a kind of datagram) and, for joins, what came back (`outcome`: an error code, or
+   * "response" / "signed-reply" if it got in).
+   */
+  "rogue.attack": {
+    attack: "string",
+    transport: oneOf("udp", "tcp"),
+    sent: "number",
+    outcome: optional("string"),
+  },
+  /** joinlab-rogue's last line: what it sent, and everything the cluster let through or sent it. */
+  "rogue.report": {
+    datagramsSent: "number",
+    joinsSent: "number",
+    joinsAccepted: "number",
+    datagramsReceived: "number",
+    signedReceived: "number",
+    capturedFrames: "number",
+  },
   /** First time this node learns of a member (via: join, join-response, gossip or sync; by: who told). */
   "member.joined": {
     peerId: "number",

@@ -9,3 +9,4 @@ export { buildReportModel, type RunReportInput } from "./build-model.js";
 export { renderReport } from "./page/render-page.js";
 export { escapeHtml, jsonForScript } from "./page/escape.js";
 export { syntheticRun, type SyntheticOptions, type SyntheticRun } from "./synthetic/synthetic-run.js";
+export { benchmarkReportPage, type ReportPageBench } from "./bench/report-page-bench.js";

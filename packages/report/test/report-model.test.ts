@@ -9,6 +9,7 @@ import {
   faultFigures,
   hydrateModel,
   joinFigures,
+  renderReport,
   storedModel,
 } from "../src/index.js";
 import { resumeBuilder } from "../src/model/resume.js";
@@ -121,6 +122,35 @@ function sortLike(line: object, like: object): object {
   const src = line as Record<string, unknown>;
   return Object.fromEntries(Object.keys(like).map((k) => [k, src[k]]));
 }
+
+describe("check errors", () => {
+  it("a failed check's error points at the last line of the node it names, before the checks ran", () => {
+    const model = fixtureModel("chain-join");
+    const failed = {
+      name: "joined",
+      valid: false as const,
+      summary: "2/3 joined",
+      errors: ["node4: expected to join through node2:8002; it did not"],
+    };
+    const built = buildReportModel({
+      scenario: { name: "chain-join", nodes: model.nodes.map((n) => ({ name: n.name })) },
+      results: { verdict: false, checks: [failed] },
+      entries: fixtureTimeline("chain-join"),
+    });
+    const [link] = built.errorLinks;
+    const table = new EventTable(built);
+    assert.equal(built.lanes[table.lane[link!.event]!]!.node, "node4");
+    let verified = -1;
+    for (let i = 0; i < table.count; i++) if (table.eventName(i) === "run.verified") verified = i;
+    assert.ok(link!.event < verified);
+    for (let i = link!.event + 1; i < verified; i++)
+      assert.notEqual(built.lanes[table.lane[i]!]?.node, "node4");
+    assert.match(
+      renderReport(built),
+      new RegExp(`<a href="#event-${link!.event}" data-event="${link!.event}">node4: expected`),
+    );
+  });
+});
 
 describe("handshake pairing", () => {
   const line = (node: string, nodeId: number, seq: number, event: string, fields: object = {}) => ({

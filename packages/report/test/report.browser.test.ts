@@ -41,12 +41,16 @@ async function run(name: string): Promise<RunResult> {
 
 /** Saves report.png into the run directory; `readme` names the copy for the README's docs/. */
 async function screenshot(report: OpenReport, dir: string, readme?: string): Promise<void> {
-  const png = await report.page.screenshot({ fullPage: true });
-  writeFileSync(join(dir, "report.png"), png);
+  writeFileSync(join(dir, "report.png"), await report.page.screenshot({ fullPage: true }));
   const docs = process.env.JOINLAB_REPORT_SCREENSHOTS;
   if (docs && readme) {
+    // The README shows the top of the page: verdict, checks and the diagram as it is scrolled now.
+    const height = await report.page.evaluate(() =>
+      Math.ceil(document.getElementById("diagram-section")!.getBoundingClientRect().bottom + scrollY + 8),
+    );
     mkdirSync(docs, { recursive: true });
-    writeFileSync(join(docs, `report-${readme}.png`), png);
+    const clip = { x: 0, y: 0, width: 1400, height };
+    writeFileSync(join(docs, `report-${readme}.png`), await report.page.screenshot({ fullPage: true, clip }));
   }
 }
 
@@ -87,6 +91,15 @@ describe("report in Chromium", () => {
       const lane4 = await centreX(report, `.lane-head[data-lane="${node4}"]`);
       assert.ok(box && Math.abs(Math.min(box.x, box.x + box.width) - Math.min(lane2, lane4)) < 3);
       assert.ok(Math.abs(box.x + box.width - Math.max(lane2, lane4)) < 3);
+      // Hovering a mark shows its full log event (a level arrow has no area to aim at, so the
+      // pointer's arrival is dispatched on it).
+      await report.page
+        .locator(`${arrow} path.request`)
+        .dispatchEvent("mouseover", { clientX: 200, clientY: 200 });
+      const tooltip = report.page.locator("#tooltip");
+      assert.match(await tooltip.innerText(), /"event": "join\.request\.sent"[\s\S]*"peer": "[^"]+:\d+"/);
+      await report.page.keyboard.press("Escape");
+      assert.equal(await tooltip.isHidden(), true, "Escape closes it");
       await screenshot(report, result.runDir, "chain-join");
       assertOffline(report);
     } finally {
@@ -124,6 +137,8 @@ describe("report in Chromium", () => {
     try {
       const node5 = await laneNamed(report, "node5");
       const node1 = await laneNamed(report, "node1");
+      // The page opens the view at run.verified, where the checks looked (before the teardown's leaves).
+      const verified = Number(await report.page.inputValue("#scrubber"));
       await report.page.click(`table.figures-faults a`);
       const pause = report.page.locator(`rect.fault-pause[data-lane="${node5}"]`);
       assert.equal(await pause.getAttribute("fill"), "url(#hatch)");
@@ -141,7 +156,7 @@ describe("report in Chromium", () => {
         );
       await scrubTo(heal - 1);
       assert.equal(await report.page.getAttribute(cell, "data-state"), "failed", "failed while paused");
-      await scrubTo(Number(await report.page.getAttribute("#scrubber", "max")));
+      await scrubTo(verified);
       assert.equal(await report.page.getAttribute(cell, "data-state"), "alive", "alive after the resume");
       await screenshot(report, result.runDir);
       assertOffline(report);

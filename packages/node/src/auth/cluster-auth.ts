@@ -36,13 +36,13 @@ export const DEFAULT_NONCE_CAPACITY = 32_768;
 const NONCE_BYTES = 12;
 
 export class ClusterAuth {
-  readonly keyring: Keyring | undefined;
+  #keyring: Keyring | undefined;
   readonly label: string;
   readonly #clock: () => number;
   readonly #guard: ReplayGuard;
 
   constructor(options: ClusterAuthOptions = {}) {
-    this.keyring = options.keyring;
+    this.#keyring = options.keyring;
     this.label = options.label ?? "";
     this.#clock = options.clock ?? Date.now;
     this.#guard = new ReplayGuard({
@@ -52,13 +52,26 @@ export class ClusterAuth {
     });
   }
 
+  get keyring(): Keyring | undefined {
+    return this.#keyring;
+  }
+
+  /**
+   * Takes new keys (a rotation step, read again from the key file): what is signed from now on
+   * uses the new signer, and only the new keys verify. A node with a key keeps one.
+   */
+  replaceKeyring(next: Keyring): void {
+    if (this.#keyring === undefined) throw new Error("this node has no cluster key to replace");
+    this.#keyring = next;
+  }
+
   /** No key and no label: every byte on the wire is the seed protocol's. */
   get plain(): boolean {
-    return this.keyring === undefined && this.label === "";
+    return this.#keyring === undefined && this.label === "";
   }
 
   get keyed(): boolean {
-    return this.keyring !== undefined;
+    return this.#keyring !== undefined;
   }
 
   /** A datagram for node `to`. */
@@ -91,8 +104,8 @@ export class ClusterAuth {
   #seal(channel: Channel, payload: string, to: number | undefined, re: string | undefined) {
     if (this.plain) return { text: payload };
     const header: FrameHeader = { label: this.label };
-    if (this.keyring === undefined) return { text: formatFrame(header, payload) };
-    const key = this.keyring.signer;
+    if (this.#keyring === undefined) return { text: formatFrame(header, payload) };
+    const key = this.#keyring.signer;
     Object.assign(header, {
       kid: key.id,
       ts: this.#clock(),
@@ -118,7 +131,7 @@ export class ClusterAuth {
       const mine = this.label === "" ? "none" : `"${this.label}"`;
       return reject("wrong-label", `it is labelled "${header.label}"; this node's label is ${mine}`, seen);
     }
-    if (this.keyring === undefined) {
+    if (this.#keyring === undefined) {
       if (header.kid === undefined) return { ok: true, payload };
       return reject("unexpected-key", "it is signed, but this node has no cluster key to check it", seen);
     }
@@ -134,7 +147,7 @@ export class ClusterAuth {
     re: string | undefined,
     seen: { label: string; kid?: string },
   ): Opened {
-    const keys = this.keyring?.withId(header.kid as string) ?? [];
+    const keys = this.#keyring?.withId(header.kid as string) ?? [];
     if (keys.length === 0)
       return reject("unknown-key", `key id ${header.kid} is not in this node's keyring`, seen);
     const claimed = Buffer.from(header.mac as string, "base64url");

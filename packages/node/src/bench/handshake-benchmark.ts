@@ -8,7 +8,7 @@ import { ClusterAuth } from "../auth/cluster-auth.js";
 import { KEY_ENV, loadKeyring } from "../auth/key-sources.js";
 import { requestJoin } from "../join/join-client.js";
 import { randomNodeId } from "../node-id.js";
-import { freePort } from "../free-port.js";
+import { freePort } from "../ports.js";
 import { STEP_TIMEOUT_MS, defaultNodeBin, stopChild, waitForReady } from "./node-child.js";
 
 export interface LatencyResult {

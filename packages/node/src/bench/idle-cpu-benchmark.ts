@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { KEY_ENV } from "../auth/key-sources.js";
-import { freePort } from "../free-port.js";
+import { freePort } from "../ports.js";
 import { defaultNodeBin, stopChild, waitForReady } from "./node-child.js";
 
 export interface IdleCpuOptions {

@@ -1,4 +1,4 @@
-// Builds bundle/joinlab-node.mjs (`npm run bundle`): esbuild, as the old one-line script did, plus
+// Builds bundle/joinlab-node.mjs and bundle/joinlab-rogue.mjs (`npm run bundle`): esbuild, as the old one-line script did, plus
 // one memory measure. Idle RSS is the footprint target (< 50 MiB), and every module evaluated at start
 // stays in it, so modules that only `--help` or winston's DEBUG=... output use are loaded on first
 // call instead of at start:
@@ -53,17 +53,21 @@ const lazyModules = {
   },
 };
 
-await build({
+const common = {
   absWorkingDir: dirname(dirname(dirname(fileURLToPath(import.meta.url)))), // packages/node, from any cwd
-  entryPoints: ["src/main.ts"],
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node20",
   minify: true,
   legalComments: "none",
-  outfile: "bundle/joinlab-node.mjs",
   banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
   plugins: [lazyModules],
   logLevel: "info",
-}).catch(() => process.exit(1));
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ["src/main.ts"], outfile: "bundle/joinlab-node.mjs" }),
+  // The rogue-peer scenario's attacker, shipped in the same image (a peer without the cluster key).
+  build({ ...common, entryPoints: ["src/rogue/rogue-main.ts"], outfile: "bundle/joinlab-rogue.mjs" }),
+]).catch(() => process.exit(1));

@@ -216,7 +216,11 @@ function clusterAuth(raw: RawFlags): NodeConfig["auth"] {
     throw err;
   }
   if (keyring === undefined && label === undefined) return undefined;
-  return { ...(keyring !== undefined ? { keyring } : {}), ...(label !== undefined ? { label } : {}) };
+  return {
+    ...(keyring !== undefined ? { keyring } : {}),
+    ...(label !== undefined ? { label } : {}),
+    ...(raw.clusterKeyFile !== undefined ? { keyFile: raw.clusterKeyFile } : {}),
+  };
 }
 
 /** Every value of a flag given several times (`--name v`, `--name=v`), in order. */

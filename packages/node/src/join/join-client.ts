@@ -12,6 +12,7 @@ import {
 import type { ClusterAuth } from "../auth/cluster-auth.js";
 import { openJoinReply } from "../auth/join-framing.js";
 import { formatHostPort, type HostPort } from "../host-port.js";
+import { IoFirstTimer } from "../io-first-timer.js";
 
 export type { JoinFailureKind };
 
@@ -49,14 +50,15 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
     socket.once("lookup", () => (resolved = true));
 
     const finish = (outcome: JoinOutcome): void => {
-      clearTimeout(timer);
+      timer.cancel();
       signal?.removeEventListener("abort", onAbort);
       socket.destroy();
       resolve(outcome);
     };
     const fail = (kind: JoinFailureKind, reason: string): void => finish({ ok: false, kind, reason });
 
-    const timer = setTimeout(() => {
+    // A response that arrived in time but was not read yet (this node was starved) still counts.
+    const timer = new IoFirstTimer(timeoutMs, () => {
       if (!resolved)
         return fail("unresolvable", `cannot resolve host "${target.host}" within ${timeoutMs} ms`);
       fail(
@@ -65,7 +67,7 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
           ? `${where} accepted the connection but sent no response within ${timeoutMs} ms`
           : `no connection to ${where} within ${timeoutMs} ms`,
       );
-    }, timeoutMs);
+    });
     const onAbort = (): void => fail("aborted", "the node was stopped while joining");
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });

@@ -11,7 +11,6 @@ import {
   type WireRole,
 } from "@joinlab/protocol";
 import { formatHostPort, stripCidr } from "../host-port.js";
-import type { KnownMembers } from "../known-members.js";
 import type { NodeLogger } from "../log/node-logger.js";
 import { freshNodeId } from "../node-id.js";
 
@@ -20,11 +19,10 @@ export type ResponseExtension = (request: JoinRequest, joinerId: number) => Reco
 
 export interface ResponderContext {
   logger: NodeLogger;
-  members: KnownMembers;
   self: () => NodeInfo;
   /**
    * Who holds `nodeId` ("host:port", or a description that matches no address when the id must not
-   * be reused at all); undefined when it is free. Beyond `members`, the node asks its membership view.
+   * be reused at all); undefined when it is free. The node asks its membership view.
    */
   holderOf: (nodeId: number) => string | undefined;
   /** True if a fresh id must avoid `nodeId` (any id this node has ever recorded). */
@@ -43,7 +41,7 @@ export function answerLine(ctx: ResponderContext, line: Buffer, remote: string):
 
 /** `remote`: the connection's other end, logged so the joiner's request.sent (its `local`) pairs with it. */
 export function answerJoin(ctx: ResponderContext, request: JoinRequest, remote?: string): JoinResponse {
-  const { logger, members } = ctx;
+  const { logger } = ctx;
   const self = ctx.self();
   const joiner = request.source;
   const address = formatHostPort(stripCidr(joiner.nodeIpAddr), joiner.Port);
@@ -60,8 +58,8 @@ export function answerJoin(ctx: ResponderContext, request: JoinRequest, remote?:
   const holder = ctx.holderOf(joiner.nodeId);
   const clash = holder !== undefined && holder !== address;
   const nodeId = clash ? freshNodeId(ctx.isTaken) : joiner.nodeId;
-  members.upsert({ nodeId, address, role: "member" });
 
+  // The node's own extension records the joiner in its view (and adds the view for it).
   const extra: Record<string, unknown> = {};
   for (const extend of ctx.extensions) Object.assign(extra, extend(request, nodeId));
   const role = ctx.role();

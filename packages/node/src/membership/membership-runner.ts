@@ -1,5 +1,6 @@
 // Drives the membership state machine with real timers and the UDP transport: what the node runs.
 import type { DatagramFraming } from "../auth/datagram-framing.js";
+import { IoFirstTimer } from "../io-first-timer.js";
 import type { MembershipConfig } from "./config.js";
 import { Membership, type Sender } from "./membership.js";
 import type { JoinerInfo, MemberRecord, MembershipEvent, Output, SelfInfo } from "./types.js";
@@ -25,7 +26,7 @@ const INVALID_LOG_EVERY_MS = 1000;
 
 export class MembershipRunner {
   private readonly listeners: ((e: MembershipEvent) => void)[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: IoFirstTimer | undefined;
   /** The deadline the timer is armed for. */
   private armedFor = Infinity;
   private stopped = false;
@@ -45,24 +46,21 @@ export class MembershipRunner {
   /**
    * One timer, armed for the engine's next deadline (re-armed earlier when a call brings one
    * forward), instead of a 10 ms poll: 64 idle nodes on two cores no longer wake 6,400 times a
-   * second. The tick runs from setImmediate: after a stall, the datagrams already waiting (acks,
-   * refutations) are read in the poll phase first, so a timeout is never judged before its answer.
+   * second. The tick waits for the I/O already there (IoFirstTimer): after a stall, the datagrams
+   * waiting (acks, refutations) are read first, so a timeout is never judged before its answer.
    */
   private arm(): void {
     if (this.stopped) return;
     const due = this.membership.nextDeadline(this.clock());
     if (due === undefined || due >= this.armedFor) return;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.armedFor = due;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.armedFor = Infinity;
-        setImmediate(() => this.apply(this.membership.tick(this.clock())));
-      },
-      Math.max(0, due - this.clock()),
-    );
-    this.timer.unref();
+    const tick = (): void => {
+      this.timer = undefined;
+      this.armedFor = Infinity;
+      this.apply(this.membership.tick(this.clock()));
+    };
+    this.timer = new IoFirstTimer(Math.max(0, due - this.clock()), tick, { unref: true });
   }
 
   /** Binds UDP on self.port (0: any free port) and starts ticking. A master is active at once; a member after the join. */
@@ -120,7 +118,7 @@ export class MembershipRunner {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     const out = this.membership.leave(this.clock());
     this.emit(out.events);
     const sends = out.send.map((o) => this.transport.send(o.addr, o.port, o.msg, o.toId));
@@ -131,7 +129,7 @@ export class MembershipRunner {
   /** Closes without a leave, as a crash would (tests use it; the node uses stop()). */
   async abort(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     await this.transport.close();
   }
 

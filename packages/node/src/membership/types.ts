@@ -50,6 +50,12 @@ export type { MembershipEventName } from "@joinlab/protocol";
 /** One log-worthy change; the node adds time, seq and its own id (the contract: @joinlab/protocol). */
 export type MembershipEvent = MembershipLogEvent;
 
+/** Where a datagram came from (the UDP source); replies go there. */
+export interface Sender {
+  addr: string;
+  port: number;
+}
+
 /** A datagram the engine wants sent. */
 export interface Outgoing {
   addr: string;

@@ -4,7 +4,7 @@ import dns from "node:dns";
 import net from "node:net";
 import type { DatagramFraming } from "../auth/datagram-framing.js";
 import { DEFAULT_MEMBERSHIP_CONFIG } from "./config.js";
-import type { Sender } from "./membership.js";
+import type { Sender } from "./types.js";
 import { encodeMessage, type MembershipMessage } from "./wire.js";
 import { parseDatagram } from "./wire-validate.js";
 

@@ -1,6 +1,7 @@
 // Accepts inbound connections concurrently: one request line each, under a size cap, a deadline and a cap on connections.
 import net from "node:net";
 import { LineDecoder, encodeLine, errorReply, type ErrorCode } from "@joinlab/protocol";
+import { IoFirstTimer } from "../io-first-timer.js";
 import type { NodeLogger } from "../log/node-logger.js";
 
 /** A reply already encoded (signed replies): written as is instead of as JSON. */
@@ -128,12 +129,12 @@ export class InboundServer {
       this.#replyAndClose(socket, reply);
     };
 
-    // Absolute, not idle: a client trickling one byte a second is closed on time too.
-    const deadline = setTimeout(
-      () => fail("request-timeout", `no complete request line within ${requestTimeoutMs} ms`),
-      requestTimeoutMs,
+    // Absolute, not idle: a client trickling one byte a second is closed on time too. A request
+    // that arrived in time but was not read yet (the node was starved) is still answered.
+    const deadline = new IoFirstTimer(requestTimeoutMs, () =>
+      fail("request-timeout", `no complete request line within ${requestTimeoutMs} ms`),
     );
-    socket.on("close", () => clearTimeout(deadline));
+    socket.on("close", () => deadline.cancel());
     socket.on("data", (chunk: Buffer) => {
       for (const event of decoder.push(chunk)) {
         if (event.kind === "overflow") {

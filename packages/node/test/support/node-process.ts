@@ -10,7 +10,7 @@ export const NODE_BIN = fileURLToPath(new URL("../../dist/main.js", import.meta.
 /** Upper bound for any single wait in these tests: a failure bound, never a performance assertion. */
 export const WAIT_MS = 10_000;
 
-import { freePort } from "../../src/free-port.js";
+import { freePort } from "../../src/ports.js";
 
 export { freePort };
 

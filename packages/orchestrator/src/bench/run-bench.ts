@@ -7,6 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { benchmarkIdleCpu, benchmarkNode, type IdleCpuResult, type NodeBenchmarkResult } from "@joinlab/node";
+import { benchmarkReportPage, type ReportPageBench } from "@joinlab/report";
 import type { Logger } from "winston";
 import { createLogger } from "../progress/logger.js";
 import { makeRunId } from "../results/run-id.js";
@@ -54,6 +55,8 @@ interface Round {
   independentUpMs: number;
   upAndVerifiedMs: number;
   ratio: number;
+  /** Writing report.html after the run (not inside up + verified). */
+  reportMs?: number;
   verdict: RunResult["verdict"];
 }
 
@@ -76,6 +79,8 @@ export interface SizeReport {
   joinConvergenceMs: { p50?: number; p99?: number; samples: number };
   /** node-crash at this size: kill → suspected / failed by every survivor / one view again. */
   crash?: CrashDetection;
+  /** Writing report.html after each run (median ms), and as a share of up + verified. */
+  report: { writeMs?: number; shareOfUpAndVerified?: number };
 }
 
 function scenarioFor(nodes: number): ScenarioSpec {
@@ -211,6 +216,9 @@ export async function runBench(args: BenchArgs): Promise<number> {
         independentUpMs: round(independentUpMs)!,
         upAndVerifiedMs: up,
         ratio: round(up / bareMs, 3)!,
+        ...(result.timings.artifactMs?.report !== undefined
+          ? { reportMs: result.timings.artifactMs.report }
+          : {}),
         verdict: result.verdict,
       });
       say(
@@ -238,6 +246,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
         source: runtime.kind === "docker" ? "docker stats (anonymous rss)" : "/proc VmRSS",
       },
       joinConvergenceMs: summarize(converge),
+      report: reportCost(list),
     };
     if (detectSizes.includes(nodes)) {
       report.crash = await crashDetection(runtime, nodes, { logger, runsDir, inFlight: args.inFlight });
@@ -269,6 +278,9 @@ export async function runBench(args: BenchArgs): Promise<number> {
 
   const auth = await benchmarkClusterKey(join(REPO_ROOT, BUNDLE), loopback, say);
 
+  say("• report page: a generated 128-node, 50,000-event report.html in headless Chromium");
+  const reportPage = await benchmarkReportPage({ outDir });
+
   const doc = {
     startedAt: started.toISOString(),
     runtime: runtime.describe(),
@@ -285,6 +297,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
     ],
     loopbackHandshake: loopback,
     clusterKey: auth,
+    reportPage,
     sizes: reports,
   };
   const file = join(outDir, `${started.toISOString().replaceAll(":", "-")}.json`);
@@ -293,6 +306,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
   say(formatBenchTable(reports));
   say(formatLoopback(loopback));
   say(formatClusterKey(auth));
+  say(formatReportCost(reports, reportPage));
   say(`\nresults: ${file}`);
   return reports.every((r) => r.rounds.every((x) => x.verdict === true)) ? 0 : 1;
 }
@@ -397,4 +411,28 @@ export function formatBenchTable(reports: readonly SizeReport[]): string {
         .trimEnd(),
     )
     .join("\n");
+}
+
+function reportCost(rounds: readonly Round[]): SizeReport["report"] {
+  const writes = rounds.flatMap((r) => (r.reportMs !== undefined ? [r.reportMs] : []));
+  const shares = rounds.flatMap((r) => (r.reportMs !== undefined ? [r.reportMs / r.upAndVerifiedMs] : []));
+  return {
+    ...(writes.length ? { writeMs: round(median(writes)) } : {}),
+    ...(shares.length ? { shareOfUpAndVerified: round(median(shares), 4) } : {}),
+  };
+}
+
+function formatReportCost(reports: readonly SizeReport[], page: ReportPageBench): string {
+  const lines = ["\nreport.html"];
+  for (const r of reports) {
+    if (r.report.writeMs === undefined) continue;
+    const share = ((r.report.shareOfUpAndVerified ?? NaN) * 100).toFixed(1);
+    lines.push(
+      `  ${r.nodes} nodes: written in ${r.report.writeMs} ms after each run, ${share} % of up + verified${r.nodes === 4 ? " (target < 5 %)" : ""}`,
+    );
+  }
+  lines.push(
+    `  ${page.nodes} nodes, ${page.events} events: ${(page.bytes / 2 ** 20).toFixed(2)} MiB (target ≤ 2 MB), first screen ${page.firstScreenMedianMs} ms in headless Chromium (median of ${page.firstScreenMs.length}; target < 1 s), every view ${page.completeMedianMs} ms`,
+  );
+  return lines.join("\n");
 }

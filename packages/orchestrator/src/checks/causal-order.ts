@@ -2,50 +2,51 @@
 // before it was sent.
 import type { CheckContext, CheckResult, EventEntry } from "./types.js";
 
-export function checkCausalOrder(ctx: CheckContext): CheckResult {
-  const errors: string[] = [];
-  const sentRequests = new Map<number, string>(); // joiner id → node
-  const sentResponses = new Set<string>(); // responderId/joinerId
-  const lastRequestId = new Map<string, number>();
-  let pairs = 0;
-  for (const e of ctx.timeline) {
-    if (e.kind !== "event") continue;
-    const { line } = e as EventEntry;
-    switch (line.event) {
-      case "join.request.sent":
-        sentRequests.set(line.nodeId, e.node);
-        lastRequestId.set(e.node, line.nodeId);
-        break;
-      case "join.request.received":
-        // A request from a node whose log we do not have cannot be checked; ours must follow its send.
-        if (line.peerId !== undefined && !sentRequests.has(line.peerId) && idIsOurs(ctx, line.peerId))
-          errors.push(
-            `${e.node}: join.request.received from id ${line.peerId} precedes that node's join.request.sent`,
-          );
-        break;
-      case "join.response.sent":
-        sentResponses.add(`${line.nodeId}/${line.peerId}`);
-        break;
-      case "join.response.received": {
-        pairs++;
-        const key = `${line.peerId}/${lastRequestId.get(e.node) ?? line.nodeId}`;
-        if (!sentResponses.has(key) && idIsOurs(ctx, line.peerId))
-          errors.push(
-            `${e.node}: join.response.received from id ${line.peerId} precedes that node's join.response.sent`,
-          );
-        break;
-      }
+/** A fold over the node lines: what has been sent so far, and what arrived too early. */
+class Causality {
+  readonly errors: string[] = [];
+  pairs = 0;
+  /** Joiner ids whose request was sent. */
+  readonly #requestsSent = new Set<number>();
+  /** "responderId/joinerId" of responses sent. */
+  readonly #responsesSent = new Set<string>();
+  /** Each joiner's id as of its latest request (a reassignment changes it later). */
+  readonly #requestIdOf = new Map<string, number>();
+
+  constructor(private readonly ours: (id: number) => boolean) {}
+
+  see({ node, line }: EventEntry): void {
+    if (line.event === "join.request.sent") {
+      this.#requestsSent.add(line.nodeId);
+      this.#requestIdOf.set(node, line.nodeId);
+    } else if (line.event === "join.request.received") {
+      // A request from a node whose log we do not have cannot be checked; ours must follow its send.
+      if (!this.#requestsSent.has(line.peerId) && this.ours(line.peerId))
+        this.errors.push(
+          `${node}: join.request.received from id ${line.peerId} precedes that node's join.request.sent`,
+        );
+    } else if (line.event === "join.response.sent") {
+      this.#responsesSent.add(`${line.nodeId}/${line.peerId}`);
+    } else if (line.event === "join.response.received") {
+      this.pairs++;
+      const key = `${line.peerId}/${this.#requestIdOf.get(node) ?? line.nodeId}`;
+      if (!this.#responsesSent.has(key) && this.ours(line.peerId))
+        this.errors.push(
+          `${node}: join.response.received from id ${line.peerId} precedes that node's join.response.sent`,
+        );
     }
   }
-  return {
-    name: "causal-order",
-    valid: errors.length === 0,
-    summary: `${pairs} responses, none before its request in the merged log${errors.length ? " (violated)" : ""}`,
-    errors,
-  };
 }
 
-function idIsOurs(ctx: CheckContext, id: number | undefined): boolean {
-  if (id === undefined) return false;
-  return ctx.timeline.some((e) => e.kind === "event" && e.line.nodeId === id);
+export function checkCausalOrder(ctx: CheckContext): CheckResult {
+  const events = ctx.timeline.filter((e): e is EventEntry => e.kind === "event");
+  const ids = new Set(events.map((e) => e.line.nodeId));
+  const fold = new Causality((id) => ids.has(id));
+  for (const e of events) fold.see(e);
+  return {
+    name: "causal-order",
+    valid: fold.errors.length === 0,
+    summary: `${fold.pairs} responses, none before its request in the merged log${fold.errors.length ? " (violated)" : ""}`,
+    errors: fold.errors,
+  };
 }

@@ -1,6 +1,7 @@
 // Membership convergence: after the last fault or heal every live node holds the same view (the
 // live nodes alive, the rest failed or left) and the same master, within the scenario's bound.
-import { replayMembership, type Replay } from "./membership-view.js";
+import { effectiveMaster } from "./membership/agreement.js";
+import { replayMembership, type Proc, type Replay } from "./membership-view.js";
 import type { CheckContext, CheckResult } from "./types.js";
 
 export const DEFAULT_CONVERGE_WITHIN_MS = 5000;
@@ -20,23 +21,30 @@ export function checkConverged(ctx: CheckContext): CheckResult {
   const bound = ctx.scenario.convergeWithinMs ?? DEFAULT_CONVERGE_WITHIN_MS;
   const missing = unreadable(ctx);
   const took = r.lastMark ? r.lastMark.convergedMs : r.upConvergedMs;
-  const errors: string[] = [];
-  if (!r.convergedAtEnd) {
-    errors.push(`expected every live node to agree on one view and one master ${since(r)}; they do not:`);
-    errors.push(...r.disagreements.map((d) => `  ${d}`));
-  } else if (took !== undefined && took > bound) {
-    errors.push(`expected convergence within ${bound} ms ${since(r)}; it took ${took} ms`);
-  }
+  const errors = convergenceErrors(r, took, bound);
   const n = r.live.length;
   const summary = r.convergedAtEnd
     ? `${n} live node(s) agree on ${n} member(s) and one master${took !== undefined ? `, ${took} ms ${since(r)}` : ""} (bound ${bound} ms)`
     : `the ${n} live node(s) did not converge ${since(r)}`;
+  // Unreadable output leaves the verdict open either way: the view of that node is unknown.
   return {
     name: "converged",
-    valid: errors.length ? (missing.length ? "unknown" : false) : missing.length ? "unknown" : true,
+    valid: missing.length ? "unknown" : errors.length === 0,
     summary,
     errors: [...errors, ...missing],
   };
+}
+
+function convergenceErrors(r: Replay, took: number | undefined, bound: number): string[] {
+  if (!r.convergedAtEnd) {
+    return [
+      `expected every live node to agree on one view and one master ${since(r)}; they do not:`,
+      ...r.disagreements.map((d) => `  ${d}`),
+    ];
+  }
+  if (took !== undefined && took > bound)
+    return [`expected convergence within ${bound} ms ${since(r)}; it took ${took} ms`];
+  return [];
 }
 
 /**
@@ -45,34 +53,39 @@ export function checkConverged(ctx: CheckContext): CheckResult {
  */
 export function checkOneMaster(ctx: CheckContext): CheckResult {
   const r = replayMembership(ctx);
-  const errors: string[] = [...r.loneElections];
-  const selfMasters = r.live.filter((p) => p.master !== undefined && p.ids.has(p.master));
-  const seen = new Set<number>();
-  for (const p of r.live) {
-    const m = p.master;
-    const state = m === undefined ? undefined : p.ids.has(m) ? "alive" : p.view.get(m);
-    if (m !== undefined && (state === "alive" || state === "suspect")) seen.add(m);
-  }
   const label = (id: number) => {
     const p = r.byId.get(id);
     return p ? `${p.node} (id ${id})` : `id ${id}`;
   };
-  if (selfMasters.length !== 1) {
-    errors.push(
-      `expected exactly one live node to consider itself master; ${selfMasters.length ? selfMasters.map((p) => label(p.id)).join(", ") : "none"} did`,
-    );
-  }
-  if (seen.size !== 1 || r.live.some((p) => p.master === undefined)) {
-    const views = r.live.map((p) => `${p.node} → ${p.master === undefined ? "none" : label(p.master)}`);
-    errors.push(`expected every live node to see the same master; ${views.join(", ")}`);
-  }
+  const selfMasters = r.live.filter((p) => p.master !== undefined && p.ids.has(p.master));
+  const errors = [
+    ...r.loneElections,
+    ...selfMasterErrors(selfMasters, label),
+    ...sameMasterErrors(r.live, label),
+  ];
   const master = selfMasters.length === 1 ? label(selfMasters[0]!.id) : undefined;
+  const broken = r.loneElections.length ? "; quorum rule broken" : "";
+  const notes = r.transientLoneElections.length ? `; note: ${r.transientLoneElections.join("; ")}` : "";
   return {
     name: "one-master",
-    valid: errors.length ? false : true,
+    valid: errors.length === 0,
     summary: master
-      ? `one master: ${master}, seen by all ${r.live.length} live node(s)${r.loneElections.length ? "; quorum rule broken" : ""}${r.transientLoneElections.length ? `; note: ${r.transientLoneElections.join("; ")}` : ""}`
+      ? `one master: ${master}, seen by all ${r.live.length} live node(s)${broken}${notes}`
       : `no single master among the ${r.live.length} live node(s)`,
     errors,
   };
+}
+
+function selfMasterErrors(selfMasters: readonly Proc[], label: (id: number) => string): string[] {
+  if (selfMasters.length === 1) return [];
+  const who = selfMasters.length ? selfMasters.map((p) => label(p.id)).join(", ") : "none";
+  return [`expected exactly one live node to consider itself master; ${who} did`];
+}
+
+/** Every live node follows a master, and the same one, present in its own view. */
+function sameMasterErrors(live: readonly Proc[], label: (id: number) => string): string[] {
+  const seen = new Set(live.map(effectiveMaster).filter((m) => m !== undefined));
+  if (seen.size === 1 && live.every((p) => p.master !== undefined)) return [];
+  const views = live.map((p) => `${p.node} → ${p.master === undefined ? "none" : label(p.master)}`);
+  return [`expected every live node to see the same master; ${views.join(", ")}`];
 }

@@ -1,64 +1,87 @@
 // What the survivors made of each fault: a killed node is failed in every survivor's view, a
 // stopped one left (never failed), a paused or cut-off one alive again after its heal; and no
 // healthy node was declared failed (a false death).
-import { HEAL_GRACE_MS, HEALS, replayMembership, type Proc } from "./membership-view.js";
-import type { CheckContext, CheckResult, EventEntry } from "./types.js";
-import { activeTimeline } from "./membership-view.js";
+import {
+  activeTimeline,
+  HEAL_GRACE_MS,
+  HEALS,
+  replayMembership,
+  type FaultEvent,
+  type Proc,
+  type Replay,
+} from "./membership-view.js";
+import { entriesOf, type CheckContext, type CheckResult, type EventEntry } from "./types.js";
 
 const rel = (t: number, t0: number) => `+${((t - t0) / 1e6).toFixed(2)} s`;
 
+/** Faults whose heal must bring the node back alive. */
+const CUTS: ReadonlySet<string> = new Set(["pause", "disconnect"]);
+
+/** What each process-ending fault must leave in the witnesses' views. */
+const ENDED_AS: Readonly<Record<string, readonly string[]>> = {
+  kill: ["failed"],
+  stop: ["left"],
+  restart: ["failed", "left"],
+};
+
 export function checkFaultFates(ctx: CheckContext): CheckResult {
   const r = replayMembership(ctx);
-  const errors: string[] = [];
   const t0 = r.faults[0]?.t ?? 0;
-  const verdicts = { kill: 0, stop: 0, restart: 0, cut: 0 };
-  for (const f of r.faults) {
-    if (HEALS.has(f.kind) || !f.proc) continue;
-    const target = f.proc;
-    const who = `${f.node} (id ${target.id}, ${f.kind} at ${rel(f.t, t0)})`;
-    // Witnesses: nodes alive at the end that were up before the fault and knew the node.
-    const witnesses = r.live.filter((p) => p !== target && p.node !== f.node && p.readyT! <= f.t);
-    if (f.kind === "kill" || f.kind === "stop" || f.kind === "restart") {
-      verdicts[f.kind]++;
-      const wanted = f.kind === "kill" ? ["failed"] : f.kind === "stop" ? ["left"] : ["failed", "left"];
-      for (const w of witnesses) {
-        const state = [...target.ids].map((id) => w.view.get(id)).find((s) => s !== undefined);
-        if (state === undefined || !wanted.includes(state)) {
-          errors.push(
-            `${who}: expected ${wanted.join(" or ")} in ${w.node}'s view; it is ${state ?? "unknown to it"}`,
-          );
-        }
-        if (f.kind === "stop" && saidFailed(ctx, w, target)) {
-          errors.push(`${who}: a graceful stop must be a leave, but ${w.node} logged member.failed about it`);
-        }
-      }
-    } else if (f.kind === "pause" || f.kind === "disconnect") {
-      verdicts.cut++;
-      if (f.healT === undefined) {
-        errors.push(
-          `${who}: expected its ${f.kind === "pause" ? "unpause" : "reconnect"}; the run never healed it`,
-        );
-        continue;
-      }
-      const now = r.byId.get(target.id);
-      if (!now || now.endT !== undefined) continue; // killed later (chaos): not alive by design
-      for (const w of witnesses) {
-        if (w === now) continue;
-        const state = w.view.get(now.id);
-        if (state !== "alive")
-          errors.push(
-            `${who}: expected alive again in ${w.node}'s view after the heal; it is ${state ?? "unknown to it"}`,
-          );
-      }
-    }
-  }
-  const total = verdicts.kill + verdicts.stop + verdicts.restart + verdicts.cut;
+  const counts = { kill: 0, stop: 0, restart: 0, cut: 0 };
+  const errors = r.faults.flatMap((f) => {
+    if (HEALS.has(f.kind) || !f.proc) return [];
+    const who = `${f.node} (id ${f.proc.id}, ${f.kind} at ${rel(f.t, t0)})`;
+    const ended = ENDED_AS[f.kind] !== undefined;
+    const counted = ended ? (f.kind as "kill" | "stop" | "restart") : CUTS.has(f.kind) ? "cut" : undefined;
+    if (counted) counts[counted]++;
+    if (ended) return endedFate(ctx, r, f, f.proc, who);
+    return counted ? cutFate(r, f, f.proc, who) : [];
+  });
+  const total = counts.kill + counts.stop + counts.restart + counts.cut;
   return {
     name: "fault-fates",
-    valid: errors.length ? false : true,
-    summary: `${total} fault(s): ${verdicts.kill} kill(s) seen as failed, ${verdicts.stop} stop(s) as left, ${verdicts.restart} restart(s) as replaced, ${verdicts.cut} pause/cut(s) alive again, by every survivor${errors.length ? " — not all" : ""}`,
+    valid: errors.length === 0,
+    summary: `${total} fault(s): ${counts.kill} kill(s) seen as failed, ${counts.stop} stop(s) as left, ${counts.restart} restart(s) as replaced, ${counts.cut} pause/cut(s) alive again, by every survivor${errors.length ? " — not all" : ""}`,
     errors,
   };
+}
+
+/** Nodes alive at the end that were up before the fault and are not the faulted node. */
+function witnesses(r: Replay, f: FaultEvent, target: Proc): Proc[] {
+  return r.live.filter((p) => p !== target && p.node !== f.node && p.readyT! <= f.t);
+}
+
+/** Killed: failed everywhere; stopped: left, and never failed; restarted: either. */
+function endedFate(ctx: CheckContext, r: Replay, f: FaultEvent, target: Proc, who: string): string[] {
+  const wanted = ENDED_AS[f.kind]!;
+  const errors: string[] = [];
+  for (const w of witnesses(r, f, target)) {
+    const state = [...target.ids].map((id) => w.view.get(id)).find((s) => s !== undefined);
+    if (state === undefined || !wanted.includes(state)) {
+      errors.push(
+        `${who}: expected ${wanted.join(" or ")} in ${w.node}'s view; it is ${state ?? "unknown to it"}`,
+      );
+    }
+    if (f.kind === "stop" && saidFailed(ctx, w, target)) {
+      errors.push(`${who}: a graceful stop must be a leave, but ${w.node} logged member.failed about it`);
+    }
+  }
+  return errors;
+}
+
+/** Paused or cut off: healed by the run, then alive again in every witness's view. */
+function cutFate(r: Replay, f: FaultEvent, target: Proc, who: string): string[] {
+  if (f.healT === undefined) {
+    return [`${who}: expected its ${f.kind === "pause" ? "unpause" : "reconnect"}; the run never healed it`];
+  }
+  const now = r.byId.get(target.id);
+  if (!now || now.endT !== undefined) return []; // killed later (chaos): not alive by design
+  return witnesses(r, f, target)
+    .filter((w) => w !== now && w.view.get(now.id) !== "alive")
+    .map(
+      (w) =>
+        `${who}: expected alive again in ${w.node}'s view after the heal; it is ${w.view.get(now.id) ?? "unknown to it"}`,
+    );
 }
 
 function saidFailed(ctx: CheckContext, observer: Proc, target: Proc): boolean {
@@ -68,7 +91,6 @@ function saidFailed(ctx: CheckContext, observer: Proc, target: Proc): boolean {
       e.node === observer.node &&
       observer.ids.has(e.line.nodeId) &&
       e.line.event === "member.failed" &&
-      typeof e.line.peerId === "number" &&
       target.ids.has(e.line.peerId),
   );
 }
@@ -80,40 +102,46 @@ function saidFailed(ctx: CheckContext, observer: Proc, target: Proc): boolean {
  */
 export function checkNoFalseDeaths(ctx: CheckContext): CheckResult {
   const r = replayMembership(ctx);
-  const errors: string[] = [];
-  const t0 = r.faults[0]?.t ?? activeTimeline(ctx.timeline)[0]?.t ?? 0;
-  let declared = 0;
-  const cutWindows = (node: string) =>
-    r.faults
-      .filter((f) => f.node === node && (f.kind === "pause" || f.kind === "disconnect"))
-      .map((f) => ({ from: f.t, to: (f.healT ?? Infinity) + HEAL_GRACE_MS * 1000 }));
-  for (const e of activeTimeline(ctx.timeline)) {
-    if (e.kind !== "event" || e.line.event !== "member.failed" || typeof e.line.peerId !== "number") continue;
-    declared++;
-    const ev = e as EventEntry;
-    const target = r.byId.get(ev.line.peerId as number);
-    if (!target) continue; // the no-ghosts check reports ids no node had
-    const ended = target.endT !== undefined && ev.t >= target.endT;
-    const within = (w: { from: number; to: number }) => ev.t >= w.from && ev.t <= w.to;
-    if (ended || cutWindows(target.node).some(within) || cutWindows(ev.node).some(within)) continue;
-    const faults = r.faults.filter((f) => f.node === target.node);
-    const history = faults.length
-      ? `it was healthy then (its faults: ${faults.map((f) => `${f.kind} at ${rel(f.t, t0)}`).join(", ")})`
-      : "it was never faulted";
-    const when =
-      r.faults.length && ev.t < t0
-        ? `during the bring-up, ${((t0 - ev.t) / 1e6).toFixed(2)} s before the first fault`
-        : `at ${rel(ev.t, t0)}`;
-    const joining =
-      target.readyT === undefined || ev.t < target.readyT ? " (it was still joining: not ready yet)" : "";
-    errors.push(
-      `${ev.node}: declared ${target.node} (id ${target.id}) failed ${when}${joining}; expected it alive, ${history}: a false death`,
-    );
-  }
+  const timeline = activeTimeline(ctx.timeline);
+  const t0 = r.faults[0]?.t ?? timeline[0]?.t ?? 0;
+  const deaths = entriesOf(timeline, "member.failed");
+  const errors = deaths.flatMap((e) => {
+    const target = r.byId.get(e.line.peerId);
+    // An id no node had: the no-ghosts check reports it.
+    return target && !explained(r, e, target) ? [falseDeath(r, e, target, t0)] : [];
+  });
   return {
     name: "no-false-deaths",
     valid: errors.length ? false : true,
-    summary: `${declared} member.failed line(s), ${errors.length} of a healthy node`,
+    summary: `${deaths.length} member.failed line(s), ${errors.length} of a healthy node`,
     errors,
   };
+}
+
+/** The target had ended, or it or the accuser was paused or cut off then (plus the heal's grace). */
+function explained(r: Replay, e: EventEntry, target: Proc): boolean {
+  if (target.endT !== undefined && e.t >= target.endT) return true;
+  const cutThen = (node: string) =>
+    r.faults.some(
+      (f) =>
+        f.node === node &&
+        CUTS.has(f.kind) &&
+        e.t >= f.t &&
+        e.t <= (f.healT ?? Infinity) + HEAL_GRACE_MS * 1000,
+    );
+  return cutThen(target.node) || cutThen(e.node);
+}
+
+function falseDeath(r: Replay, e: EventEntry, target: Proc, t0: number): string {
+  const faults = r.faults.filter((f) => f.node === target.node);
+  const history = faults.length
+    ? `it was healthy then (its faults: ${faults.map((f) => `${f.kind} at ${rel(f.t, t0)}`).join(", ")})`
+    : "it was never faulted";
+  const when =
+    r.faults.length && e.t < t0
+      ? `during the bring-up, ${((t0 - e.t) / 1e6).toFixed(2)} s before the first fault`
+      : `at ${rel(e.t, t0)}`;
+  const joining =
+    target.readyT === undefined || e.t < target.readyT ? " (it was still joining: not ready yet)" : "";
+  return `${e.node}: declared ${target.node} (id ${target.id}) failed ${when}${joining}; expected it alive, ${history}: a false death`;
 }

@@ -5,6 +5,7 @@ import { checkConverged, checkOneMaster } from "./convergence.js";
 import { checkFaultFates, checkNoFalseDeaths } from "./fault-fates.js";
 import { checkNoGhosts } from "./ghost-members.js";
 import { checkHandshakes } from "./handshakes.js";
+import { checkRogueRefused } from "./rogue-refused.js";
 import { checkExits, checkJoined, checkMasters } from "./roles.js";
 import { combine, type Check, type CheckContext, type CheckResult, type Validity } from "./types.js";
 
@@ -21,6 +22,8 @@ export const CHECKS: Readonly<Record<string, Check>> = Object.freeze({
   "no-ghosts": checkNoGhosts,
   "fault-fates": checkFaultFates,
   "no-false-deaths": checkNoFalseDeaths,
+  // A keyed cluster against joinlab-rogue (rogue-peer).
+  "rogue-refused": checkRogueRefused,
 });
 
 export const DEFAULT_CHECKS = ["handshakes", "masters", "joined", "exits", "clusters", "causal-order"];

@@ -62,35 +62,44 @@ export function checkJoined(ctx: CheckContext): CheckResult {
 }
 
 export function checkExits(ctx: CheckContext): CheckResult {
-  const errors: string[] = [];
-  let quitters = 0;
-  let quitOk = 0;
-  for (const node of ctx.nodes) {
-    const code = quitCode(node);
-    if (code !== undefined) {
-      quitters++;
-      const quitting = firstEvent(ctx, node.name, "node.quitting");
-      if (!node.started)
-        errors.push(`${node.name}: expected to quit with exit code ${code}; it ${describeFate(node)}`);
-      else if (!node.exit)
-        errors.push(
-          `${node.name}: expected to quit with exit code ${code}; it ${describeEvents(ctx, node.name)} and is still running`,
-        );
-      else if (node.exit.code !== code || !quitting)
-        errors.push(
-          `${node.name}: expected node.quitting and exit code ${code}; it ${describeEvents(ctx, node.name)} and ${describeFate(node)}`,
-        );
-      else quitOk++;
-    } else if (node.exit && !node.faults?.some((f) => f === "kill" || f === "stop")) {
-      errors.push(
-        `${node.name}: expected to keep running as ${isMaster(node) ? "master" : "member"}; it ${describeEvents(ctx, node.name)} and ${describeFate(node)}`,
-      );
-    }
-  }
+  const quitters = ctx.nodes.filter((n) => quitCode(n) !== undefined);
+  const unexpected = ctx.nodes.filter(exitedUnexpectedly);
+  const errors = ctx.nodes.flatMap((n) => {
+    const code = quitCode(n);
+    if (code !== undefined) return quitError(ctx, n, code);
+    return exitedUnexpectedly(n) ? [unexpectedExit(ctx, n)] : [];
+  });
+  const quitOk = quitters.filter((n) => quitError(ctx, n, quitCode(n)!).length === 0).length;
   return {
     name: "exits",
-    valid: errors.length ? false : true,
-    summary: `${quitOk}/${quitters} expected quitters quit with their exit codes; ${ctx.nodes.filter((n) => n.exit && quitCode(n) === undefined && !n.faults?.some((f) => f === "kill" || f === "stop")).length} unexpected exits`,
+    valid: errors.length === 0,
+    summary: `${quitOk}/${quitters.length} expected quitters quit with their exit codes; ${unexpected.length} unexpected exits`,
     errors,
   };
+}
+
+/** A node expected to quit: it started, exited with the code, and logged node.quitting. */
+function quitError(ctx: CheckContext, node: ObservedNode, code: number): string[] {
+  if (!node.started)
+    return [`${node.name}: expected to quit with exit code ${code}; it ${describeFate(node)}`];
+  if (!node.exit) {
+    return [
+      `${node.name}: expected to quit with exit code ${code}; it ${describeEvents(ctx, node.name)} and is still running`,
+    ];
+  }
+  if (node.exit.code === code && firstEvent(ctx, node.name, "node.quitting")) return [];
+  return [
+    `${node.name}: expected node.quitting and exit code ${code}; it ${describeEvents(ctx, node.name)} and ${describeFate(node)}`,
+  ];
+}
+
+/** Exited although it should run: an exit after a kill or stop fault is the fault's doing. */
+function exitedUnexpectedly(node: ObservedNode): boolean {
+  return (
+    quitCode(node) === undefined && !!node.exit && !node.faults?.some((f) => f === "kill" || f === "stop")
+  );
+}
+
+function unexpectedExit(ctx: CheckContext, node: ObservedNode): string {
+  return `${node.name}: expected to keep running as ${isMaster(node) ? "master" : "member"}; it ${describeEvents(ctx, node.name)} and ${describeFate(node)}`;
 }

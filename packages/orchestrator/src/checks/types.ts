@@ -1,6 +1,6 @@
 // Checks return results instead of throwing (Maelstrom-style `{valid: true|false|"unknown"}`), and a
 // failure says who, what was expected and what happened.
-import type { NodeEvent, NodeLogLine } from "@joinlab/protocol";
+import type { LogLineOf, NodeEvent, NodeLogLine } from "@joinlab/protocol";
 import type { FaultKind, NodeSpec, ScenarioSpec } from "../scenarios/types.js";
 import type { TimelineEntry } from "../logs/timeline.js";
 
@@ -43,6 +43,17 @@ export interface CheckContext {
 export type Check = (ctx: CheckContext) => CheckResult;
 
 export type EventEntry = Extract<TimelineEntry, { kind: "event" }>;
+
+/** A timeline entry holding a line of one event, its fields typed. */
+export type EventEntryOf<E extends NodeEvent> = EventEntry & { line: LogLineOf<E> };
+
+/** The entries of `event`, in timeline order. */
+export function entriesOf<E extends NodeEvent>(
+  timeline: readonly TimelineEntry[],
+  event: E,
+): EventEntryOf<E>[] {
+  return timeline.filter((e): e is EventEntryOf<E> => e.kind === "event" && e.line.event === event);
+}
 
 /** Node log lines of one node, in timeline order. */
 export function eventsOf(ctx: CheckContext, node: string): EventEntry[] {

@@ -3,10 +3,10 @@
 import type Dockerode from "dockerode";
 import { followProgress } from "./docker-progress.js";
 import { inspectImageIfPresent } from "./image-exists.js";
-import { BUNDLE, BUNDLE_HASH_LABEL, DOCKERFILE } from "./node-image.js";
+import { BUNDLE_HASH_LABEL, DOCKERFILE, IMAGE_BUNDLES } from "./node-image.js";
 
 export interface BuildNodeImageOptions {
-  /** Directory holding DOCKERFILE and BUNDLE at their usual relative paths (normally the repo root). */
+  /** Directory holding DOCKERFILE and the bundles at their usual relative paths (normally the repo root). */
   contextDir: string;
   tag: string;
   baseImage: string;
@@ -19,10 +19,10 @@ export async function buildNodeImage(
   options: BuildNodeImageOptions,
 ): Promise<Dockerode.ImageInspectInfo> {
   const { tag, log } = options;
-  // Listing the files is .dockerignore's intent applied here: a two-file context whatever else
+  // Listing the files is .dockerignore's intent applied here: a three-file context whatever else
   // lies in the checkout (dockerode also filters the list through .dockerignore).
   const stream = await docker.buildImage(
-    { context: options.contextDir, src: [DOCKERFILE, BUNDLE] },
+    { context: options.contextDir, src: [DOCKERFILE, ...IMAGE_BUNDLES] },
     {
       t: tag,
       dockerfile: DOCKERFILE,

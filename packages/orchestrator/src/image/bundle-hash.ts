@@ -1,10 +1,15 @@
-// The sha256 of the host-built node bundle: what decides whether joinlab/node:latest is current.
+// The sha256 of the host-built bundles, in order: what decides whether joinlab/node:latest is current.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-export async function bundleHash(contextDir: string, bundle: string): Promise<string> {
-  const file = path.join(contextDir, bundle);
+export async function bundleHash(contextDir: string, bundles: readonly string[]): Promise<string> {
+  const hash = createHash("sha256");
+  for (const bundle of bundles) hash.update(await readBundle(path.join(contextDir, bundle)));
+  return hash.digest("hex");
+}
+
+async function readBundle(file: string): Promise<Buffer> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -16,5 +21,5 @@ export async function bundleHash(contextDir: string, bundle: string): Promise<st
     }
     throw err;
   }
-  return createHash("sha256").update(bytes).digest("hex");
+  return bytes;
 }

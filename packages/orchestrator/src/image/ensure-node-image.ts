@@ -5,7 +5,13 @@ import { performance } from "node:perf_hooks";
 import { buildNodeImage } from "./build-node-image.js";
 import { bundleHash } from "./bundle-hash.js";
 import { inspectImageIfPresent } from "./image-exists.js";
-import { BASE_IMAGE_LABEL, BUNDLE, BUNDLE_HASH_LABEL, NODE_IMAGE_TAG, REPO_ROOT } from "./node-image.js";
+import {
+  BASE_IMAGE_LABEL,
+  BUNDLE_HASH_LABEL,
+  IMAGE_BUNDLES,
+  NODE_IMAGE_TAG,
+  REPO_ROOT,
+} from "./node-image.js";
 import { pickBaseImage } from "./pick-base-image.js";
 
 export interface EnsureNodeImageOptions {
@@ -33,7 +39,7 @@ export async function ensureNodeImage(
   const seconds = () => Math.round(performance.now() - started) / 1000;
   const tag = NODE_IMAGE_TAG;
 
-  const hash = await bundleHash(REPO_ROOT, BUNDLE);
+  const hash = await bundleHash(REPO_ROOT, IMAGE_BUNDLES);
   const existing = await inspectImageIfPresent(docker, tag);
   const labels = existing?.Config?.Labels ?? {};
   if (existing && !options.rebuild && labels[BUNDLE_HASH_LABEL] === hash) {

@@ -18,4 +18,10 @@ export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url))
 /** Paths relative to the build context (the repo root), as the Dockerfile's COPY expects them. */
 export const DOCKERFILE = "docker/Dockerfile";
 export const BUNDLE = "packages/node/bundle/joinlab-node.mjs";
+/** The rogue-peer scenario's attacker, shipped beside the node (docs/scenarios.md). */
+export const ROGUE_BUNDLE = "packages/node/bundle/joinlab-rogue.mjs";
+/** Every bundle the image holds: what the image's bundle hash covers. */
+export const IMAGE_BUNDLES = [BUNDLE, ROGUE_BUNDLE] as const;
+/** Where the rogue program sits inside the image. */
+export const ROGUE_PROGRAM = "/app/joinlab-rogue.mjs";
 export const MAKE_LOCAL_BASE_SCRIPT = path.join("scripts", "make-local-base.sh");

@@ -44,7 +44,8 @@ async function bringUpNode(phase: BringUp, node: NodeBringUp): Promise<void> {
     await startConditions(phase, node);
     const started = await launch(phase, node, prepared);
     if ("quits" in node.spec.expect) await expectQuit(phase, node, started);
-    else await expectReady(phase, node, started);
+    // A rogue has no readiness to wait for: started is its outcome.
+    else if (!("rogue" in node.spec.expect)) await expectReady(phase, node, started);
   } catch (err) {
     failed(phase, node, err as Error);
   }
@@ -64,8 +65,14 @@ async function create(phase: BringUp, node: NodeBringUp): Promise<void> {
     throwIfInterrupted(run);
     run.timings.firstCreateMs ??= run.ms();
     const port = env.portOf(node.name, node.spec.port);
-    const placement = node.spec.placement ? { placement: node.spec.placement } : {};
-    return env.createNode({ name: node.name, port, args: nodeArgs(node, env, dialTimeoutMs), ...placement });
+    const args = nodeArgs(node, env, dialTimeoutMs);
+    return env.createNode({
+      name: node.name,
+      port,
+      args,
+      ...(node.spec.program ? { program: node.spec.program } : {}),
+      ...(node.spec.placement ? { placement: node.spec.placement } : {}),
+    });
   });
   node.summary.createdMs = run.ms();
   node.summary.id = node.created.id;

@@ -28,11 +28,7 @@ export async function verify(run: RunContext, nodes: RunNodes): Promise<Verifica
   };
   let evaluation = evaluate();
   if (evaluation.verdict !== true && !run.interrupted) {
-    const timeoutMs = Math.max(
-      run.options.settleTimeoutMs ?? RUN_DEFAULTS.settleTimeoutMs,
-      scenario.settleMs ?? 0,
-    );
-    evaluation = await settle(evaluate, nodes.started(), timeoutMs, run.signal);
+    evaluation = await settle(evaluate, nodes.started(), settleTimeoutMs(run), run.signal);
   }
   if (scenario.checks?.includes("converged")) run.timings.membership = membershipFigures(context());
   const verdict = run.error || run.interrupted ? "unknown" : evaluation.verdict;
@@ -40,4 +36,9 @@ export async function verify(run: RunContext, nodes: RunNodes): Promise<Verifica
   await run.options.beforeTeardown?.(nodes.started());
   run.note("run.verified", `verdict ${verdict}`);
   return { checks: evaluation.results, verdict };
+}
+
+/** How long the checks may wait for late lines: the run's setting, or the scenario's if longer. */
+function settleTimeoutMs(run: RunContext): number {
+  return Math.max(run.options.settleTimeoutMs ?? RUN_DEFAULTS.settleTimeoutMs, run.scenario.settleMs ?? 0);
 }

@@ -6,6 +6,7 @@ import type Dockerode from "dockerode";
 import type { Logger } from "winston";
 import { NodeLog } from "../logs/node-log.js";
 import type { Capability } from "../scenarios/types.js";
+import { ROGUE_PROGRAM } from "../image/node-image.js";
 import { delay } from "../shared/delay.js";
 import { ContainerControl } from "./container-control.js";
 import { ProcessExit } from "./process-exit.js";
@@ -56,6 +57,8 @@ export class DockerRuntime implements Runtime {
     "pause",
     "network-cut",
     "restart",
+    // The image holds joinlab-rogue beside the node: a container can run it instead.
+    "rogue",
   ]);
   readonly client: DockerClient;
 
@@ -182,19 +185,36 @@ class DockerEnvironment implements StartedEnvironment {
     return this.track(this.create(launch));
   }
 
+  /** What the container runs: the image's node program (behind the gate when there is one), or the rogue. */
+  private program(launch: NodeLaunch): Partial<Dockerode.ContainerCreateOptions> {
+    const gate = this.gateEntrypoint;
+    if (launch.program === "rogue") {
+      const node = gate?.[0] ?? "node";
+      return gate
+        ? {
+            Entrypoint: [node, "-e", GATE_SCRIPT],
+            Cmd: [ROGUE_PROGRAM, ...launch.args],
+            OpenStdin: true,
+            StdinOnce: true,
+          }
+        : { Entrypoint: [node, ROGUE_PROGRAM], Cmd: launch.args };
+    }
+    return gate
+      ? {
+          Entrypoint: [gate[0]!, "-e", GATE_SCRIPT],
+          Cmd: [...gate.slice(1), ...launch.args],
+          OpenStdin: true,
+          StdinOnce: true,
+        }
+      : { Cmd: launch.args };
+  }
+
   private async create(launch: NodeLaunch): Promise<CreatedNode> {
     const name = `jl-${this.run.runId}-${launch.name}`;
     const id = await this.client.createContainer({
       name,
       Image: this.options.image,
-      ...(this.gateEntrypoint
-        ? {
-            Entrypoint: [this.gateEntrypoint[0]!, "-e", GATE_SCRIPT],
-            Cmd: [...this.gateEntrypoint.slice(1), ...launch.args],
-            OpenStdin: true,
-            StdinOnce: true,
-          }
-        : { Cmd: launch.args }),
+      ...this.program(launch),
       Hostname: launch.name,
       Labels: { ...this.labels, [NODE_LABEL]: launch.name },
       Tty: false,

@@ -72,6 +72,7 @@ export class SwarmEnvironment implements StartedEnvironment {
       imageId: this.options.imageId,
       args: launch.args,
       ...(gate ? { gateEntrypoint: gate } : {}),
+      ...(launch.program ? { program: launch.program } : {}),
       labels: this.options.labels,
       networkId: this.parts.network.id,
       constraints,

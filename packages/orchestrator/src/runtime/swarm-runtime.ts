@@ -32,7 +32,8 @@ const ENGINE_FAULTS: readonly Capability[] = ["kill", "stop", "pause", "restart"
 export class SwarmRuntime implements Runtime {
   readonly kind = "swarm" as const;
   readonly unit = "service";
-  readonly capabilities: ReadonlySet<Capability> = new Set(ENGINE_FAULTS);
+  // The rogue is a program of the node image: any task can run it.
+  readonly capabilities: ReadonlySet<Capability> = new Set([...ENGINE_FAULTS, "rogue"]);
   private entrypoint: Promise<string[]> | undefined;
 
   constructor(

@@ -5,6 +5,7 @@
 import type Dockerode from "dockerode";
 import { NODE_LABEL } from "./docker-client.js";
 import { NO_HEALTHCHECK } from "./docker-runtime.js";
+import { ROGUE_PROGRAM } from "../image/node-image.js";
 import { GATE_SCRIPT } from "./gate.js";
 
 export interface ServiceLaunch {
@@ -17,9 +18,24 @@ export interface ServiceLaunch {
   args: readonly string[];
   /** The image's entrypoint, when the node program waits at the start gate (gate.ts). */
   gateEntrypoint?: readonly string[];
+  /** joinlab-rogue (in the same image) instead of the node. */
+  program?: "rogue";
   labels: Record<string, string>;
   networkId: string;
   constraints: readonly string[];
+}
+
+/** What the task runs: the image's node program, or the rogue; behind the gate when there is one. */
+function program(launch: ServiceLaunch): Pick<Dockerode.ContainerSpec, "Command" | "Args" | "OpenStdin"> {
+  const gate = launch.gateEntrypoint;
+  const args = launch.program === "rogue" ? [ROGUE_PROGRAM, ...launch.args] : [...launch.args];
+  if (!gate) return launch.program === "rogue" ? { Command: ["node"], Args: args } : { Args: args };
+  return {
+    Command: [gate[0]!, "-e", GATE_SCRIPT],
+    Args: launch.program === "rogue" ? args : [...gate.slice(1), ...args],
+    // The orchestrator attaches once the task runs and writes the release line.
+    OpenStdin: true,
+  };
 }
 
 /** Seconds a stopped task has before SIGKILL (the node stops in milliseconds on SIGTERM). */
@@ -27,17 +43,9 @@ const STOP_GRACE_NS = 2e9;
 
 export function serviceSpec(launch: ServiceLaunch): Dockerode.CreateServiceOptions {
   const labels = { ...launch.labels, [NODE_LABEL]: launch.node };
-  const gate = launch.gateEntrypoint;
   const container: Dockerode.ContainerSpec = {
     Image: launch.imageId,
-    ...(gate
-      ? {
-          Command: [gate[0]!, "-e", GATE_SCRIPT],
-          Args: [...gate.slice(1), ...launch.args],
-          // The orchestrator attaches once the task runs and writes the release line.
-          OpenStdin: true,
-        }
-      : { Args: [...launch.args] }),
+    ...program(launch),
     Hostname: launch.node,
     Labels: labels,
     HealthCheck: NO_HEALTHCHECK,

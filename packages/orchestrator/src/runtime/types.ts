@@ -32,6 +32,8 @@ export interface NodeLaunch {
   args: string[];
   /** Swarm placement constraints from the scenario (NodeSpec.placement); others ignore them. */
   placement?: readonly string[];
+  /** joinlab-rogue instead of the node (runtimes with the "rogue" capability). */
+  program?: "rogue";
 }
 
 export interface SweepOptions {

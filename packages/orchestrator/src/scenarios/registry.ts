@@ -7,6 +7,7 @@ import { nodeCrash } from "./node-crash.js";
 import { partitionHeal } from "./partition-heal.js";
 import { pauseResume } from "./pause-resume.js";
 import { restartRejoin } from "./restart-rejoin.js";
+import { roguePeer } from "./rogue-peer.js";
 import { lateMaster } from "./late-master.js";
 import { lineJoin } from "./line-join.js";
 import { noMaster } from "./no-master.js";
@@ -36,6 +37,8 @@ export const SCENARIOS: Readonly<Record<string, ScenarioDefinition>> = Object.fr
       partitionHeal,
       restartRejoin,
       chaos,
+      // A keyed cluster against a peer without the key.
+      roguePeer,
     ].map((def) => [def.name, def] as const),
   ),
 );

@@ -1,7 +1,7 @@
 // Scenario specs: plain, JSON-serialisable data describing the nodes to start and what must happen.
 
 /** A fault or feature only some runtimes can provide; a scenario that needs one says so. */
-export type Capability = "kill" | "stop" | "restart" | "pause" | "network-cut";
+export type Capability = "kill" | "stop" | "restart" | "pause" | "network-cut" | "rogue";
 
 /** A fault the orchestrator injects after the bring-up (issue 5 adds scenarios that use them). */
 export type FaultKind = "kill" | "stop" | "restart" | "pause" | "unpause" | "disconnect" | "connect";
@@ -35,7 +35,11 @@ export interface StartCondition {
 }
 
 /** What the seed's rules say this node ends up as. */
-export type Expectation = { role: "master" } | { role: "member" } | { quits: number }; // exits with this code (1: no cluster and no --makeMasterOnError)
+export type Expectation =
+  | { role: "master" }
+  | { role: "member" }
+  | { quits: number } // exits with this code (1: no cluster and no --makeMasterOnError)
+  | { rogue: true }; // the rogue program: started, it runs to the end; the checks judge what it caused
 
 export interface NodeSpec {
   /** Also the container's name on the network and the log prefix: "node2". */
@@ -47,6 +51,8 @@ export interface NodeSpec {
   makeMasterOnError?: boolean;
   /** Extra node flags, passed through as given. */
   flags?: string[];
+  /** The program: the node (default), or joinlab-rogue, a peer without the cluster key. */
+  program?: "rogue";
   /** Defaults to "the node I dial is ready" when that is a scenario node. */
   startAfter?: StartCondition[];
   /**

@@ -88,6 +88,7 @@ function lanes(state: PageState, f: Frame, y: (i: number) => number, out: string
 
 function faults(state: PageState, f: Frame, y: (i: number) => number, out: string[]): void {
   const last = state.table.count - 1;
+  const labels: string[] = []; // after every window, so a neighbour's shading hides none
   for (const w of state.model.faults) {
     if (w.lane === undefined || !inX(f, w.lane)) continue;
     const x = f.x[w.lane]!;
@@ -104,14 +105,17 @@ function faults(state: PageState, f: Frame, y: (i: number) => number, out: strin
         `<rect class="fault-window ${cls}" data-lane="${w.lane}" data-event="${w.event}"${heal} x="${r1(x - half)}" y="${from}" width="${r1(2 * half)}" height="${r1(Math.max(2, to - from))}"${fill}/>`,
       );
     }
+    // A kill or restart ends the lane right here, and the lane's end says so.
+    if (w.kind === "kill" || w.kind === "restart") continue;
     const dur =
       windowed && w.heal !== undefined
         ? ` ${((state.table.t[w.heal]! - state.table.t[w.event]!) / 1e6).toFixed(2)} s`
         : "";
-    out.push(
+    labels.push(
       `<text class="fault-label" data-event="${w.event}" x="${r1(x + half + 3)}" y="${from + 4}">${esc(w.kind)}${dur}</text>`,
     );
   }
+  out.push(...labels);
 }
 
 function handshakes(state: PageState, f: Frame, y: (i: number) => number, out: string[]): void {

@@ -127,8 +127,8 @@ export class Diagram {
     const [name, id, portEl, via] = [...h.children] as HTMLElement[];
     name!.textContent = this.state.laneLabel(lane);
     id!.textContent = l.id !== undefined ? `id ${l.id}` : "";
-    portEl!.textContent = port ? `:${port}` : "";
-    via!.textContent = l.clusterip ? `→ ${l.clusterip}` : "";
+    portEl!.textContent = address ?? (port ? `port ${port}` : "");
+    via!.textContent = l.clusterip ? `via ${l.clusterip}` : "";
     return h;
   }
 

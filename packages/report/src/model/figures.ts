@@ -38,7 +38,9 @@ export function joinFigures(model: ReportModel, table = new EventTable(model)): 
         ({ l, i }) => i !== h.joiner && l.ready !== undefined && l.ready <= at && (l.end ?? Infinity) > at,
       )
       .map(({ i }) => i);
-    const learned = firstBeliefs(model, h.joiner, at, new Set(["alive"]));
+    // From the start: the merged log may show gossip about a joiner a moment before its admission
+    // (log timestamps of two containers); such an observer knew at once.
+    const learned = firstBeliefs(model, h.joiner, 0, new Set(["alive"]));
     const times = observers.map((o) => learned.get(o));
     const all = times.every((x) => x !== undefined);
     out.push({

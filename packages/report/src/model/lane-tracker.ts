@@ -68,7 +68,8 @@ export class LaneTracker {
         if (line.self === true) l.role = "master";
         break;
       case "master.resigned":
-        l.role = "member";
+        // A master that stops resigns as it leaves: it was master until the end.
+        if (line.reason !== "leave") l.role = "member";
         break;
     }
   }

@@ -1,12 +1,8 @@
-// Opens a report in Debian's Chromium through playwright-core (its own browser download cannot
-// work offline): a fresh profile, no network features, and a record of every page error and
+// Opens a report in headless Chromium (the bench's launcher) and records every page error and
 // every request that is not the report's own file:// URL.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-
-export const CHROMIUM = process.env.JOINLAB_CHROMIUM ?? "/usr/bin/chromium";
+import { resolve } from "node:path";
+import type { Page } from "playwright-core";
+import { openHeadlessChromium } from "../../src/bench/headless-chromium.js";
 
 export interface OpenReport {
   page: Page;
@@ -14,31 +10,15 @@ export interface OpenReport {
   errors: string[];
   /** Every request the page made that left file:// (there must be none). */
   requests: string[];
-  /** Milliseconds from navigation until the page marked itself ready (first screen drawn). */
-  readyMs: number;
   close(): Promise<void>;
 }
 
 export async function openReport(
   path: string,
-  viewport = { width: 1400, height: 1000 },
+  viewport = { width: 1400, height: 1200 },
 ): Promise<OpenReport> {
-  const profile = mkdtempSync(join(tmpdir(), "joinlab-chromium-"));
-  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const browser = await openHeadlessChromium({ viewport });
+  const { page, context } = browser;
   const errors: string[] = [];
   const requests: string[] = [];
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
@@ -48,19 +28,8 @@ export async function openReport(
   context.on("request", (r) => {
     if (!r.url().startsWith("file://")) requests.push(r.url());
   });
-  const started = performance.now();
   await page.goto(`file://${resolve(path)}`);
   await page.waitForSelector("body[data-ready=true]", { timeout: 20_000 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
-  const readyMs = performance.now() - started;
-  return {
-    page,
-    errors,
-    requests,
-    readyMs,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  return { page, errors, requests, close: () => browser.close() };
 }

@@ -1,0 +1,49 @@
+// Anti-entropy (push-pull): every syncIntervalMs a node sends its full view to one random present
+// member and to one random failed one; the receiver merges it and answers with its own. The sync to
+// a failed member is what heals a partition: each side sees itself accused and refutes.
+import type { Claims } from "./claims.js";
+import { earliest, type EngineContext } from "./engine-context.js";
+import type { Sender } from "./types.js";
+import { ENVELOPE_ALLOWANCE, splitRecords, type SyncMessage } from "./wire.js";
+
+export class AntiEntropy {
+  private nextSyncAt: number;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly claims: Claims,
+    now: number,
+  ) {
+    this.nextSyncAt = now + ctx.config.syncIntervalMs;
+  }
+
+  nextDeadline(due: number | undefined): number | undefined {
+    return earliest(due, this.nextSyncAt);
+  }
+
+  tick(now: number): void {
+    if (now < this.nextSyncAt) return;
+    this.nextSyncAt = now + this.ctx.config.syncIntervalMs;
+    const { table, random } = this.ctx;
+    const alive = table.probeable();
+    const failed = table.failedPeers();
+    const a = alive[Math.floor(random() * alive.length)];
+    if (a) this.sendView(a, a.id, "sync");
+    const f = failed[Math.floor(random() * failed.length)];
+    if (f) this.sendView(f, f.id, "sync");
+  }
+
+  /** A view arrived: merge every record (each stands on its own), and answer the first part of a sync. */
+  onView(msg: SyncMessage, now: number, replyTo: Sender | undefined): void {
+    for (const r of msg.members) this.claims.apply(r, now, { via: "sync", by: msg.from, fromSync: true });
+    if (msg.type === "sync" && msg.part === 0 && replyTo) this.sendView(replyTo, msg.from, "sync-ack");
+  }
+
+  private sendView(to: Sender, toId: number | undefined, type: "sync" | "sync-ack"): void {
+    const { table, config, batch, selfId } = this.ctx;
+    const groups = splitRecords(table.view(), config.maxDatagramBytes - ENVELOPE_ALLOWANCE);
+    groups.forEach((members, part) => {
+      batch.send(to, toId, { type, from: selfId, part, parts: groups.length, members });
+    });
+  }
+}

@@ -1,0 +1,25 @@
+// What one engine call produces: the datagrams to send and the events to log, collected while the
+// call runs and handed back as one Output at its end (see Membership.call).
+import type { MembershipEvent, Outgoing, Output, Sender } from "./types.js";
+import type { MembershipMessage } from "./wire.js";
+
+export class Batch {
+  private out: Output = { send: [], events: [] };
+
+  emit(event: MembershipEvent): void {
+    this.out.events.push(event);
+  }
+
+  send(to: Sender, toId: number | undefined, msg: MembershipMessage): void {
+    const o: Outgoing = { addr: to.addr, port: to.port, msg };
+    if (toId !== undefined) o.toId = toId;
+    this.out.send.push(o);
+  }
+
+  /** Everything collected since the last take (and starts a fresh batch). */
+  take(): Output {
+    const out = this.out;
+    this.out = { send: [], events: [] };
+    return out;
+  }
+}

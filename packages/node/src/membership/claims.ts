@@ -1,0 +1,183 @@
+// Merging claims about members into the view (precedence.ts decides which claim wins), this node's
+// own verdicts, and its refutations of claims about itself. Every change becomes a log event.
+import type { Dissemination } from "./dissemination.js";
+import type { EngineContext } from "./engine-context.js";
+import { peerOf, type Entry } from "./member-table.js";
+import { isPresent, supersedes } from "./precedence.js";
+import type { Suspicions } from "./suspicion.js";
+import type { MemberRecord, MemberState } from "./types.js";
+
+/** Where a claim came from: `via` names the path in member.joined, `by` who told us. */
+export interface ClaimSource {
+  via: string;
+  by: number;
+  /** Learned from a push-pull: the rest of our side probably lacks it too, so it is announced. */
+  fromSync?: boolean;
+}
+
+/** What the prober needs to hear about newcomers (see newcomerGraceMs). */
+export interface NewcomerHooks {
+  /** The member spoke to us itself: probe it in this round. */
+  slotIn(id: number): void;
+  /** Learned second-hand: not probed until it speaks, or until `until`. */
+  holdBack(id: number, until: number): void;
+}
+
+export class Claims {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly dissemination: Dissemination,
+    private readonly suspicions: Suspicions,
+    private readonly newcomers: NewcomerHooks,
+  ) {}
+
+  /**
+   * Merges one claim about a member into the view. Returns true if the view changed.
+   * Someone else's "failed" is taken as "suspect" only: every node declares a death by its own
+   * suspicion timer. So a stale accusation (from a node that was cut off, or from a push-pull)
+   * gives the accused the time to refute, instead of killing a healthy member everywhere.
+   */
+  apply(incoming: MemberRecord, now: number, source: ClaimSource): boolean {
+    const { state, table } = this.ctx;
+    state.maxEpoch = Math.max(state.maxEpoch, incoming.epoch);
+    if (incoming.id === this.ctx.selfId) {
+      this.aboutSelf(incoming);
+      return false;
+    }
+    const cur = table.get(incoming.id);
+    if (!cur) return this.learn(incoming, now, source);
+    let claim = incoming;
+    if (incoming.state === "failed" && isPresent(cur.rec)) claim = { ...incoming, state: "suspect" };
+    if (!supersedes(claim, cur.rec)) return false;
+    const prev = cur.rec.state;
+    const wasSeed = cur.rec.seed === true;
+    cur.rec = { ...claim };
+    state.dirty = true;
+    if (wasSeed) cur.rec.seed = true; // whoever admitted a seed node knows best that it speaks no UDP
+    this.dissemination.enqueue(claim.id);
+    if (source.fromSync) this.dissemination.announce(claim.id);
+    // Role changes need no event here: the master bookkeeping reports them (master.elected / resigned).
+    if (prev !== claim.state) {
+      cur.since = now;
+      this.onStateChange(cur, prev, now, source.by);
+    }
+    return true;
+  }
+
+  /** Our own verdict on a member: recorded, logged and announced (the accused hears it too). */
+  accuse(e: Entry, verdict: "suspect" | "failed", now: number): void {
+    const id = e.rec.id;
+    const prev = e.rec.state;
+    const ours = verdict === "suspect" || this.suspicions.isOurs(id);
+    e.rec = { ...e.rec, state: verdict };
+    e.since = now;
+    this.onStateChange(e, prev, now, this.ctx.selfId);
+    this.dissemination.enqueue(id);
+    this.ctx.state.dirty = true;
+    // Only the accuser announces the verdict; everyone else's timer fires at about the same time
+    // (they started it on the accuser's suspect announcement), and n nodes announcing to n would
+    // be an n² storm at the worst moment. Piggybacking still repairs a lost announcement.
+    if (ours) this.dissemination.announce(id);
+    if (verdict === "suspect") this.suspicions.markOurs(id);
+  }
+
+  /** A member we have never seen: only an alive claim introduces it. */
+  private learn(incoming: MemberRecord, now: number, source: ClaimSource): boolean {
+    if (incoming.state !== "alive") return false;
+    const { table, state, config } = this.ctx;
+    for (const e of table.values()) {
+      const r = e.rec;
+      if (r.state === "left" || r.addr !== incoming.addr || r.port !== incoming.port) continue;
+      // Same address, another id: a restart. The newer process (larger gen) wins.
+      if (r.id === this.ctx.selfId || incoming.gen <= r.gen) return false;
+      this.replace(e, incoming, now);
+    }
+    table.set({ rec: { ...incoming }, since: now });
+    state.dirty = true;
+    if (source.fromSync) this.dissemination.announce(incoming.id);
+    // Second-hand news: not probed until the member speaks to us (see newcomerGraceMs). Measured
+    // with 64 processes: probing members learned from a join response at once tripled suspicions.
+    if (!incoming.seed) {
+      if (source.by === incoming.id) this.newcomers.slotIn(incoming.id);
+      else this.newcomers.holdBack(incoming.id, now + config.newcomerGraceMs);
+    }
+    this.dissemination.enqueue(incoming.id);
+    this.ctx.batch.emit({
+      event: "member.joined",
+      message: `member ${incoming.id} joined (${source.via})`,
+      peerId: incoming.id,
+      peer: peerOf(incoming),
+      role: incoming.role,
+      inc: incoming.inc,
+      via: source.via,
+      by: source.by,
+      ...(incoming.seed ? { seed: true as const } : {}),
+    });
+    return true;
+  }
+
+  /** A restart at the same address: the old process's record becomes left for good. */
+  private replace(old: Entry, by: MemberRecord, now: number): void {
+    old.rec = { ...old.rec, state: "left" };
+    old.since = now;
+    this.ctx.state.dirty = true;
+    this.suspicions.clear(old.rec.id);
+    this.dissemination.enqueue(old.rec.id);
+    this.ctx.batch.emit({
+      event: "member.left",
+      message: `member ${old.rec.id} replaced by ${by.id} (restart at the same address)`,
+      peerId: old.rec.id,
+      peer: peerOf(old.rec),
+      reason: "replaced",
+      replacedBy: by.id,
+    });
+  }
+
+  private onStateChange(e: Entry, prev: MemberState, now: number, by: number): void {
+    const r = e.rec;
+    const base = { peerId: r.id, peer: peerOf(r), inc: r.inc, by };
+    this.suspicions.clear(r.id);
+    this.ctx.state.dirty = true;
+    const emit = this.ctx.batch.emit.bind(this.ctx.batch);
+    switch (r.state) {
+      case "suspect":
+        this.suspicions.start(r.id, now);
+        emit({ event: "member.suspect", message: `member ${r.id} suspected`, ...base });
+        break;
+      case "alive":
+        emit({
+          event: "member.alive",
+          message: `member ${r.id} alive again (was ${prev})`,
+          ...base,
+          previous: prev,
+        });
+        break;
+      case "failed":
+        emit({ event: "member.failed", message: `member ${r.id} failed`, ...base, previous: prev });
+        break;
+      case "left":
+        emit({ event: "member.left", message: `member ${r.id} left`, ...base, reason: "leave" });
+        break;
+    }
+  }
+
+  /** Someone talks about us: refute any accusation by outbidding its incarnation. */
+  private aboutSelf(claim: MemberRecord): void {
+    const self = this.ctx.table.self().rec;
+    if (claim.state === "left" || this.ctx.state.stopped) return;
+    const accused = claim.state !== "alive" && claim.inc >= self.inc;
+    if (!accused && claim.inc <= self.inc) return;
+    self.inc = claim.inc + 1;
+    this.dissemination.announce(this.ctx.selfId);
+    if (!accused) return;
+    this.ctx.batch.emit({
+      event: "member.alive",
+      message: `refuted being ${claim.state} (incarnation now ${self.inc})`,
+      peerId: self.id,
+      peer: peerOf(self),
+      inc: self.inc,
+      refuted: claim.state,
+      self: true,
+    });
+  }
+}

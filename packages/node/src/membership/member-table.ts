@@ -1,0 +1,119 @@
+// The view: one record per member this node knows, itself included, and when its state began.
+import type { MembershipConfig } from "./config.js";
+import { isPresent } from "./precedence.js";
+import type { MemberRecord, Sender } from "./types.js";
+
+export interface Entry {
+  rec: MemberRecord;
+  /** When the current state began (garbage collection, the election quorum's memory). */
+  since: number;
+}
+
+export class MemberTable {
+  private readonly entries = new Map<number, Entry>();
+
+  constructor(
+    readonly selfId: number,
+    self: MemberRecord,
+    now: number,
+  ) {
+    this.entries.set(self.id, { rec: self, since: now });
+  }
+
+  get(id: number): Entry | undefined {
+    return this.entries.get(id);
+  }
+
+  set(entry: Entry): void {
+    this.entries.set(entry.rec.id, entry);
+  }
+
+  delete(id: number): void {
+    this.entries.delete(id);
+  }
+
+  /** Entries in the order they were learned: mechanisms that act on several at once keep it. */
+  values(): IterableIterator<Entry> {
+    return this.entries.values();
+  }
+
+  self(): Entry {
+    return this.entries.get(this.selfId) as Entry;
+  }
+
+  *records(): Generator<MemberRecord> {
+    for (const e of this.entries.values()) yield e.rec;
+  }
+
+  /** Copies of every record, sorted by id. */
+  view(): MemberRecord[] {
+    return [...this.entries.values()].map((e) => ({ ...e.rec })).sort((a, b) => a.id - b.id);
+  }
+
+  /** Copies of the present (alive or suspect) records, sorted by id: what a join response carries. */
+  presentView(): MemberRecord[] {
+    return this.view().filter(isPresent);
+  }
+
+  /** Other members that answer UDP and are still in the cluster. */
+  probeable(): MemberRecord[] {
+    return [...this.records()].filter((r) => r.id !== this.selfId && isPresent(r) && !r.seed);
+  }
+
+  presentCount(): number {
+    let n = 0;
+    for (const r of this.records()) if (isPresent(r)) n++;
+    return n;
+  }
+
+  /** Everyone reachable by UDP who has not left (failed ones too). */
+  recipients(): MemberRecord[] {
+    return [...this.records()].filter((r) => r.id !== this.selfId && r.state !== "left" && !r.seed);
+  }
+
+  failedPeers(): MemberRecord[] {
+    return [...this.records()].filter((r) => r.state === "failed" && !r.seed);
+  }
+
+  addressOf(id: number): Sender | undefined {
+    const r = this.entries.get(id)?.rec;
+    return r && !r.seed ? { addr: r.addr, port: r.port } : undefined;
+  }
+
+  /** When the next failed member leaves the election quorum, or a failed or left record expires. */
+  nextExpiry(now: number, config: MembershipConfig): number | undefined {
+    let due: number | undefined;
+    const at = (t: number): void => {
+      if (due === undefined || t < due) due = t;
+    };
+    for (const e of this.entries.values()) {
+      if (e.rec.id === this.selfId) continue;
+      if (e.rec.state === "failed") {
+        const quorumEnd = e.since + config.quorumMemoryMs;
+        at(quorumEnd > now ? quorumEnd : e.since + config.retainFailedMs);
+      } else if (e.rec.state === "left") at(e.since + config.retainLeftMs);
+    }
+    return due;
+  }
+
+  /** Drops failed and left records past their retention; returns the ids dropped. */
+  collect(now: number, config: MembershipConfig): number[] {
+    const dropped: number[] = [];
+    for (const [id, e] of this.entries) {
+      if (id === this.selfId) continue;
+      const keep =
+        e.rec.state === "failed"
+          ? config.retainFailedMs
+          : e.rec.state === "left"
+            ? config.retainLeftMs
+            : Infinity;
+      if (now - e.since < keep) continue;
+      this.entries.delete(id);
+      dropped.push(id);
+    }
+    return dropped;
+  }
+}
+
+/** "host:port" of a member, as log lines name it. */
+export const peerOf = (r: { addr: string; port: number }): string => `${r.addr}:${r.port}`;
