@@ -2,6 +2,7 @@
 // registry, without IPVS, and without the engine restarting a crashed node behind our back.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ROGUE_PROGRAM } from "../src/image/node-image.js";
 import { GATE_SCRIPT } from "../src/runtime/gate.js";
 import { serviceSpec, type ServiceLaunch } from "../src/runtime/swarm-service-spec.js";
 import { validateScenario } from "../src/scenarios/types.js";
@@ -51,6 +52,22 @@ describe("a node's swarm service", () => {
     assert.deepEqual(c.Command, ["node", "-e", GATE_SCRIPT]);
     assert.deepEqual(c.Args, ["/app/joinlab-node.mjs", "--readyFile", "/r", ...launch.args]);
     assert.equal(c.OpenStdin, true);
+  });
+});
+
+describe("the rogue as a service", () => {
+  it("runs joinlab-rogue from the same image, behind the gate or not", () => {
+    const gated = serviceSpec({
+      ...launch,
+      program: "rogue",
+      gateEntrypoint: ["node", "/app/joinlab-node.mjs"],
+    });
+    const g = (gated.TaskTemplate as { ContainerSpec: Record<string, unknown> }).ContainerSpec;
+    assert.deepEqual(g.Args, [ROGUE_PROGRAM, ...launch.args]);
+    const plain = serviceSpec({ ...launch, program: "rogue" });
+    const p = (plain.TaskTemplate as { ContainerSpec: Record<string, unknown> }).ContainerSpec;
+    assert.deepEqual(p.Command, ["node"]);
+    assert.deepEqual(p.Args, [ROGUE_PROGRAM, ...launch.args]);
   });
 });
 
