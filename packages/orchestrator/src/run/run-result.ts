@@ -13,6 +13,8 @@ export interface NodeSummary {
   clusterip: string;
   expect: NodeSpec["expect"];
   nodeId?: number;
+  /** The machine it ran on, when the runtime spreads nodes over several (the swarm host). */
+  host?: string;
   exit?: ExitInfo;
   notStarted?: string;
   /** Milliseconds from the run's first create. */

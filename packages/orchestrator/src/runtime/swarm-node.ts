@@ -73,6 +73,11 @@ export class SwarmNode implements CreatedNode, StartedNode {
     return this.serviceId ?? this.launch.service;
   }
 
+  /** The swarm host its current task runs on. */
+  get host(): string | undefined {
+    return this.task ? this.parts.hosts.nameOf(this.task.info.nodeId) : undefined;
+  }
+
   private get gated(): boolean {
     return this.launch.gateEntrypoint !== undefined;
   }

@@ -138,6 +138,8 @@ export interface StartedNode {
   readonly exitInfo: ExitInfo | undefined;
   /** Set when the node's output could not be read to the end (the checks then cannot tell). */
   readonly logError?: string;
+  /** The machine it runs on, when the runtime spreads nodes over several (the swarm host). */
+  readonly host?: string;
   /** Graceful stop (SIGTERM, then SIGKILL after `timeoutMs`); idempotent. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
   /** Immediate kill; idempotent. */
