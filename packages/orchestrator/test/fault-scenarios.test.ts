@@ -10,10 +10,17 @@ import { runScenario } from "../src/run/run-scenario.js";
 import { ProcessRuntime } from "../src/runtime/process-runtime.js";
 import { chaosSchedule } from "../src/scenarios/chaos.js";
 import { buildScenario } from "../src/scenarios/registry.js";
-import { requiredCapabilities, type ScenarioStep } from "../src/scenarios/types.js";
+import {
+  isNodeFaultStep,
+  requiredCapabilities,
+  type NodeFaultStep,
+  type ScenarioStep,
+} from "../src/scenarios/types.js";
 
+const nodeSteps = (steps: ScenarioStep[] | undefined): NodeFaultStep[] =>
+  (steps ?? []).filter(isNodeFaultStep);
 const faults = (steps: ScenarioStep[] | undefined) =>
-  (steps ?? []).map((s) => `${s.fault} ${s.nodes.join(",")}`);
+  nodeSteps(steps).map((s) => `${s.fault} ${s.nodes.join(",")}`);
 
 describe("fault scenarios", () => {
   it("schedule the issue's faults on small clusters", () => {
@@ -34,26 +41,41 @@ describe("fault scenarios", () => {
     assert.deepEqual(requiredCapabilities(buildScenario("partition-heal")), ["network-cut"]);
   });
 
-  it("chaos: same seed, same schedule; bounded; every pause and cut healed; a majority always up", () => {
+  it("chaos: same seed, same schedule; bounded; every fault healed; a majority always up; network faults drawn too", () => {
     const a = chaosSchedule(5, 7, 30_000);
     assert.deepEqual(a, chaosSchedule(5, 7, 30_000));
     assert.notDeepEqual(a, chaosSchedule(5, 8, 30_000));
-    const open = new Map<string, number>();
+    const open = new Map<string, string[]>(); // what is faulted → the nodes it takes away
     let t = 0;
     let maxDown = 0;
+    const kinds = new Set<string>();
     for (const step of a) {
       t += step.afterMs;
-      for (const node of step.nodes) {
-        if (step.fault === "pause" || step.fault === "disconnect") open.set(node, t);
-        if (step.fault === "unpause" || step.fault === "connect") open.delete(node);
-        if (step.fault === "restart") assert.notEqual(node, "node1", "node1 dials itself: never restarted");
-      }
-      maxDown = Math.max(maxDown, open.size);
+      kinds.add(step.fault);
+      if (step.fault === "heal") open.delete(step.label!);
+      else if (step.fault === "partition") open.set(step.label!, step.groups[0]!);
+      else if (step.fault === "one-way") open.set(step.label!, step.to);
+      else if (step.fault === "loss") open.set(step.label!, step.nodes!);
+      else if (isNodeFaultStep(step))
+        for (const node of step.nodes) {
+          if (step.fault === "pause" || step.fault === "disconnect") open.set(node, [node]);
+          if (step.fault === "unpause" || step.fault === "connect") open.delete(node);
+          if (step.fault === "restart") assert.notEqual(node, "node1", "node1 dials itself: never restarted");
+        }
+      maxDown = Math.max(maxDown, new Set([...open.values()].flat()).size);
     }
     assert.equal(open.size, 0, `left unhealed: ${[...open.keys()].join(", ")}`);
     assert.ok(maxDown <= 2, `at most a minority down at once (${maxDown})`);
     assert.ok(t <= 30_000 + 1000, `faults end within the duration (${t} ms)`);
     assert.ok(a.length >= 8, `a fault every few seconds (${a.length} steps)`);
+    const drawn = new Set(
+      Array.from({ length: 20 }, (_, seed) => chaosSchedule(5, seed, 30_000))
+        .flat()
+        .map((s) => s.fault),
+    );
+    for (const kind of ["pause", "disconnect", "restart", "partition", "one-way", "loss", "heal"])
+      assert.ok(drawn.has(kind as never), `chaos draws ${kind}`);
+    for (let seed = 0; seed < 50; seed++) buildScenario("chaos", { seed, durationMs: 60_000 }); // every schedule is valid
     assert.throws(() => buildScenario("chaos", { durationMs: 10 ** 7 }), /outside 1000\.\.300000/);
   });
 

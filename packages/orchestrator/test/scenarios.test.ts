@@ -21,6 +21,9 @@ describe("scenario registry", () => {
       "restart-rejoin",
       "chaos",
       "rogue-peer",
+      "partition-halves",
+      "split-and-merge",
+      "one-way",
     ]);
     for (const name of scenarioNames()) {
       const spec = buildScenario(name);

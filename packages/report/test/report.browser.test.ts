@@ -78,6 +78,7 @@ const centreX = async (report: OpenReport, selector: string) => {
 describe("report in Chromium", () => {
   it("chain-join: three handshake arrows, node4's to node2's lane", async () => {
     const result = await run("chain-join");
+    assert.ok(statSync(result.artifacts.report!).size < 300 * 1024, "a chain-join report stays under 300 KB");
     const report = await openReport(result.artifacts.report!);
     try {
       assert.equal(await report.page.locator("g.handshake.answered").count(), 3);

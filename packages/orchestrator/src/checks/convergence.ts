@@ -1,6 +1,7 @@
 // Membership convergence: after the last fault or heal every live node holds the same view (the
 // live nodes alive, the rest failed or left) and the same master, within the scenario's bound.
 import { effectiveMaster } from "./membership/agreement.js";
+import { splitErrors, splitSummary } from "./membership/side-views.js";
 import { replayMembership, type Proc, type Replay } from "./membership-view.js";
 import type { CheckContext, CheckResult } from "./types.js";
 
@@ -21,11 +22,13 @@ export function checkConverged(ctx: CheckContext): CheckResult {
   const bound = ctx.scenario.convergeWithinMs ?? DEFAULT_CONVERGE_WITHIN_MS;
   const missing = unreadable(ctx);
   const took = r.lastMark ? r.lastMark.convergedMs : r.upConvergedMs;
-  const errors = convergenceErrors(r, took, bound);
+  // While the network was split, each side must agree on itself (and see the rest failed).
+  const errors = [...convergenceErrors(r, took, bound), ...splitErrors(r.splits, "view")];
   const n = r.live.length;
-  const summary = r.convergedAtEnd
+  const whole = r.convergedAtEnd
     ? `${n} live node(s) agree on ${n} member(s) and one master${took !== undefined ? `, ${took} ms ${since(r)}` : ""} (bound ${bound} ms)`
     : `the ${n} live node(s) did not converge ${since(r)}`;
+  const summary = whole + splitSummary(r.splits, "view");
   // Unreadable output leaves the verdict open either way: the view of that node is unknown.
   return {
     name: "converged",
@@ -60,6 +63,8 @@ export function checkOneMaster(ctx: CheckContext): CheckResult {
   const selfMasters = r.live.filter((p) => p.master !== undefined && p.ids.has(p.master));
   const errors = [
     ...r.loneElections,
+    // While the network was split: one master on a side with a majority, none on the others.
+    ...splitErrors(r.splits, "master"),
     ...selfMasterErrors(selfMasters, label),
     ...sameMasterErrors(r.live, label),
   ];
@@ -69,9 +74,10 @@ export function checkOneMaster(ctx: CheckContext): CheckResult {
   return {
     name: "one-master",
     valid: errors.length === 0,
-    summary: master
-      ? `one master: ${master}, seen by all ${r.live.length} live node(s)${broken}${notes}`
-      : `no single master among the ${r.live.length} live node(s)`,
+    summary:
+      (master
+        ? `one master: ${master}, seen by all ${r.live.length} live node(s)${broken}${notes}`
+        : `no single master among the ${r.live.length} live node(s)`) + splitSummary(r.splits, "master"),
     errors,
   };
 }

@@ -10,6 +10,7 @@ import {
   type Proc,
   type Replay,
 } from "./membership-view.js";
+import { separating } from "./membership/network-state.js";
 import { entriesOf, type CheckContext, type CheckResult, type EventEntry } from "./types.js";
 
 const rel = (t: number, t0: number) => `+${((t - t0) / 1e6).toFixed(2)} s`;
@@ -103,7 +104,8 @@ function saidFailed(ctx: CheckContext, observer: Proc, target: Proc): boolean {
 export function checkNoFalseDeaths(ctx: CheckContext): CheckResult {
   const r = replayMembership(ctx);
   const timeline = activeTimeline(ctx.timeline);
-  const t0 = r.faults[0]?.t ?? timeline[0]?.t ?? 0;
+  const first = Math.min(r.faults[0]?.t ?? Infinity, r.network[0]?.from ?? Infinity);
+  const t0 = Number.isFinite(first) ? first : (timeline[0]?.t ?? 0);
   const deaths = entriesOf(timeline, "member.failed");
   const errors = deaths.flatMap((e) => {
     const target = r.byId.get(e.line.peerId);
@@ -118,9 +120,16 @@ export function checkNoFalseDeaths(ctx: CheckContext): CheckResult {
   };
 }
 
-/** The target had ended, or it or the accuser was paused or cut off then (plus the heal's grace). */
+/**
+ * The target had ended, or it or the accuser was paused or cut off then, or a network fault kept
+ * the two apart (across a partition, a one-way cut) — each until its heal's grace. A death within
+ * a side, or under mere packet loss, is not explained.
+ */
 function explained(r: Replay, e: EventEntry, target: Proc): boolean {
   if (target.endT !== undefined && e.t >= target.endT) return true;
+  const grace = HEAL_GRACE_MS * 1000;
+  if (separating(r.network, e.node, target.node).some((p) => e.t >= p.from && e.t <= p.to + grace))
+    return true;
   const cutThen = (node: string) =>
     r.faults.some(
       (f) =>
@@ -137,11 +146,15 @@ function falseDeath(r: Replay, e: EventEntry, target: Proc, t0: number): string 
   const history = faults.length
     ? `it was healthy then (its faults: ${faults.map((f) => `${f.kind} at ${rel(f.t, t0)}`).join(", ")})`
     : "it was never faulted";
+  const holding = r.network
+    .filter((p) => e.t >= p.from && e.t <= p.to)
+    .map((p) => `${p.fault.kind} ${p.fault.label}`);
+  const network = holding.length ? ` (during ${holding.join(" and ")}, which does not separate them)` : "";
   const when =
-    r.faults.length && e.t < t0
+    (r.faults.length || r.network.length) && e.t < t0
       ? `during the bring-up, ${((t0 - e.t) / 1e6).toFixed(2)} s before the first fault`
       : `at ${rel(e.t, t0)}`;
   const joining =
     target.readyT === undefined || e.t < target.readyT ? " (it was still joining: not ready yet)" : "";
-  return `${e.node}: declared ${target.node} (id ${target.id}) failed ${when}${joining}; expected it alive, ${history}: a false death`;
+  return `${e.node}: declared ${target.node} (id ${target.id}) failed ${when}${joining}${network}; expected it alive, ${history}: a false death`;
 }

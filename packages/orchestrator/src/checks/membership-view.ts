@@ -9,7 +9,9 @@ import { ConvergenceMarks, type Convergence } from "./membership/convergence-mar
 import { detectionTimes, type Detection } from "./membership/detection.js";
 import { LoneElections, type Elections } from "./membership/elections.js";
 import { JoinConvergenceFold, type JoinConvergence } from "./membership/join-convergence.js";
+import { networkPeriods, type NetworkPeriod } from "./membership/network-state.js";
 import { activeTimeline, replay } from "./membership/replay.js";
+import { SideViews, type SplitRecord } from "./membership/side-views.js";
 import type { CheckContext } from "./types.js";
 
 export { activeTimeline } from "./membership/replay.js";
@@ -41,6 +43,10 @@ export interface Replay extends Elections {
   /** Live processes at the end. */
   live: Proc[];
   joinConvergence: JoinConvergence[];
+  /** Each rule-based network fault's (and cut's) window. */
+  network: NetworkPeriod[];
+  /** Each time the network was split into sides: how each side fared (membership/side-views.ts). */
+  splits: SplitRecord[];
 }
 
 const cache = new WeakMap<CheckContext["timeline"], Map<CheckContext["nodes"], Replay>>();
@@ -59,7 +65,11 @@ function analyse(ctx: CheckContext): Replay {
   const marks = new ConvergenceMarks(ctx.nodes);
   const elections = new LoneElections();
   const joins = new JoinConvergenceFold();
-  const state = replay(timeline, [marks, elections, joins]);
+  const sides = new SideViews(
+    ctx.scenario.nodes.map((n) => n.name),
+    ctx.scenario.convergeWithinMs ?? 5000,
+  );
+  const state = replay(timeline, [marks, elections, joins, sides]);
   const convergence = marks.finish();
   const open = disagreements(state);
   return {
@@ -75,6 +85,8 @@ function analyse(ctx: CheckContext): Replay {
     live: state.live(),
     ...elections.finish(),
     joinConvergence: joins.finish(state),
+    network: networkPeriods(timeline),
+    splits: sides.finish(state),
   };
 }
 
@@ -83,8 +95,8 @@ function faultTimings(
   convergence: Convergence,
   detection: (Detection | undefined)[],
 ): FaultTiming[] {
-  const first = state.faults[0]?.t ?? 0;
-  return state.faults.map((f, i) => {
+  const first = Math.min(state.faults[0]?.t ?? Infinity, convergence.network[0]?.t ?? Infinity);
+  const byNode = state.faults.map((f, i) => {
     const converged = convergence.convergedMs[i];
     return {
       fault: f.kind,
@@ -95,6 +107,14 @@ function faultTimings(
       ...(converged !== undefined ? { convergedMs: converged } : {}),
     };
   });
+  // Network faults and heals name the fault by its label (its nodes are in its record).
+  const network = convergence.network.map(({ t, record, convergedMs }) => ({
+    fault: record.action === "heal" ? "heal" : record.fault.kind,
+    node: record.fault.label,
+    atMs: msOf(t - first),
+    ...(convergedMs !== undefined ? { convergedMs } : {}),
+  }));
+  return [...byNode, ...network].sort((a, b) => a.atMs - b.atMs);
 }
 
 /** The membership figures a run reports in results.json (`timings.membership`). */
@@ -106,5 +126,24 @@ export function membershipFigures(ctx: CheckContext) {
     faults: r.timings,
     ...(r.lastMark ? { lastFault: r.lastMark.label, convergedAfterLastFaultMs: r.lastMark.convergedMs } : {}),
     convergedAtEnd: r.convergedAtEnd,
+    ...(r.splits.length ? { splits: r.splits.map(splitFigures) } : {}),
+  };
+}
+
+/** A split as results.json reports it: times relative to its start, each side's figures. */
+function splitFigures(split: SplitRecord) {
+  return {
+    faults: split.faults,
+    heldMs: msOf(split.to - split.from),
+    sides: split.sides.map((s) => ({
+      nodes: s.nodes,
+      quorum: s.quorum,
+      master: s.master ?? null,
+      ...(s.detectedMs !== undefined ? { detectedMs: s.detectedMs } : {}),
+      ...(s.declaredMs !== undefined ? { declaredMs: s.declaredMs } : {}),
+      ...(s.convergedMs !== undefined ? { convergedMs: s.convergedMs } : {}),
+      ...(s.unjudged ? { unjudged: s.unjudged } : {}),
+      held: s.viewProblems.length + s.masterProblems.length === 0,
+    })),
   };
 }

@@ -1,6 +1,7 @@
 // The merged timeline's entries: a discriminated union with one formatter per kind (logs/format.ts).
 import type { NodeLogLine } from "@joinlab/protocol";
 import type { LogRecord, LogStream } from "./records.js";
+import type { NetworkFaultRecord } from "../netfaults/network-fault.js";
 
 /** Something the orchestrator did or saw: the run's phases, a node launched or exited, a fault. */
 export interface OrchestratorEvent {
@@ -9,6 +10,8 @@ export interface OrchestratorEvent {
   event: string;
   node?: string;
   message: string;
+  /** Network faults (and network cuts): the fault's groups and parameters. */
+  network?: NetworkFaultRecord;
   [field: string]: unknown;
 }
 

@@ -129,7 +129,11 @@ async function launch(phase: BringUp, node: NodeBringUp, prepared: Promise<void>
   // Orchestrator events are named apart from the node's own (node.started is the node's).
   const where = started.host ? ` on ${started.host}` : "";
   if (started.host) node.summary.host = started.host;
-  run.note("launched", `node program started (${run.runtime.unit} ${started.id.slice(0, 12)}${where})`, node.name);
+  run.note(
+    "launched",
+    `node program started (${run.runtime.unit} ${started.id.slice(0, 12)}${where})`,
+    node.name,
+  );
   run.emit({ kind: "node", node: node.name, state: "started" });
   node.reach("started");
   void started.exited.then((info) => {

@@ -1,8 +1,12 @@
-// The schedule phase: once the cluster is up, each step waits its time and then applies its fault
-// through the fault dispatch; an interrupt ends the schedule between steps.
+// The schedule phase: once the cluster is up (and the network-fault helpers are ready), each step
+// waits its time and then applies its fault through the fault dispatch — node faults by kind,
+// network faults and heals through the environment's rules — and an interrupt ends the schedule
+// between steps.
 import type { StartedEnvironment } from "../runtime/types.js";
+import { isNetworkStep } from "../netfaults/network-step-runner.js";
 import { delay } from "../shared/delay.js";
 import { FAULT_APPLIERS } from "./fault-appliers.js";
+import { prepareNetworkFaults } from "./network-faults.js";
 import type { RunContext } from "./run-context.js";
 import type { RunNodes } from "./run-nodes.js";
 
@@ -14,10 +18,12 @@ export async function runFaultSchedule(
   const steps = run.scenario.steps ?? [];
   if (steps.length === 0) return;
   run.emit({ kind: "phase", phase: "schedule" });
-  for (const step of steps) {
+  const network = await prepareNetworkFaults(run, env, nodes);
+  for (const [index, step] of steps.entries()) {
     if (run.interrupted) return;
     await delay(step.afterMs, run.signal);
     if (run.interrupted) return;
-    await FAULT_APPLIERS[step.fault](step, { run, env, nodes });
+    if (isNetworkStep(step)) await network(step, index);
+    else await FAULT_APPLIERS[step.fault](step, { run, env, nodes });
   }
 }

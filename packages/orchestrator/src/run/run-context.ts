@@ -82,9 +82,19 @@ export class RunContext {
     return Math.round((performance.now() - this.#t0) * 10) / 10;
   }
 
-  /** An orchestrator event: into the timeline, the run directory and the event stream. */
-  note(event: string, message: string, node?: string, fields: Record<string, unknown> = {}): void {
-    const t = nowMicros();
+  /**
+   * An orchestrator event: into the timeline, the run directory and the event stream. `at` dates
+   * it (microseconds) when it is noted after the fact: a network fault is noted once every rule is
+   * in place, dated when its step came due.
+   */
+  note(
+    event: string,
+    message: string,
+    node?: string,
+    fields: Record<string, unknown> = {},
+    at?: number,
+  ): void {
+    const t = at ?? nowMicros();
     const entry: OrchestratorEvent = {
       t,
       time: formatTimestamp(t),

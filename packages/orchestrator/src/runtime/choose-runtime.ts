@@ -56,7 +56,11 @@ export async function chooseRuntime(options: ChooseRuntimeOptions): Promise<Runt
       ? `built ${image.tag} on ${image.baseImage} in ${image.seconds.toFixed(2)}s`
       : `reusing ${image.tag}`,
   );
-  return new DockerRuntime(docker, { logger: options.logger, image: image.tag }, version);
+  return new DockerRuntime(
+    docker,
+    { logger: options.logger, image: image.tag, progress: options.log },
+    version,
+  );
 }
 
 /** Every runtime that could hold leftovers: Docker when it answers, and local processes always. */

@@ -1,6 +1,7 @@
 // The narrow Docker client: the only file that calls dockerode for containers and networks. Every
 // call is logged when it starts and when it finishes (or fails, then rethrown); idempotent
 // outcomes are recognised by status code (304 already done, 404 gone), never by message text.
+import { PassThrough, type Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import type { Logger } from "winston";
 
@@ -15,6 +16,13 @@ export const SWARM_TASK_LABEL = "com.docker.swarm.task.id";
 
 export function statusCode(err: unknown): number | undefined {
   return (err as { statusCode?: number } | undefined)?.statusCode;
+}
+
+export interface ExecResult {
+  /** null when the engine could not tell (the process was still running when inspected). */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
 }
 
 export interface ResourceSummary {
@@ -221,6 +229,42 @@ export class DockerClient {
         .getContainer(id)
         .attach({ stream: true, stdin: true, stdout: false, stderr: false, hijack: true }),
     );
+  }
+
+  /**
+   * Runs `cmd` in a running container with `input` on its stdin, and waits (at most `timeoutMs`)
+   * for it to end: its exit code and demultiplexed output.
+   */
+  async exec(id: string, name: string, cmd: string[], input = "", timeoutMs = 10_000): Promise<ExecResult> {
+    return this.call(`Running ${cmd[0]} in ${name}`, `Ran ${cmd[0]} in ${name}`, async () => {
+      const exec = await this.docker.getContainer(id).exec({
+        Cmd: cmd,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+      });
+      const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      const text = { stdout: "", stderr: "" };
+      stdout.on("data", (d: Buffer) => (text.stdout += d.toString()));
+      stderr.on("data", (d: Buffer) => (text.stderr += d.toString()));
+      this.docker.modem.demuxStream(stream, stdout, stderr);
+      const ended = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          stream.destroy();
+          reject(new Error(`${cmd[0]} in ${name} did not finish within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const done = () => (clearTimeout(timer), resolve());
+        stream.once("end", done);
+        stream.once("close", done);
+        stream.once("error", (e) => (clearTimeout(timer), reject(e)));
+      });
+      stream.end(input);
+      await ended;
+      const info = await exec.inspect();
+      return { exitCode: info.ExitCode, ...text };
+    });
   }
 
   /** Follows a container's output from its start: multiplexed (Tty false), with timestamps. */

@@ -14,11 +14,16 @@ import { ContainerOutput, containerSource } from "./container-output.js";
 import {
   DockerClient,
   NODE_LABEL,
+  OWNER_LABEL,
   RUN_LABEL,
+  SCENARIO_LABEL,
   SWARM_TASK_LABEL,
   type ResourceSummary,
 } from "./docker-client.js";
 import { gateEntrypoint, GATE_RELEASE, GATE_SCRIPT } from "./gate.js";
+import { ensureHelperImage } from "../netfaults/helper-image.js";
+import { netemMissing } from "../netfaults/netem-probe.js";
+import { NetworkFaults } from "../netfaults/network-faults.js";
 import { mapLimited } from "./limiter.js";
 import { isStale, ownerTag, runLabels, sweepLabel, sweepReport } from "./run-labels.js";
 import type {
@@ -28,6 +33,7 @@ import type {
   RunIdentity,
   Runtime,
   StartedEnvironment,
+  NetworkFaultApplier,
   StartedNode,
   SweepOptions,
 } from "./types.js";
@@ -44,23 +50,35 @@ export interface DockerRuntimeOptions {
    * one container start per hop.
    */
   gate?: boolean;
+  /** Progress lines (the network-fault helper's image build). */
+  progress?: (line: string) => void;
 }
+
+/** Faults made by rules in the nodes' namespaces: they need the helper image. */
+const RULE_CAPABILITIES: ReadonlySet<Capability> = new Set(["partition", "one-way", "loss", "latency"]);
 
 export { ownerTag };
 
 export class DockerRuntime implements Runtime {
   readonly kind = "docker" as const;
   readonly unit = "container";
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
+  // latency joins once the kernel is known to have netem (checkCapabilities).
+  private readonly capabilitySet = new Set<Capability>([
     "kill",
     "stop",
     "pause",
     "network-cut",
     "restart",
+    "partition",
+    "one-way",
+    "loss",
     // The image holds joinlab-rogue beside the node: a container can run it instead.
     "rogue",
   ]);
+  readonly capabilities: ReadonlySet<Capability> = this.capabilitySet;
   readonly client: DockerClient;
+  private helperImage: string | undefined;
+  private netem: Promise<string | undefined> | undefined;
 
   constructor(
     docker: Dockerode,
@@ -72,6 +90,34 @@ export class DockerRuntime implements Runtime {
 
   get image(): string {
     return this.options.image;
+  }
+
+  /** The helper image, found or made once; and the kernel's netem, probed once, when latency is needed. */
+  async checkCapabilities(needed: readonly Capability[]): Promise<Map<Capability, string>> {
+    const why = new Map<Capability, string>();
+    const rules = needed.filter((c) => RULE_CAPABILITIES.has(c));
+    if (rules.length === 0) return why;
+    try {
+      this.helperImage ??= await ensureHelperImage(this.client.docker, {
+        log: this.options.progress ?? (() => {}),
+      });
+    } catch (err) {
+      for (const c of rules) why.set(c, (err as Error).message);
+      return why;
+    }
+    if (needed.includes("latency")) {
+      const labels = {
+        [RUN_LABEL]: "netfaults-probe",
+        [SCENARIO_LABEL]: "netfaults-probe",
+        [OWNER_LABEL]: ownerTag(),
+      };
+      const missing = await (this.netem ??= netemMissing(this.client, this.helperImage, labels).catch(
+        (err: Error) => `the netem probe could not run: ${err.message}`,
+      ));
+      if (missing) why.set("latency", missing);
+      else this.capabilitySet.add("latency");
+    }
+    return why;
   }
 
   describe(): string {
@@ -91,7 +137,7 @@ export class DockerRuntime implements Runtime {
     const id = run.stableAddresses
       ? await this.createPinnedNetwork(name, labels)
       : await this.client.createNetwork(name, labels);
-    return new DockerEnvironment(run, this.client, this.options, name, id, labels, usable);
+    return new DockerEnvironment(run, this.client, this.options, name, id, labels, usable, this.helperImage);
   }
 
   /**
@@ -155,7 +201,25 @@ class DockerEnvironment implements StartedEnvironment {
     private readonly labels: Record<string, string>,
     /** The image's entrypoint when nodes start behind the gate. */
     private readonly gateEntrypoint?: string[],
-  ) {}
+    /** The network-fault helper's image, when the run needs rule-based faults. */
+    helperImage?: string,
+  ) {
+    if (helperImage)
+      this.networkFaults = new NetworkFaults({
+        client,
+        image: helperImage,
+        runId: run.runId,
+        labels,
+        networkName,
+        targetOf: (node) => {
+          const n = this.nodes.get(node);
+          return n ? { node, containerId: n.id, containerName: n.containerName } : undefined;
+        },
+        logger: options.logger,
+      });
+  }
+
+  readonly networkFaults?: NetworkFaultApplier;
 
   async reserve(): Promise<void> {}
 

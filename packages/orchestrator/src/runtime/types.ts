@@ -3,6 +3,8 @@
 // StartedNode, only that can be stopped), and every stop is idempotent.
 import type { Capability } from "../scenarios/types.js";
 import type { NodeLog } from "../logs/node-log.js";
+import type { FaultOutcome } from "../netfaults/network-faults.js";
+import type { NetworkFault } from "../netfaults/network-fault.js";
 
 export type RuntimeKind = "docker" | "process" | "swarm";
 
@@ -56,9 +58,10 @@ export interface Runtime {
   /** Removes resources of runs whose orchestrator is gone (all with `all`); one line per resource ("removed ..." or "could not remove ..."). */
   sweep(options?: SweepOptions): Promise<string[]>;
   /**
-   * Finds out whether capabilities that depend on the machine really work here, before anything
-   * starts (the swarm runtime: is there an engine for every host a node may land on). Returns why
-   * each of `needed` that cannot work is missing.
+   * Finds out whether capabilities that depend on the machine really work here (the network-fault
+   * helper's image and permissions, the kernel's netem, an engine on every swarm host a node may
+   * land on), before anything starts. Returns why each of `needed` that cannot work is missing;
+   * the rest of `needed` is then in `capabilities`.
    */
   checkCapabilities?(needed: readonly Capability[]): Promise<Map<Capability, string>>;
   /** Short text for progress output: "docker 20.10.24, image joinlab/node:latest". */
@@ -86,6 +89,8 @@ export interface StartedEnvironment extends AsyncDisposable {
   stop(): Promise<void>;
   /** Lets go of nodes kept for inspection (--keep): closes our streams, leaves them running. */
   detach(): void;
+  /** Rule-based network faults (partition, one-way, loss, latency): present when the runtime has them. */
+  readonly networkFaults?: NetworkFaultApplier;
   /**
    * Runtimes whose logs come from engines with clocks of their own (swarm): measures them again
    * and reports every engine's offset and the error bound of the corrected timestamps.
@@ -112,6 +117,19 @@ export interface EngineClockReport {
   boundMs?: number;
   /** Why the clock could not be measured (no engine reachable for the host). */
   unmeasured?: string;
+}
+
+/** Applies and heals network faults inside the nodes' network namespaces. */
+export interface NetworkFaultApplier {
+  /** Makes what faults on these (started) nodes need ready ahead of time; throws when it cannot. */
+  prepare(nodes: readonly string[]): Promise<void>;
+  apply(fault: NetworkFault): Promise<FaultOutcome>;
+  /** Removes exactly what the fault labelled `label` added. */
+  heal(label: string): Promise<FaultOutcome & { fault: NetworkFault }>;
+  /** Labels of the faults in force, oldest first. */
+  inForce(): string[];
+  /** The node restarted in place: its namespace is new (its old rules are gone). */
+  renew(node: string): void;
 }
 
 export interface CreatedNode {

@@ -4,6 +4,9 @@ import { chaos } from "./chaos.js";
 import { gracefulLeave } from "./graceful-leave.js";
 import { masterCrash } from "./master-crash.js";
 import { nodeCrash } from "./node-crash.js";
+import { oneWay } from "./one-way.js";
+import { partitionHalves } from "./partition-halves.js";
+import { splitAndMerge } from "./split-and-merge.js";
 import { partitionHeal } from "./partition-heal.js";
 import { pauseResume } from "./pause-resume.js";
 import { restartRejoin } from "./restart-rejoin.js";
@@ -39,6 +42,10 @@ export const SCENARIOS: Readonly<Record<string, ScenarioDefinition>> = Object.fr
       chaos,
       // A keyed cluster against a peer without the key.
       roguePeer,
+      // Network faults by rules in the nodes' namespaces.
+      partitionHalves,
+      splitAndMerge,
+      oneWay,
     ].map((def) => [def.name, def] as const),
   ),
 );

@@ -1,13 +1,36 @@
 // Scenario specs: plain, JSON-serialisable data describing the nodes to start and what must happen.
+import type { HealStep, NetworkFaultStep } from "./network-steps.js";
+import { SpecError } from "./network-steps.js";
+import { validateSteps } from "./validate-steps.js";
 
 /** A fault or feature only some runtimes can provide; a scenario that needs one says so. */
-export type Capability = "kill" | "stop" | "restart" | "pause" | "network-cut" | "rogue";
+export type Capability =
+  | "kill"
+  | "stop"
+  | "restart"
+  | "pause"
+  | "network-cut"
+  | "rogue"
+  | "partition"
+  | "one-way"
+  | "loss"
+  | "latency";
 
-/** A fault the orchestrator injects after the bring-up (issue 5 adds scenarios that use them). */
+/** A fault the orchestrator applies to whole nodes after the bring-up. */
 export type FaultKind = "kill" | "stop" | "restart" | "pause" | "unpause" | "disconnect" | "connect";
 
-/** The capability each fault needs from the runtime. */
-export const FAULT_CAPABILITY: Readonly<Record<FaultKind, Capability>> = {
+export const NODE_FAULT_KINDS: readonly FaultKind[] = [
+  "kill",
+  "stop",
+  "restart",
+  "pause",
+  "unpause",
+  "disconnect",
+  "connect",
+];
+
+/** The capability each fault needs from the runtime (a heal needs what its fault needed). */
+export const FAULT_CAPABILITY: Readonly<Record<FaultKind | NetworkFaultStep["fault"], Capability>> = {
   kill: "kill",
   stop: "stop",
   restart: "restart",
@@ -15,14 +38,25 @@ export const FAULT_CAPABILITY: Readonly<Record<FaultKind, Capability>> = {
   unpause: "pause",
   disconnect: "network-cut",
   connect: "network-cut",
+  partition: "partition",
+  "one-way": "one-way",
+  loss: "loss",
+  latency: "latency",
 };
 
-/** One step of a fault schedule: wait, then apply the fault to the nodes at once. */
-export interface ScenarioStep {
+/** One step of a fault schedule acting on whole nodes: wait, then apply the fault to them at once. */
+export interface NodeFaultStep {
   /** Milliseconds after the previous step (the first: after every node reached its outcome). */
   afterMs: number;
   fault: FaultKind;
   nodes: string[];
+}
+
+/** One step of a fault schedule: a node fault, a network fault (network-steps.ts), or a heal. */
+export type ScenarioStep = NodeFaultStep | NetworkFaultStep | HealStep;
+
+export function isNodeFaultStep(step: ScenarioStep): step is NodeFaultStep {
+  return (NODE_FAULT_KINDS as readonly string[]).includes(step.fault);
 }
 
 /** Where a node dials: another scenario node by name (its own port), or a literal host and port. */
@@ -84,7 +118,7 @@ export interface ScenarioSpec {
 /** Every capability a scenario needs: declared ones plus those of its fault steps. */
 export function requiredCapabilities(spec: ScenarioSpec): Capability[] {
   const all = new Set<Capability>(spec.requires ?? []);
-  for (const step of spec.steps ?? []) all.add(FAULT_CAPABILITY[step.fault]);
+  for (const step of spec.steps ?? []) if (step.fault !== "heal") all.add(FAULT_CAPABILITY[step.fault]);
   return [...all];
 }
 
@@ -170,15 +204,11 @@ export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
       }
     }
   }
-  for (const [i, step] of (spec.steps ?? []).entries()) {
-    if (!(step.fault in FAULT_CAPABILITY)) {
-      throw new Error(
-        `scenario ${spec.name}: steps[${i}].fault ${JSON.stringify(step.fault)} is not one of ${Object.keys(FAULT_CAPABILITY).join(", ")}`,
-      );
-    }
-    for (const name of step.nodes) {
-      if (!names.has(name)) throw new Error(`scenario ${spec.name}: steps[${i}] names unknown node ${name}`);
-    }
+  try {
+    validateSteps(spec.steps ?? [], [...names]);
+  } catch (err) {
+    if (err instanceof SpecError) throw new Error(`scenario ${spec.name}: ${err.message}`, { cause: err });
+    throw err;
   }
   // A dependency cycle would deadlock the start-up: reject it here.
   const visiting = new Set<string>();

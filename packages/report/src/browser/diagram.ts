@@ -44,7 +44,7 @@ export class Diagram {
     this.pointer();
     state.on("model", () => (this.layout(), this.requestDraw()));
     state.on("selected", () => this.requestDraw());
-    state.on("cursor", () => this.requestDraw());
+    state.on("cursor", () => (this.keepInView(state.cursor), this.requestDraw()));
     this.draw();
   }
 
@@ -56,6 +56,15 @@ export class Diagram {
     this.root.scrollTop = Math.max(0, y - this.root.clientHeight / 3);
     if (lane >= 0) this.root.scrollLeft = Math.max(0, this.x[lane]! - this.root.clientWidth / 2);
     this.draw();
+  }
+
+  /** The scrubber moves the diagram with it: a moment off screen is scrolled to. */
+  private keepInView(i: number): void {
+    const y = this.axis.ys[i];
+    if (y === undefined) return;
+    const top = this.root.scrollTop;
+    const visible = y + HEAD_H >= top + HEAD_H && y + HEAD_H <= top + this.root.clientHeight;
+    if (!visible) this.root.scrollTop = Math.max(0, y - this.root.clientHeight / 3);
   }
 
   private controls(box: HTMLElement): void {

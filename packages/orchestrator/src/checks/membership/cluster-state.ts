@@ -3,6 +3,7 @@
 // faults the orchestrator applied. `apply` is the replay's only step; analyses read the state.
 import type { MemberState, NodeEvent, NodeLogLine } from "@joinlab/protocol";
 import type { TimelineEntry } from "../../logs/timeline.js";
+import type { NetworkFault, NetworkFaultRecord } from "../../netfaults/network-fault.js";
 import type { EventEntry } from "../types.js";
 
 /** One process of a node: a restart starts a new one (new id, seq from 1). */
@@ -37,6 +38,8 @@ export type ReplayStep =
   | { kind: "fault"; entry: TimelineEntry; fault: FaultEvent }
   /** A node log line, with the process that wrote it and, when the line is about another member, its id. */
   | { kind: "line"; entry: EventEntry; proc: Proc; about: number | undefined }
+  /** A network fault or its heal (rule-based; a cut's event is a `fault` step that also changes the network). */
+  | { kind: "network"; entry: TimelineEntry; record: NetworkFaultRecord }
   | { kind: "other"; entry: TimelineEntry };
 
 /** Faults that end the node's process. */
@@ -61,6 +64,8 @@ export class ClusterState {
   readonly faults: FaultEvent[] = [];
   /** Nodes paused or cut off now, with the fault that did it. */
   readonly openCuts = new Map<string, FaultEvent>();
+  /** Network faults in force now (cuts included, as partitions), by label. */
+  readonly network = new Map<string, NetworkFault>();
   firstFaultT: number | undefined;
   endT = 0;
 
@@ -82,8 +87,16 @@ export class ClusterState {
     this.endT = Math.max(this.endT, entry.t);
     if (entry.kind === "event") return this.#line(entry);
     if (entry.kind !== "orchestrator") return { kind: "other", entry };
-    const { event, node } = entry.event;
+    const { event, node, network } = entry.event;
     if (event === "exited" && node) this.#ended(node, entry.t);
+    if (network) {
+      if (network.action === "apply") this.network.set(network.fault.label, network.fault);
+      else this.network.delete(network.fault.label);
+      if (!node) {
+        this.firstFaultT ??= entry.t;
+        return { kind: "network", entry, record: network };
+      }
+    }
     const kind =
       event.startsWith("fault.") && !event.endsWith(".skipped") ? event.slice("fault.".length) : "";
     if (!kind || !node) return { kind: "other", entry };

@@ -1,5 +1,6 @@
 // Convergence: how long after each fault or heal (one mark per step of the schedule) every live
 // node agreed on one view and one master again, and how long after the bring-up's last node.ready.
+import type { NetworkFaultRecord } from "../../netfaults/network-fault.js";
 import type { CheckContext } from "../types.js";
 import { converged } from "./agreement.js";
 import { msOf, ONE_STEP_US, type ClusterState, type FaultEvent, type ReplayStep } from "./cluster-state.js";
@@ -12,6 +13,8 @@ export interface Convergence {
   upConvergedMs?: number;
   /** The last step of faults or heals, and its convergence. */
   lastMark?: { label: string; t: number; convergedMs?: number };
+  /** Per rule-based network fault or heal, in order: when, what, and one view again after it. */
+  network: { t: number; record: NetworkFaultRecord; convergedMs?: number }[];
 }
 
 interface Mark {
@@ -19,11 +22,14 @@ interface Mark {
   t: number;
   /** Indexes of its faults. */
   faults: number[];
+  /** Indexes of its network faults or heals. */
+  network: number[];
   convergedT?: number;
 }
 
 export class ConvergenceMarks implements ReplayFold<Convergence> {
   readonly #convergedMs: (number | undefined)[] = [];
+  readonly #network: Convergence["network"] = [];
   #mark: Mark | undefined;
   #lastReadyBeforeFaults: number | undefined;
   #upConvergedMs: number | undefined;
@@ -32,6 +38,7 @@ export class ConvergenceMarks implements ReplayFold<Convergence> {
 
   step(step: ReplayStep, state: ClusterState): void {
     if (step.kind === "fault") this.#markFault(step.fault);
+    else if (step.kind === "network") this.#markNetwork(step.entry.t, step.record);
     else if (step.kind === "line") this.#afterLine(step, state);
     else return;
     this.#closeMark(step.entry.t, state);
@@ -41,6 +48,7 @@ export class ConvergenceMarks implements ReplayFold<Convergence> {
     const mark = this.#mark;
     return {
       convergedMs: this.#convergedMs,
+      network: this.#network,
       ...(this.#upConvergedMs !== undefined ? { upConvergedMs: this.#upConvergedMs } : {}),
       ...(mark
         ? {
@@ -59,11 +67,18 @@ export class ConvergenceMarks implements ReplayFold<Convergence> {
     const index = this.#convergedMs.push(undefined) - 1;
     const mark = this.#mark;
     if (!mark || t - mark.t > ONE_STEP_US || mark.convergedT !== undefined) {
-      this.#mark = { label: `fault.${kind} ${node}`, t, faults: [index] };
+      this.#mark = { label: `fault.${kind} ${node}`, t, faults: [index], network: [] };
     } else {
       mark.label += `, ${node}`;
       mark.faults.push(index);
     }
+  }
+
+  /** A network fault or heal is a step of its own. */
+  #markNetwork(t: number, record: NetworkFaultRecord): void {
+    const index = this.#network.push({ t, record }) - 1;
+    const what = record.action === "heal" ? "fault.heal" : `fault.${record.fault.kind}`;
+    this.#mark = { label: `${what} ${record.fault.label}`, t, faults: [], network: [index] };
   }
 
   #afterLine(step: Extract<ReplayStep, { kind: "line" }>, state: ClusterState): void {
@@ -82,5 +97,6 @@ export class ConvergenceMarks implements ReplayFold<Convergence> {
     if (!mark || mark.convergedT !== undefined || !converged(state)) return;
     mark.convergedT = t;
     for (const i of mark.faults) this.#convergedMs[i] = msOf(t - mark.t);
+    for (const i of mark.network) this.#network[i]!.convergedMs = msOf(t - mark.t);
   }
 }

@@ -19,6 +19,7 @@ export class LoneElections implements ReplayFold<Elections> {
 
   step(step: ReplayStep, state: ClusterState): void {
     if (step.kind === "fault" && HEALS.has(step.fault.kind)) this.#healed();
+    if (step.kind === "network" && step.record.action === "heal") this.#healed();
     if (step.kind !== "line") return;
     const { line } = step.entry;
     if (line.event === "master.elected" && line.change === "promoted") this.#promoted(step, state);

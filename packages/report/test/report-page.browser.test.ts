@@ -1,0 +1,120 @@
+// The page's behaviour on recorded runs: a failed check's error shows its moment in the diagram,
+// and a loaded page takes more timeline entries (what a live view sends) and draws them.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { buildReportModel, renderReport, type ReportEntry } from "../src/index.js";
+import { openReport } from "./support/browser.js";
+import { FIXTURES, fixtureTimeline } from "./support/fixtures.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "joinlab-report-page-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function writeReport(name: string, results: object): string {
+  const scenario = JSON.parse(readFileSync(join(FIXTURES, name, "scenario.json"), "utf8"));
+  const path = join(scratch, `${name}-${Date.now()}.html`);
+  writeFileSync(path, renderReport(buildReportModel({ scenario, results, entries: fixtureTimeline(name) })));
+  return path;
+}
+
+describe("report page", () => {
+  it("a failed check's error links to its moment: the diagram scrolls to it and selects it", async () => {
+    const error = "node4: expected to join through node2:8002; it logged nothing after node.ready";
+    const path = writeReport("chain-join", {
+      verdict: false,
+      checks: [{ name: "joined", valid: false, summary: "2/3 expected members joined", errors: [error] }],
+    });
+    const report = await openReport(path);
+    try {
+      assert.equal(await report.page.innerText("header.verdict .badge"), "INVALID");
+      await report.page.click(`#checks a:has-text("node4: expected")`);
+      const selected = report.page.locator("svg.marks circle.ev.selected");
+      assert.equal(await selected.count(), 1);
+      const lane = await report.page.$eval(
+        `.lane-head:has(b:text-is("node4"))`,
+        (el) => (el as HTMLElement).dataset.lane,
+      );
+      const box = await selected.boundingBox();
+      const head = await report.page.locator(`.lane-head[data-lane="${lane}"]`).boundingBox();
+      const view = await report.page.locator("#diagram").boundingBox();
+      assert.ok(box && head && view);
+      assert.ok(Math.abs(box.x + box.width / 2 - (head.x + head.width / 2)) < 3, "on node4's lane");
+      assert.ok(box.y > view.y && box.y < view.y + view.height, "in view in the diagram");
+      assert.deepEqual(report.errors, []);
+    } finally {
+      await report.close();
+    }
+  });
+
+  it("takes timeline entries after load: a fifth node joins node2 and is drawn", async () => {
+    const report = await openReport(writeReport("chain-join", { verdict: true, checks: [] }));
+    try {
+      const timeline = fixtureTimeline("chain-join");
+      const t = timeline.at(-1)!.t + 1000;
+      const line = (
+        node: string,
+        nodeId: number,
+        seq: number,
+        dt: number,
+        event: string,
+        fields: object,
+      ) => ({
+        kind: "event" as const,
+        node,
+        t: t + dt,
+        line: {
+          time: new Date((t + dt) / 1000).toISOString(),
+          level: "info",
+          seq,
+          nodeId,
+          event,
+          message: event,
+          ...fields,
+        },
+      });
+      const node2 = timeline.find((e) => e.kind === "event" && e.node === "node2")!;
+      const node2Id = (node2 as Extract<ReportEntry, { kind: "event" }>).line.nodeId;
+      const entries: ReportEntry[] = [
+        line("node5", 555, 1, 0, "node.started", { port: 8005, advertise: "node5", clusterip: "node2:8002" }),
+        line("node5", 555, 2, 100, "join.request.sent", { peer: "node2:8002" }),
+        line("node2", node2Id, 900, 200, "join.request.received", { peer: "node5:8005", peerId: 555 }),
+        line("node2", node2Id, 901, 300, "join.response.sent", {
+          peer: "node5:8005",
+          peerId: 555,
+          role: "member",
+        }),
+        line("node5", 555, 3, 400, "join.response.received", { peer: "node2:8002", peerId: node2Id }),
+      ];
+      await report.page.evaluate(
+        (e) =>
+          (window as unknown as { joinlabReport: { append(x: unknown[]): void } }).joinlabReport.append(e),
+        entries,
+      );
+      await report.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+      assert.equal(await report.page.locator(".lane-head").count(), 5);
+      const lane5 = await report.page.$eval(
+        `.lane-head:has(b:text-is("node5"))`,
+        (el) => (el as HTMLElement).dataset.lane,
+      );
+      await report.page.locator("#diagram").evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await report.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+      const drawn = report.page.locator(`g.handshake.answered[data-joiner="${lane5}"]`);
+      assert.equal(
+        await drawn.getAttribute("data-responder"),
+        await report.page.$eval(
+          `.lane-head:has(b:text-is("node2"))`,
+          (el) => (el as HTMLElement).dataset.lane ?? "",
+        ),
+      );
+      assert.match(
+        await report.page.innerText(".log-controls"),
+        new RegExp(`${timeline.length + entries.length} of ${timeline.length + entries.length} entries`),
+      );
+      assert.deepEqual(report.errors, []);
+    } finally {
+      await report.close();
+    }
+  });
+});
