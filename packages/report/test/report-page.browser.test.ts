@@ -48,6 +48,57 @@ describe("report page", () => {
     }
   });
 
+  it("draws a partition as its groups, each tinted apart until the heal", async () => {
+    const timeline = fixtureTimeline("chain-join");
+    const verified = timeline.findIndex((e) => e.kind === "orchestrator" && e.event.event === "run.verified");
+    const at = (k: number) => timeline[k]!.t;
+    const fault = {
+      kind: "partition",
+      label: "p1",
+      groups: [
+        ["node1", "node2"],
+        ["node3", "node4"],
+      ],
+    };
+    const note = (event: string, t: number, action: string): ReportEntry => ({
+      kind: "orchestrator",
+      t,
+      event: { event, message: `${event} p1`, network: { action, fault } },
+    });
+    const entries = [
+      ...timeline.slice(0, verified - 6),
+      note("fault.partition", at(verified - 6), "apply"),
+      ...timeline.slice(verified - 6, verified - 1),
+      note("fault.heal", at(verified - 1), "heal"),
+      ...timeline.slice(verified - 1),
+    ];
+    const scenario = JSON.parse(readFileSync(join(FIXTURES, "chain-join", "scenario.json"), "utf8"));
+    const path = join(scratch, "partition.html");
+    writeFileSync(path, renderReport(buildReportModel({ scenario, entries })));
+    const report = await openReport(path);
+    try {
+      await report.page.locator("text.net-label").scrollIntoViewIfNeeded();
+      assert.equal(
+        await report.page.textContent("text.net-label"),
+        "partition {node1, node2} | {node3, node4}",
+      );
+      for (const [node, group] of [
+        ["node1", 0],
+        ["node2", 0],
+        ["node3", 1],
+        ["node4", 1],
+      ] as const)
+        assert.equal(
+          await report.page.locator(`rect.net-partition.net-group-${group}[data-node="${node}"]`).count(),
+          1,
+          node,
+        );
+      assert.deepEqual(report.errors, []);
+    } finally {
+      await report.close();
+    }
+  });
+
   it("takes timeline entries after load: a fifth node joins node2 and is drawn", async () => {
     const report = await openReport(writeReport("chain-join", { verdict: true, checks: [] }));
     try {

@@ -3,6 +3,7 @@
 // elections and one dot per event. Every mark carries data-event so hover and click find its entry.
 import { KIND_LINE, KIND_ORCHESTRATOR } from "../model/event-codec.js";
 import type { PageState } from "./page-state.js";
+import { drawNetworkFaults } from "./network-marks.js";
 import type { TimeAxis } from "./time-axis.js";
 
 export interface Frame {
@@ -30,14 +31,15 @@ export function categoryOf(name: string): string {
   return "node";
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-const r1 = (v: number) => Math.round(v * 10) / 10;
+export const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+export const r1 = (v: number) => Math.round(v * 10) / 10;
 
 export function drawMarks(state: PageState, f: Frame): string {
   const y = (i: number) => r1(f.axis.ys[i]! - f.top);
   const visible = (i: number) => f.axis.ys[i]! >= f.top && f.axis.ys[i]! <= f.bottom;
   const out: string[] = [];
   gaps(f, out);
+  drawNetworkFaults(state, f, y, out);
   lanes(state, f, y, out);
   faults(state, f, y, out);
   if (f.showEdges) edges(state, f, y, out);
@@ -57,7 +59,7 @@ function gaps(f: Frame, out: string[]): void {
   }
 }
 
-function inX(f: Frame, lane: number): boolean {
+export function inX(f: Frame, lane: number): boolean {
   const x = f.x[lane]!;
   return x >= f.left - f.laneW && x <= f.right + f.laneW;
 }

@@ -93,6 +93,7 @@ export class ModelBuilder {
       edges: this.beliefs.edges,
       masters: this.faults.masters,
       faults: this.faults.faults,
+      network: this.faults.network,
       checks: this.checks,
       errorLinks: linkErrors(this.checks, {
         lanes: this.lanes.lanes,

@@ -95,6 +95,21 @@ export interface FaultWindow {
   heal?: number;
 }
 
+/**
+ * A network fault (`fault.partition`, `fault.one-way`, `fault.loss`, `fault.latency`, each ended by
+ * a `fault.heal` with the same label): its node groups, from the event's `network.fault`.
+ * partition: the groups; one-way: [from, to]; loss and latency: [nodes].
+ */
+export interface NetworkWindow {
+  kind: string;
+  label: string;
+  groups: string[][];
+  rate?: number;
+  delayMs?: number;
+  event: number;
+  heal?: number;
+}
+
 export interface ModelMeta {
   scenario: string;
   description?: string;
@@ -138,6 +153,7 @@ export interface ReportModel {
   /** master.started / master.elected / master.resigned, flat: `event, lane, master lane (-1 none)`. */
   masters: number[];
   faults: FaultWindow[];
+  network: NetworkWindow[];
   checks: ReportCheck[];
   errorLinks: ErrorLink[];
 }
