@@ -14,7 +14,6 @@ import { makeRunId } from "../results/run-id.js";
 import { runScenario, type RunResult } from "../run/run-scenario.js";
 import { chooseRuntime } from "../runtime/choose-runtime.js";
 import { DockerRuntime } from "../runtime/docker-runtime.js";
-import { parseEngineSpec } from "../runtime/engine-url.js";
 import type { Runtime, StartedNode } from "../runtime/types.js";
 import { buildScenario } from "../scenarios/registry.js";
 import type { ScenarioSpec } from "../scenarios/types.js";
@@ -26,22 +25,11 @@ import {
   summarize,
   type CrashDetection,
 } from "./membership-bench.js";
+import type { BenchArgs } from "./bench-arguments.js";
+import { enginesOf } from "../cli/run-command.js";
 import { median, percentile, round } from "./stats.js";
 
-export interface BenchArgs {
-  sizes: string;
-  runtime: string;
-  inFlight: number;
-  repeat: number;
-  out: string;
-  /** Sizes that also get a node-crash run (failure detection); "" for none. */
-  detect?: string;
-  /** The swarm runtime's other hosts' engines (--engine <host>=<url>). */
-  engine?: string[];
-  verbose?: boolean;
-}
-
-/** The targets (shared/docs/targets.md): up + verified, absolute and as a ratio to bare. */
+/** The bring-up targets this project holds itself to: up + verified, absolute and as a ratio to bare. */
 const TARGETS: Record<number, { seconds: number; ratio: number }> = {
   4: { seconds: 1.0, ratio: 1.2 },
   16: { seconds: 3.0, ratio: 1.15 },
@@ -144,8 +132,8 @@ export async function runBench(args: BenchArgs): Promise<number> {
     .split(",")
     .filter((x) => x.trim() !== "")
     .map(Number);
-  const engines = (args.engine ?? []).map(parseEngineSpec);
-  const runtime = await chooseRuntime({ kind: args.runtime as "auto", logger, log: say, engines });
+  const engines = enginesOf(args.engine, args.runtime);
+  const runtime = await chooseRuntime({ kind: args.runtime, logger, log: say, engines });
   const outDir = resolve(args.out);
   const runsDir = join(outDir, "runs");
   mkdirSync(runsDir, { recursive: true });

@@ -104,7 +104,7 @@ export class ContainerOutput {
     };
     const out = splitterOf("stdout");
     const err = splitterOf("stderr");
-    this.demux.docker.modem.demuxStream(this.stream, out.sink, err.sink);
+    this.demux.demuxLogs(this.stream, out.sink, err.sink);
     let finished = false;
     const finish = (error?: Error): void => {
       if (finished) return;

@@ -1,6 +1,7 @@
 // The labels every resource of a run carries (containers, networks, swarm services) and the rule
 // by which a sweep tells a dead run's leftovers from a live run's resources.
 import { hostname } from "node:os";
+import { pidAlive } from "../shared/pid-alive.js";
 import { KEEP_LABEL, OWNER_LABEL, RUN_LABEL, SCENARIO_LABEL, type ResourceSummary } from "./docker-client.js";
 import type { RunIdentity, SweepOptions } from "./types.js";
 
@@ -40,13 +41,7 @@ function ownerAlive(owner: string): boolean {
   const [host, pidText] = owner.split(":");
   if (host !== hostname()) return true; // another machine's run (shared engine): not ours to judge
   const pid = Number(pidText);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return Number.isInteger(pid) && pid > 0 && pidAlive(pid);
 }
 
 /** One line per resource: what is gone, and what the daemon refused (and why). */
