@@ -116,6 +116,16 @@ async function independentNodesUp(
   return result.timings.upAndVerifiedMs ?? NaN;
 }
 
+/** The runtime the bench measures (--runtime, and --engine for a swarm's other hosts). */
+function benchRuntime(args: BenchArgs, logger: Logger, say: (line: string) => void): Promise<Runtime> {
+  return chooseRuntime({
+    kind: args.runtime,
+    logger,
+    log: say,
+    engines: enginesOf(args.engine, args.runtime),
+  });
+}
+
 export async function runBench(args: BenchArgs): Promise<number> {
   const logger = createLogger(args.verbose ? "debug" : "warn");
   const sizes = args.sizes.split(",").map((s) => Number(s.trim()));
@@ -132,8 +142,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
     .split(",")
     .filter((x) => x.trim() !== "")
     .map(Number);
-  const engines = enginesOf(args.engine, args.runtime);
-  const runtime = await chooseRuntime({ kind: args.runtime, logger, log: say, engines });
+  const runtime = await benchRuntime(args, logger, say);
   const outDir = resolve(args.out);
   const runsDir = join(outDir, "runs");
   mkdirSync(runsDir, { recursive: true });

@@ -162,6 +162,16 @@ export function startConditions(node: NodeSpec, scenario: ScenarioSpec): StartCo
 /** A swarm placement constraint, as `docker service create --constraint` takes it. */
 const PLACEMENT_CONSTRAINT = /^(node|engine)\.[A-Za-z0-9_.-]+\s*(==|!=)\s*\S+$/;
 
+function validatePlacement(scenario: string, node: NodeSpec): void {
+  for (const constraint of node.placement ?? []) {
+    if (typeof constraint !== "string" || !PLACEMENT_CONSTRAINT.test(constraint)) {
+      throw new Error(
+        `scenario ${scenario}: ${node.name}.placement ${JSON.stringify(constraint)} is not a swarm constraint (node.<attribute>==<value> or !=, e.g. node.hostname==host2)`,
+      );
+    }
+  }
+}
+
 /** Throws with a message naming the bad field when a spec (e.g. from --scenarioFile) is inconsistent. */
 export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
   const names = new Set<string>();
@@ -182,13 +192,7 @@ export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
       );
     }
     if (ports.has(node.port)) throw new Error(`scenario ${spec.name}: port ${node.port} is used twice`);
-    for (const constraint of node.placement ?? []) {
-      if (typeof constraint !== "string" || !PLACEMENT_CONSTRAINT.test(constraint)) {
-        throw new Error(
-          `scenario ${spec.name}: ${node.name}.placement ${JSON.stringify(constraint)} is not a swarm constraint (node.<attribute>==<value> or !=, e.g. node.hostname==host2)`,
-        );
-      }
-    }
+    validatePlacement(spec.name, node);
     names.add(node.name);
     ports.add(node.port);
   }
