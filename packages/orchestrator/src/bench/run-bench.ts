@@ -25,20 +25,10 @@ import {
   summarize,
   type CrashDetection,
 } from "./membership-bench.js";
+import type { BenchArgs } from "./bench-arguments.js";
 import { median, percentile, round } from "./stats.js";
 
-export interface BenchArgs {
-  sizes: string;
-  runtime: string;
-  inFlight: number;
-  repeat: number;
-  out: string;
-  /** Sizes that also get a node-crash run (failure detection); "" for none. */
-  detect?: string;
-  verbose?: boolean;
-}
-
-/** The targets (shared/docs/targets.md): up + verified, absolute and as a ratio to bare. */
+/** The bring-up targets this project holds itself to: up + verified, absolute and as a ratio to bare. */
 const TARGETS: Record<number, { seconds: number; ratio: number }> = {
   4: { seconds: 1.0, ratio: 1.2 },
   16: { seconds: 3.0, ratio: 1.15 },
@@ -141,7 +131,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
     .split(",")
     .filter((x) => x.trim() !== "")
     .map(Number);
-  const runtime = await chooseRuntime({ kind: args.runtime as "auto", logger, log: say });
+  const runtime = await chooseRuntime({ kind: args.runtime, logger, log: say });
   const outDir = resolve(args.out);
   const runsDir = join(outDir, "runs");
   mkdirSync(runsDir, { recursive: true });

@@ -32,7 +32,7 @@ export const SCENARIOS: Readonly<Record<string, ScenarioDefinition>> = Object.fr
       noMaster,
       lateMaster,
       splitBrain,
-      // Membership under faults (issue 5).
+      // Membership under faults.
       masterCrash,
       nodeCrash,
       gracefulLeave,
