@@ -49,10 +49,6 @@ export default tseslint.config(
     rules: { "max-lines-per-function": linesPerFunction(168), complexity: ["error", 24] }, // runBench
   },
   {
-    files: ["packages/orchestrator/src/scenarios/types.ts"],
-    rules: { complexity: ["error", 22] }, // validateScenario
-  },
-  {
     files: ["packages/report/src/model/figures.ts"],
     rules: { complexity: ["error", 21] }, // convergence
   },
