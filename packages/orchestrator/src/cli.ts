@@ -11,6 +11,13 @@ import { handleSignals } from "./cleanup/signals.js";
 import { ensureNodeImage } from "./image/ensure-node-image.js";
 import { formatTimeline } from "./logs/format.js";
 import { filterTimeline, readRunTimeline, resolveRunDir } from "./logs/read-run.js";
+import {
+  checkUiOptions,
+  serveUntilInterrupted,
+  startLiveUi,
+  UiOptionError,
+  type LiveUi,
+} from "./live/live-ui.js";
 import { createLogger } from "./progress/logger.js";
 import { createReporter } from "./progress/reporter.js";
 import { makeRunId } from "./results/run-id.js";
@@ -52,6 +59,9 @@ async function runCommand(argv: {
   json?: boolean;
   print?: boolean;
   verbose?: boolean;
+  ui?: boolean;
+  uiPort?: number;
+  uiHost?: string;
 }): Promise<number> {
   if (argv.list || (!argv.scenario && !argv.scenarioFile)) {
     process.stdout.write(`scenarios (npm run scenario -- <name>):\n${listScenarios()}\n`);
@@ -69,6 +79,9 @@ async function runCommand(argv: {
           ...(argv.majority ? { majority: true } : {}),
         });
     if (argv.majority && argv.minority) throw new Error("--majority and --minority exclude each other");
+    if (!argv.ui && (argv.uiPort !== undefined || argv.uiHost !== undefined))
+      throw new Error("--uiPort and --uiHost go with --ui");
+    checkUiOptions(argv);
   } catch (err) {
     process.stderr.write(`joinlab: ${(err as Error).message}\n`);
     return 2;
@@ -88,7 +101,9 @@ async function runCommand(argv: {
       await runtimeRef?.sweep({ runId });
     },
   });
+  let ui: LiveUi | undefined;
   try {
+    if (argv.ui) ui = await startLiveUi({ ...argv, print: (line) => reporter.print(line) });
     const runtime = await chooseRuntime({
       kind: argv.runtime as "auto" | "docker" | "process",
       logger,
@@ -111,6 +126,7 @@ async function runCommand(argv: {
       signal: controller.signal,
       reporter,
       onEnvironment: (e) => (env = e),
+      ...(ui ? { onEvent: ui.feed.listener, liveChecks: true } : {}),
     });
     reporter.close();
     if (argv.json) {
@@ -124,14 +140,19 @@ async function runCommand(argv: {
     if (showLog) reporter.print(formatTimeline(result.timeline, { color: process.stdout.isTTY === true }));
     reporter.print(formatSummary(result));
     await runtime.close();
+    stopSignals();
+    if (ui && !controller.signal.aborted) await serveUntilInterrupted(ui, (line) => reporter.print(line));
     return result.exitCode;
   } catch (err) {
     reporter.close();
-    const message = err instanceof RuntimeUnavailable ? err.message : ((err as Error).stack ?? String(err));
-    process.stderr.write(`joinlab: ${message}\n`);
+    const known = err instanceof RuntimeUnavailable || err instanceof UiOptionError;
+    process.stderr.write(
+      `joinlab: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`,
+    );
     return 2;
   } finally {
     stopSignals();
+    await ui?.server.close("joinlab has exited");
   }
 }
 
@@ -240,7 +261,16 @@ async function main(): Promise<void> {
           .option("rebuild", { type: "boolean", describe: "Rebuild the node image first" })
           .option("print", { type: "boolean", describe: "Print the merged log (default: up to 8 nodes)" })
           .option("json", { type: "boolean", describe: "Print the results as JSON (no progress, no log)" })
-          .option("quiet", { type: "boolean", describe: "Only the summary" }),
+          .option("quiet", { type: "boolean", describe: "Only the summary" })
+          .option("ui", {
+            type: "boolean",
+            describe: "Serve the live page on 127.0.0.1 while the run goes (the URL is printed at once)",
+          })
+          .option("uiPort", { type: "number", describe: "--ui: the port (default: a free one)" })
+          .option("uiHost", {
+            type: "string",
+            describe: "--ui: the address to listen on (default 127.0.0.1; anything else exposes the page)",
+          }),
       (argv) => set(runCommand(argv as Parameters<typeof runCommand>[0])),
     )
     .command("list", "List the scenarios", {}, () => {
