@@ -157,8 +157,8 @@ export class LiveServer {
       });
     const missed = stream.since(after);
     if (!missed) return client.send({ event: "reset", data: {}, weight: 0 });
-    for (const m of missed) client.send(m);
     client.send({ event: "cluster", data: this.options.feed.summary(), weight: 0 });
+    for (const m of missed) client.send(m);
     unsubscribe = stream.subscribe((m) => client.send(m));
   }
 
