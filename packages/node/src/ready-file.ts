@@ -1,4 +1,6 @@
-// The readiness file the Docker HEALTHCHECK tests: present exactly while the node serves.
+// The readiness file (--readyFile): present exactly while the node serves. The image's HEALTHCHECK
+// tests it, which is what Compose waits on; the orchestrator turns that check off and reads
+// readiness from the node.ready log line instead.
 import { rename, rm, writeFile } from "node:fs/promises";
 
 export async function writeReadyFile(path: string, content: Record<string, unknown>): Promise<void> {

@@ -100,4 +100,27 @@ describe("fault scenarios", () => {
       rmSync(runsDir, { recursive: true, force: true });
     }
   });
+
+  it("network faults on the process runtime are missing capabilities: exit 2, saying which, nothing started", async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), "joinlab-faults-"));
+    try {
+      const runtime = new ProcessRuntime({ logger: createLogger("error"), stateDir: runsDir });
+      for (const [name, needs] of [
+        ["partition-halves", "partition"],
+        ["one-way", "one-way"],
+        ["lossy", "loss"],
+      ] as const) {
+        const result = await runScenario(buildScenario(name), {
+          runtime,
+          logger: createLogger("error"),
+          runsDir,
+        });
+        assert.equal(result.exitCode, 2, name);
+        assert.match(result.error ?? "", new RegExp(`needs ${needs}, which the process runtime cannot do`));
+        assert.ok(result.nodes.every((n) => n.startedMs === undefined));
+      }
+    } finally {
+      rmSync(runsDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -166,3 +166,59 @@ describe("network-fault steps", () => {
     );
   });
 });
+
+describe("deferred nodes and start steps", () => {
+  const withLate = (steps: unknown[], late = ["node5"]): ScenarioSpec => ({
+    ...spec(steps),
+    nodes: starNodes(5).map((n) => (late.includes(n.name) ? { ...n, deferred: true } : n)),
+  });
+  const rejectsLate = (steps: unknown[], message: RegExp, late?: string[]) =>
+    assert.throws(() => validateScenario(withLate(steps, late)), message);
+
+  it("a deferred node starts by a step, and may join under loss that names every node", () => {
+    const ok = withLate([
+      { afterMs: 0, fault: "loss", rate: 0.2, label: "lossy" },
+      { afterMs: 1000, fault: "start", nodes: ["node5"] },
+      { afterMs: 1000, fault: "heal" },
+    ]);
+    assert.equal(validateScenario(ok), ok);
+    assert.deepEqual(requiredCapabilities(ok), ["loss"]);
+  });
+
+  it("rejects a deferred node no step starts, a start of a node the bring-up starts, and a second start", () => {
+    rejectsLate([], /nodes\[4\]\.deferred is set, but no start step starts node5/);
+    rejectsLate(
+      [{ afterMs: 0, fault: "start", nodes: ["node4"] }],
+      /steps\[0\]\.nodes\[0\] is node4, which starts in the bring-up/,
+    );
+    rejectsLate(
+      [
+        { afterMs: 0, fault: "start", nodes: ["node5"] },
+        { afterMs: 0, fault: "start", nodes: ["node5"] },
+      ],
+      /steps\[1\]\.nodes\[0\] starts node5, which an earlier step started/,
+    );
+  });
+
+  it("rejects a fault on a node before it started, and a start while a partition names it", () => {
+    rejectsLate(
+      [
+        { afterMs: 0, fault: "kill", nodes: ["node5"] },
+        { afterMs: 0, fault: "start", nodes: ["node5"] },
+      ],
+      /steps\[0\]\.nodes\[0\] is node5, which has not started yet/,
+    );
+    rejectsLate(
+      [
+        { afterMs: 0, fault: "partition", groups: [["node1"]], label: "p" },
+        { afterMs: 0, fault: "start", nodes: ["node5"] },
+      ],
+      /steps\[0\] is node5, which has not started yet/,
+    );
+  });
+
+  it("rejects a bring-up node waiting for a deferred one", () => {
+    const bad = withLate([{ afterMs: 0, fault: "start", nodes: ["node1"] }], ["node1"]);
+    assert.throws(() => validateScenario(bad), /node2 waits for node1, which is deferred/);
+  });
+});

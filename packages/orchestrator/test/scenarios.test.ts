@@ -24,6 +24,7 @@ describe("scenario registry", () => {
       "partition-halves",
       "split-and-merge",
       "one-way",
+      "lossy",
     ]);
     for (const name of scenarioNames()) {
       const spec = buildScenario(name);

@@ -1,7 +1,7 @@
 // @joinlab/report: the run report's model (built in Node or in the page), and report.html.
 export * from "./model/types.js";
 export { ModelBuilder } from "./model/model-builder.js";
-export { EventTable } from "./model/event-codec.js";
+export { EventTable } from "./model/event-table.js";
 export { hydrateModel, storedModel, type StoredModel } from "./model/stored-model.js";
 export { resumeBuilder, entriesOf } from "./model/resume.js";
 export { joinFigures, faultFigures, type JoinFigure, type FaultFigure } from "./model/figures.js";

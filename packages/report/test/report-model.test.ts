@@ -12,6 +12,7 @@ import {
   renderReport,
   storedModel,
 } from "../src/index.js";
+import { networkFigures } from "../src/model/network-figures.js";
 import { resumeBuilder } from "../src/model/resume.js";
 import { fixtureModel, fixtureTimeline, laneOf } from "./support/fixtures.js";
 
@@ -81,7 +82,7 @@ describe("report model", () => {
   });
 
   it("encodes every entry losslessly: decoding gives back each node line and orchestrator event", () => {
-    for (const name of ["chain-join", "master-crash", "pause-resume"]) {
+    for (const name of ["chain-join", "master-crash", "pause-resume", "partition-halves"]) {
       const timeline = fixtureTimeline(name);
       const model = fixtureModel(name);
       const table = new EventTable(model);
@@ -122,6 +123,23 @@ function sortLike(line: object, like: object): object {
   const src = line as Record<string, unknown>;
   return Object.fromEntries(Object.keys(like).map((k) => [k, src[k]]));
 }
+
+describe("network faults", () => {
+  it("partition-halves: the split is a window with its groups; each side noticed the other, and one view after the heal", () => {
+    const model = fixtureModel("partition-halves");
+    const [split] = model.network;
+    assert.equal(split?.kind, "partition");
+    assert.deepEqual(split?.groups, [
+      ["node1", "node2"],
+      ["node3", "node4", "node5"],
+    ]);
+    assert.equal(new EventTable(model).eventName(split!.heal!), "fault.heal");
+    const [figure] = networkFigures(model);
+    assert.equal(figure?.survivors, 5);
+    assert.ok(figure!.detectedMs! > 0 && figure!.declaredMs! >= figure!.detectedMs!);
+    assert.ok(figure!.convergedMs !== undefined, "one view again after the heal");
+  });
+});
 
 describe("check errors", () => {
   it("a failed check's error points at the last line of the node it names, before the checks ran", () => {

@@ -31,7 +31,13 @@ const HEADER =
   /^\{"cluster":\{"v":1,"label":"([A-Za-z0-9._-]{0,64})"(?:,"kid":"([0-9a-f]{8})","ts":([0-9]{1,15}),"nonce":"([A-Za-z0-9_-]{16})"(?:,"to":([0-9]{1,8}))?,"mac":"([A-Za-z0-9_-]{43})")?\},"msg":/;
 
 export type ParsedFrame =
-  { kind: "raw" } | { kind: "bad"; reason: string } | { kind: "frame"; header: FrameHeader; payload: Buffer };
+  | { kind: "raw" }
+  | { kind: "bad"; reason: string }
+  /** `head`: for a signed frame, its bytes up to the MAC (what the MAC covers besides the payload). */
+  | { kind: "frame"; header: FrameHeader; payload: Buffer; head?: Buffer };
+
+/** `,"mac":"` + 43 characters + `"},"msg":`: what follows the signed head in a signed frame. */
+const MAC_TAIL = 8 + 43 + 9;
 
 /** Splits `bytes` into header and payload; "raw" when it is not a frame at all. Never throws. */
 export function parseFrame(bytes: Buffer): ParsedFrame {
@@ -43,23 +49,27 @@ export function parseFrame(bytes: Buffer): ParsedFrame {
     return { kind: "bad", reason: "the frame does not end with its payload and a closing brace" };
   }
   const [, label = "", kid, ts, nonce, to, mac] = match;
-  const header: FrameHeader = { label };
-  if (kid !== undefined) {
-    Object.assign(header, { kid, ts: Number(ts), nonce, mac });
-    if (to !== undefined) header.to = Number(to);
-  }
-  return { kind: "frame", header, payload: bytes.subarray(match[0].length, bytes.length - 1) };
+  const payload = bytes.subarray(match[0].length, bytes.length - 1);
+  if (kid === undefined) return { kind: "frame", header: { label }, payload };
+  const header: FrameHeader = { label, kid, ts: Number(ts), nonce: nonce as string, mac: mac as string };
+  if (to !== undefined) header.to = Number(to);
+  return { kind: "frame", header, payload, head: bytes.subarray(0, match[0].length - MAC_TAIL) };
 }
 
-/** The frame's text: header fields in the grammar's order, then the payload as given. */
-export function formatFrame(header: FrameHeader, payload: string): string {
-  let head = `{"cluster":{"v":${FRAME_VERSION},"label":"${header.label}"`;
-  if (header.kid !== undefined) {
-    head += `,"kid":"${header.kid}","ts":${header.ts},"nonce":"${header.nonce}"`;
-    if (header.to !== undefined) head += `,"to":${header.to}`;
-    head += `,"mac":"${header.mac}"`;
-  }
-  return `${head}},"msg":${payload}}`;
+/** A signed frame's head: everything before its MAC, fields in the grammar's order. */
+export function signedHead(header: FrameHeader): string {
+  const to = header.to !== undefined ? `,"to":${header.to}` : "";
+  return `{"cluster":{"v":${FRAME_VERSION},"label":"${header.label}","kid":"${header.kid}","ts":${header.ts},"nonce":"${header.nonce}"${to}`;
+}
+
+/** A signed frame from its head, MAC and payload. */
+export function formatSigned(head: string, mac: string, payload: string): string {
+  return `${head},"mac":"${mac}"},"msg":${payload}}`;
+}
+
+/** A frame that only carries a label. */
+export function formatLabelled(label: string, payload: string): string {
+  return `{"cluster":{"v":${FRAME_VERSION},"label":"${label}"},"msg":${payload}}`;
 }
 
 /** Bytes a frame adds around its payload, at most: receivers allow this much over their cap. */

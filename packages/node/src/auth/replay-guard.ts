@@ -16,12 +16,15 @@ export interface ReplayGuardOptions {
 
 export type ReplayVerdict = "fresh" | "stale" | "replay";
 
+const PURGE_EVERY_MS = 1000;
+
 export class ReplayGuard {
   readonly #windowMs: number;
   readonly #capacity: number;
   #floor: number;
   /** nonce → timestamp, in arrival order (close to timestamp order: purges take from the front). */
   readonly #seen = new Map<string, number>();
+  #purgedAt = -Infinity;
 
   constructor(options: ReplayGuardOptions) {
     this.#windowMs = options.windowMs;
@@ -31,7 +34,8 @@ export class ReplayGuard {
 
   /** Judges a frame whose MAC verified, and remembers it when fresh. */
   admit(ts: number, nonce: string, now: number): ReplayVerdict {
-    this.#purge(now);
+    // Purging is for memory only (the floor and the window decide), so once a second is enough.
+    if (now - this.#purgedAt >= PURGE_EVERY_MS || now < this.#purgedAt) this.#purge(now);
     if (ts <= this.#floor || Math.abs(now - ts) > this.#windowMs) return "stale";
     if (this.#seen.has(nonce)) return "replay";
     this.#seen.set(nonce, ts);
@@ -55,6 +59,7 @@ export class ReplayGuard {
 
   /** Entries that fell out of the window can go: the floor keeps refusing them. */
   #purge(now: number): void {
+    this.#purgedAt = now;
     const edge = now - this.#windowMs;
     for (const [nonce, ts] of this.#seen) {
       if (ts >= edge) break;

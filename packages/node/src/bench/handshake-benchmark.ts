@@ -1,15 +1,14 @@
 // Benchmarks one node on loopback: join-handshake latency (connect -> response) and idle RSS.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { joinRequest, nodeInfo, DEFAULT_MAX_LINE_BYTES } from "@joinlab/protocol";
 import { ClusterAuth } from "../auth/cluster-auth.js";
-import { KEY_ENV, loadKeyring } from "../auth/key-sources.js";
+import { loadKeyring } from "../auth/key-sources.js";
 import { requestJoin } from "../join/join-client.js";
 import { randomNodeId } from "../node-id.js";
 import { freePort } from "../ports.js";
-import { STEP_TIMEOUT_MS, defaultNodeBin, stopChild, waitForReady } from "./node-child.js";
+import { STEP_TIMEOUT_MS, defaultNodeBin, startBenchMaster, stopChild } from "./node-child.js";
 
 export interface LatencyResult {
   joins: number;
@@ -85,24 +84,8 @@ export async function benchmarkNode(options: NodeBenchmarkOptions = {}): Promise
   const keyring = clusterKey === undefined ? undefined : loadKeyring({ envKeys: clusterKey });
   const auth = keyring === undefined ? undefined : new ClusterAuth({ keyring });
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [nodeBin, "--makeMasterOnError", "--myport", String(port), "--clusterip", `127.0.0.1:${port}`].concat([
-      "--listenHost",
-      "127.0.0.1",
-      "--advertise",
-      "127.0.0.1",
-      "--name",
-      "bench",
-    ]),
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-      // The key goes by environment, as a deployment would pass it (not visible in ps).
-      ...(clusterKey !== undefined ? { env: { ...process.env, [KEY_ENV]: clusterKey } } : {}),
-    },
-  );
+  const child = await startBenchMaster(nodeBin, port, clusterKey);
   try {
-    await waitForReady(child);
     await new Promise((resolve) => setTimeout(resolve, idleSettleMs));
     const idleRssMiB = rssMiB(child.pid ?? 0);
     const latency = await measureHandshakeLatency("127.0.0.1", port, joins, warmup, auth);
@@ -133,7 +116,7 @@ async function openSilentClients(port: number, count: number): Promise<net.Socke
   return sockets;
 }
 
-function summarize(samples: number[]): LatencyResult {
+export function summarize(samples: number[]): LatencyResult {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number): number =>
     round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN);

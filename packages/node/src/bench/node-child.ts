@@ -1,5 +1,6 @@
 // The benchmarks' node processes: where the program is, waiting for ready, stopping for sure.
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { KEY_ENV } from "../auth/key-sources.js";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -10,6 +11,28 @@ export function defaultNodeBin(): string {
   // From dist/bench/ the program is ../main.js; from src/bench/ (run through tsx) use the build.
   const besideUs = fileURLToPath(new URL("../main.js", import.meta.url));
   return existsSync(besideUs) ? besideUs : fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+}
+
+/** A master on loopback at `port` (it dials itself, as the seed's demo does); the key by environment. */
+export async function startBenchMaster(
+  nodeBin: string,
+  port: number,
+  clusterKey?: string,
+): Promise<ChildProcess> {
+  const args = ["--makeMasterOnError", "--myport", String(port), "--clusterip", `127.0.0.1:${port}`];
+  const loopback = ["--listenHost", "127.0.0.1", "--advertise", "127.0.0.1", "--name", "bench"];
+  const child = spawn(process.execPath, [nodeBin, ...args, ...loopback], {
+    stdio: ["ignore", "pipe", "inherit"],
+    // The key goes by environment, as a deployment would pass it (not visible in ps).
+    ...(clusterKey !== undefined ? { env: { ...process.env, [KEY_ENV]: clusterKey } } : {}),
+  });
+  try {
+    await waitForReady(child);
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return child;
 }
 
 export function waitForReady(child: ChildProcess): Promise<void> {

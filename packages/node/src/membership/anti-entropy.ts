@@ -39,6 +39,11 @@ export class AntiEntropy {
     if (msg.type === "sync" && msg.part === 0 && replyTo) this.sendView(replyTo, msg.from, "sync-ack");
   }
 
+  /** Pushes the view to an address outside the view (reconnect.ts); the answer merges as any sync-ack. */
+  pushTo(to: Sender, toId: number): void {
+    this.sendView(to, toId, "sync");
+  }
+
   private sendView(to: Sender, toId: number | undefined, type: "sync" | "sync-ack"): void {
     const { table, config, batch, selfId } = this.ctx;
     const groups = splitRecords(table.view(), config.maxDatagramBytes - ENVELOPE_ALLOWANCE);

@@ -21,6 +21,10 @@ export interface MembershipConfig {
   retainFailedMs: number;
   /** How long left entries stay in the view. */
   retainLeftMs: number;
+  /** After a failed record is dropped, its address is kept this long (0: not at all; see reconnect.ts). */
+  reconnectTimeoutMs: number;
+  /** How often the view is pushed to one such former member. */
+  reconnectIntervalMs: number;
   /** How long a node must be the rightful candidate before it promotes itself (lets news arrive). */
   electionDelayMs: number;
   /** Failed members count against the election quorum for this long (then they are history). */
@@ -42,6 +46,9 @@ export const DEFAULT_MEMBERSHIP_CONFIG: MembershipConfig = {
   syncIntervalMs: 1000,
   retainFailedMs: 5 * 60_000,
   retainLeftMs: 60_000,
+  // Serf's reconnect_timeout and reconnect_interval: a partition of up to a day still heals.
+  reconnectTimeoutMs: 24 * 60 * 60_000,
+  reconnectIntervalMs: 30_000,
   electionDelayMs: 200,
   quorumMemoryMs: 30_000,
   maxPiggyback: 8,

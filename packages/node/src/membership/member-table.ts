@@ -96,9 +96,9 @@ export class MemberTable {
     return due;
   }
 
-  /** Drops failed and left records past their retention; returns the ids dropped. */
-  collect(now: number, config: MembershipConfig): number[] {
-    const dropped: number[] = [];
+  /** Drops failed and left records past their retention; returns the records dropped. */
+  collect(now: number, config: MembershipConfig): MemberRecord[] {
+    const dropped: MemberRecord[] = [];
     for (const [id, e] of this.entries) {
       if (id === this.selfId) continue;
       const keep =
@@ -109,7 +109,7 @@ export class MemberTable {
             : Infinity;
       if (now - e.since < keep) continue;
       this.entries.delete(id);
-      dropped.push(id);
+      dropped.push(e.rec);
     }
     return dropped;
   }

@@ -14,6 +14,7 @@ import { currentMaster } from "./master-election.js";
 import { MemberTable } from "./member-table.js";
 import { isPresent } from "./precedence.js";
 import { Prober } from "./prober.js";
+import { Reconnect } from "./reconnect.js";
 import { Suspicions } from "./suspicion.js";
 import type { JoinerInfo, MemberRecord, Output, SelfInfo, Sender } from "./types.js";
 import type { LeaveMessage, MembershipMessage } from "./wire.js";
@@ -41,6 +42,7 @@ export class Membership {
   private readonly prober: Prober;
   private readonly failover: Failover;
   private readonly antiEntropy: AntiEntropy;
+  private readonly reconnect: Reconnect;
   private readonly joinLeave: JoinLeave;
   /** The earliest deadline after the last call: a tick much later than this means we were stalled. */
   private dueAt: number | undefined;
@@ -78,6 +80,7 @@ export class Membership {
     this.claims = new Claims(ctx, this.dissemination, this.suspicions, this.prober);
     this.failover = new Failover(ctx, this.dissemination);
     this.antiEntropy = new AntiEntropy(ctx, this.claims, now);
+    this.reconnect = new Reconnect(ctx, (to, toId) => this.antiEntropy.pushTo(to, toId));
     this.joinLeave = new JoinLeave(ctx, this.claims, this.dissemination, (replaced) =>
       this.drop(replaced, { keepGossip: true }),
     );
@@ -127,6 +130,7 @@ export class Membership {
   nextDeadline(now: number): number | undefined {
     if (!this.isActive()) return undefined;
     let due = this.antiEntropy.nextDeadline(undefined);
+    due = this.reconnect.nextDeadline(due);
     due = earliest(due, this.prober.nextDeadline());
     due = earliest(due, this.failover.nextDeadline());
     due = earliest(due, this.suspicions.nextDeadline());
@@ -172,7 +176,11 @@ export class Membership {
       this.prober.run(now);
       this.prober.expireRelays(now);
       this.antiEntropy.tick(now);
-      for (const id of this.table.collect(now, this.config)) this.drop(id, { keepGossip: false });
+      this.reconnect.tick(now);
+      for (const r of this.table.collect(now, this.config)) {
+        this.drop(r.id, { keepGossip: false });
+        if (r.state === "failed") this.reconnect.remember(r, now);
+      }
       this.state.dirty = true; // the quorum depends on time (failed members age out of it)
     });
   }

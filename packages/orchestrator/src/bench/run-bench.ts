@@ -5,8 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
-import { randomBytes } from "node:crypto";
-import { benchmarkIdleCpu, benchmarkNode, type IdleCpuResult, type NodeBenchmarkResult } from "@joinlab/node";
+import { benchmarkKeyCost, benchmarkNode, type KeyCostResult, type NodeBenchmarkResult } from "@joinlab/node";
 import { benchmarkReportPage, type ReportPageBench } from "@joinlab/report";
 import type { Logger } from "winston";
 import { createLogger } from "../progress/logger.js";
@@ -25,20 +24,10 @@ import {
   summarize,
   type CrashDetection,
 } from "./membership-bench.js";
+import type { BenchArgs } from "./bench-arguments.js";
 import { median, percentile, round } from "./stats.js";
 
-export interface BenchArgs {
-  sizes: string;
-  runtime: string;
-  inFlight: number;
-  repeat: number;
-  out: string;
-  /** Sizes that also get a node-crash run (failure detection); "" for none. */
-  detect?: string;
-  verbose?: boolean;
-}
-
-/** The targets (shared/docs/targets.md): up + verified, absolute and as a ratio to bare. */
+/** The bring-up targets this project holds itself to: up + verified, absolute and as a ratio to bare. */
 const TARGETS: Record<number, { seconds: number; ratio: number }> = {
   4: { seconds: 1.0, ratio: 1.2 },
   16: { seconds: 3.0, ratio: 1.15 },
@@ -141,7 +130,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
     .split(",")
     .filter((x) => x.trim() !== "")
     .map(Number);
-  const runtime = await chooseRuntime({ kind: args.runtime as "auto", logger, log: say });
+  const runtime = await chooseRuntime({ kind: args.runtime, logger, log: say });
   const outDir = resolve(args.out);
   const runsDir = join(outDir, "runs");
   mkdirSync(runsDir, { recursive: true });
@@ -272,7 +261,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
     nodeBin: join(REPO_ROOT, BUNDLE),
   });
 
-  const auth = await benchmarkClusterKey(join(REPO_ROOT, BUNDLE), loopback, say);
+  const auth = await clusterKeyCost(say);
 
   say("• report page: a generated 128-node, 50,000-event report.html in headless Chromium");
   const reportPage = await benchmarkReportPage({ outDir });
@@ -320,46 +309,22 @@ function formatLoopback(r: NodeBenchmarkResult): string {
     .join("\n");
 }
 
-interface ClusterKeyBench {
-  keyedHandshake: NodeBenchmarkResult;
-  p99Ratio: number | undefined;
-  /** Rounds alternate unkeyed and keyed clusters of the same size. */
-  idleCpu: IdleCpuResult[];
-  idleCpuRatio: number | undefined;
-}
-
-/** What a cluster key costs: the same handshakes signed, and idle CPU of a keyed cluster against an unkeyed one. */
-async function benchmarkClusterKey(
-  nodeBin: string,
-  unkeyed: NodeBenchmarkResult,
-  say: (line: string) => void,
-): Promise<ClusterKeyBench> {
-  const clusterKey = randomBytes(32).toString("base64");
+function clusterKeyCost(say: (line: string) => void): Promise<KeyCostResult> {
   say(
-    "• cluster key: 1,000 signed joins, then idle CPU of 8 nodes on loopback, unkeyed and keyed, twice each",
+    "• cluster key: 1,000 joins alternating keyed and unkeyed; idle CPU of 8 keyed and 8 unkeyed nodes side by side",
   );
-  const keyedHandshake = await benchmarkNode({ joins: 1000, nodeBin, clusterKey });
-  const idleCpu: IdleCpuResult[] = [];
-  // Unkeyed, keyed, keyed, unkeyed: a load that drifts during the bench hits both alike.
-  for (const keyed of [false, true, true, false]) {
-    idleCpu.push(await benchmarkIdleCpu({ nodes: 8, nodeBin, ...(keyed ? { clusterKey } : {}) }));
-  }
-  const cpu = (keyed: boolean) =>
-    median(idleCpu.filter((r) => r.keyed === keyed).map((r) => r.cpuPercentPerNode));
-  return {
-    keyedHandshake,
-    p99Ratio: round(keyedHandshake.p99Ms / unkeyed.p99Ms, 2),
-    idleCpu,
-    idleCpuRatio: round((cpu(true) ?? NaN) / (cpu(false) ?? NaN), 2),
-  };
+  return benchmarkKeyCost({ nodeBin: join(REPO_ROOT, BUNDLE) });
 }
 
-function formatClusterKey(r: ClusterKeyBench): string {
-  const cpu = (keyed: boolean) =>
-    median(r.idleCpu.filter((x) => x.keyed === keyed).map((x) => x.cpuPercentPerNode));
+function formatClusterKey(r: KeyCostResult): string {
+  const { unkeyed, keyed, p99Ratio } = r.handshake;
+  const cpu = (side: "unkeyed" | "keyed") =>
+    r.idleCpu.rounds.map((x) => x[side].cpuPercentPerNode).join(" / ");
   return [
-    `with a cluster key: handshake p50 ${r.keyedHandshake.p50Ms} ms, p99 ${r.keyedHandshake.p99Ms} ms (p99 ${r.p99Ratio}× unkeyed; target ≤ 1.2×)`,
-    `idle CPU per node, 8 on loopback: ${cpu(false)} % unkeyed, ${cpu(true)} % keyed (${r.idleCpuRatio}×; target ≤ 1.2×)`,
+    `with a cluster key (handshakes alternating with unkeyed ones): p50 ${keyed.p50Ms} vs ${unkeyed.p50Ms} ms, ` +
+      `p99 ${keyed.p99Ms} vs ${unkeyed.p99Ms} ms (${p99Ratio}×; target ≤ 1.2×)`,
+    `idle CPU per node, 8 on loopback, side by side: ${cpu("keyed")} % keyed vs ${cpu("unkeyed")} % unkeyed ` +
+      `(${r.idleCpu.ratio}×; target ≤ 1.2×)`,
   ].join("\n");
 }
 

@@ -16,7 +16,7 @@ export const CHECKS: Readonly<Record<string, Check>> = Object.freeze({
   exits: checkExits,
   clusters: checkClusters,
   "causal-order": checkCausalOrder,
-  // Membership (issue 5): scenarios with faults name them; the join scenarios keep the six above.
+  // Membership: the fault scenarios name them (MEMBERSHIP_CHECKS); the join scenarios keep the six above.
   converged: checkConverged,
   "one-master": checkOneMaster,
   "no-ghosts": checkNoGhosts,

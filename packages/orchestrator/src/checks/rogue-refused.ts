@@ -2,7 +2,7 @@
 // that nothing came back or got in; no node's view ever held it or believed one of its claims
 // (every forged claim carries incarnation or epoch 1000, which no real member reaches in a run);
 // the master never changed; and the nodes logged their refusal of every kind of forgery it sent.
-import type { AuthRejectReason } from "@joinlab/protocol";
+import type { AuthRejectReason, NodeLogLine } from "@joinlab/protocol";
 import { activeTimeline } from "./membership-view.js";
 import {
   eventsOf,
@@ -86,21 +86,25 @@ function refusals(ctx: CheckContext): { reasons: Set<AuthRejectReason>; count: n
 function believed(ctx: CheckContext, rogue: ObservedNode): string[] {
   const rogueIds = new Set(eventsOf(ctx, rogue.name).map((e) => e.line.nodeId));
   const rogueHost = rogue.address.split(":")[0];
-  const errors: string[] = [];
-  for (const e of activeTimeline(ctx.timeline)) {
-    if (e.kind !== "event" || e.node === rogue.name) continue;
-    const line = e.line;
-    const fields = line as unknown as Record<string, unknown>;
-    if (
-      line.event === "member.joined" &&
-      (rogueIds.has(line.peerId) || line.peer.split(":")[0] === rogueHost)
-    ) {
-      errors.push(`${e.node}: its view took in the rogue (${line.message})`);
-    } else if (fields["inc"] === FORGED_MARK || fields["epoch"] === FORGED_MARK) {
-      errors.push(`${e.node}: believed a forged claim: ${line.event}: ${line.message}`);
-    } else if (line.event === "master.elected" && line.change !== "initial") {
-      errors.push(`${e.node}: the master changed (${line.message}); nothing was faulted`);
-    }
+  const isRogue = (id: number, peer: string) => rogueIds.has(id) || peer.split(":")[0] === rogueHost;
+  return activeTimeline(ctx.timeline).flatMap((e) =>
+    e.kind === "event" && e.node !== rogue.name ? beliefIn(e, isRogue) : [],
+  );
+}
+
+function beliefIn(e: EventEntry, isRogue: (id: number, peer: string) => boolean): string[] {
+  const { line } = e;
+  if (line.event === "member.joined" && isRogue(line.peerId, line.peer)) {
+    return [`${e.node}: its view took in the rogue (${line.message})`];
   }
-  return errors;
+  if (carriesForgedMark(line)) return [`${e.node}: believed a forged claim: ${line.event}: ${line.message}`];
+  if (line.event === "master.elected" && line.change !== "initial") {
+    return [`${e.node}: the master changed (${line.message}); nothing was faulted`];
+  }
+  return [];
+}
+
+/** The rogue's forged records carry an incarnation or epoch no real member reaches in a run. */
+function carriesForgedMark(line: NodeLogLine): boolean {
+  return ("inc" in line && line.inc === FORGED_MARK) || ("epoch" in line && line.epoch === FORGED_MARK);
 }

@@ -18,7 +18,7 @@ import type { CheckResult } from "../checks/types.js";
 import type { TimelineEntry } from "../logs/timeline.js";
 import { reportSources } from "../results/report-artifact.js";
 import { runReportModel } from "../results/run-report.js";
-import type { RunEvent } from "../run/run-events.js";
+import type { RunEvent, RunEventListener } from "../run/run-events.js";
 import type { RunResult } from "../run/run-result.js";
 import type { ScenarioSpec } from "../scenarios/types.js";
 import { ClusterFold } from "./cluster-summary.js";
@@ -54,7 +54,7 @@ export class LiveFeed {
   decorate: (summary: ClusterSummary) => ClusterSummary = (s) => s;
 
   /** The run's event stream subscriber. */
-  readonly listener = (event: RunEvent): void => {
+  readonly listener: RunEventListener = (event: RunEvent): void => {
     switch (event.kind) {
       case "run":
         this.scenario = event.scenario;

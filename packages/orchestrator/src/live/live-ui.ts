@@ -10,6 +10,15 @@ export interface UiOptions {
   uiHost?: string;
 }
 
+/** The command line's options for where the live page listens (`run --ui`, `playground`). */
+export const UI_OPTIONS = {
+  uiPort: { type: "number", describe: "The live page's port (default: a free one)" },
+  uiHost: {
+    type: "string",
+    describe: "The address the live page listens on (default 127.0.0.1; anything else exposes it)",
+  },
+} as const;
+
 export interface LiveUi {
   feed: LiveFeed;
   server: LiveServer;

@@ -28,7 +28,7 @@ export class NodeLog {
     for (const listener of [...this.endListeners]) listener();
   }
 
-  /** A restarted container streams again (issue 5 restart faults). */
+  /** A restarted container (the restart fault) streams again. */
   reopen(): void {
     this.endedFlag = false;
   }

@@ -127,6 +127,30 @@ export class NetworkFaults implements NetworkFaultApplier {
     return { inPlaceMs: msSince(started), nodes: [...plan.keys()], skipped };
   }
 
+  /**
+   * A node that starts while faults are in force: its helper is started and the rules of every
+   * fault in force that touches it are written (loss and latency; faults whose rules name
+   * addresses cannot take a node that had none when they were applied, which the spec rejects).
+   */
+  async admit(node: string): Promise<string[]> {
+    const touching = [...this.active.values()].filter((a) => nodesTouched(a.fault).includes(node));
+    if (touching.length === 0) return [];
+    await this.prepare([node]);
+    const slot = this.slot(node);
+    const helper = await slot.helper!;
+    for (const entry of touching) {
+      const rules = rulesFor(
+        restrictTo(entry.fault, (n) => n === node),
+        () => slot.address!,
+      ).get(node);
+      if (!rules) continue;
+      if (needsFilter(rules)) await helper.restore(applyScript(entry.tag, rules));
+      if (rules.delayMs !== undefined) await helper.run(delayCommand(rules.delayMs));
+      entry.applied.set(node, { generation: slot.generation, rules });
+    }
+    return touching.map((a) => a.fault.label);
+  }
+
   /** Removes exactly the rules the fault labelled `label` added. */
   async heal(label: string): Promise<FaultOutcome & { fault: NetworkFault }> {
     const started = performance.now();

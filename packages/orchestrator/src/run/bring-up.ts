@@ -18,6 +18,8 @@ interface BringUp {
   nodes: RunNodes;
   order: StartOrder;
   readyTimeoutMs: number;
+  /** Runs once the node's container is up, just before its program starts (a late node's network rules). */
+  beforeLaunch?: (node: NodeBringUp) => Promise<void>;
 }
 
 /** A node that was never started: a dependency failed, or the run was interrupted. */
@@ -32,9 +34,30 @@ export async function bringUp(run: RunContext, env: StartedEnvironment, nodes: R
     order: new StartOrder(nodes, run.options.inFlight ?? RUN_DEFAULTS.inFlight),
     readyTimeoutMs: run.options.readyTimeoutMs ?? RUN_DEFAULTS.readyTimeoutMs,
   };
-  await Promise.all(nodes.all().map((node) => bringUpNode(phase, node)));
+  // Deferred nodes are started by the schedule (bringUpLate).
+  const now = nodes.all().filter((n) => !n.spec.deferred);
+  await Promise.all(now.map((node) => bringUpNode(phase, node)));
   run.timings.allOutcomesMs = run.ms();
-  run.timings.allStartedMs = Math.max(0, ...nodes.all().map((n) => n.summary.startedMs ?? 0));
+  run.timings.allStartedMs = Math.max(0, ...now.map((n) => n.summary.startedMs ?? 0));
+}
+
+/** Brings deferred nodes up while the schedule runs, the same way; `beforeLaunch` runs before each program starts. */
+export async function bringUpLate(
+  run: RunContext,
+  env: StartedEnvironment,
+  nodes: RunNodes,
+  names: readonly string[],
+  beforeLaunch?: (node: NodeBringUp) => Promise<void>,
+): Promise<void> {
+  const phase: BringUp = {
+    run,
+    env,
+    nodes,
+    order: new StartOrder(nodes, run.options.inFlight ?? RUN_DEFAULTS.inFlight),
+    readyTimeoutMs: run.options.readyTimeoutMs ?? RUN_DEFAULTS.readyTimeoutMs,
+    ...(beforeLaunch ? { beforeLaunch } : {}),
+  };
+  await Promise.all(names.map((name) => bringUpNode(phase, nodes.get(name))));
 }
 
 async function bringUpNode(phase: BringUp, node: NodeBringUp): Promise<void> {
@@ -114,6 +137,7 @@ async function launch(phase: BringUp, node: NodeBringUp, prepared: Promise<void>
   const { run } = phase;
   const created = node.created!;
   await prepared;
+  await phase.beforeLaunch?.(node);
   const started = created.prepare
     ? await created.start()
     : await phase.order.limiter.run(() => created.start(), START_PRIORITY);

@@ -27,3 +27,14 @@ export async function prepareNetworkFaults(
   );
   return (step, index) => runner.run(step, index);
 }
+
+/** A deferred node about to start: the network faults in force that name it are written into its namespace. */
+export async function admitToNetworkFaults(
+  run: RunContext,
+  env: StartedEnvironment,
+  node: string,
+): Promise<void> {
+  const labels = (await env.networkFaults?.admit(node)) ?? [];
+  if (labels.length)
+    run.note("network.admitted", `${labels.join(", ")} in force for ${node} before it starts`, node);
+}

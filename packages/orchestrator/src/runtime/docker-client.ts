@@ -4,6 +4,7 @@
 import { PassThrough, type Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import type { Logger } from "winston";
+import { delay } from "../shared/delay.js";
 
 export const RUN_LABEL = "joinlab.run";
 export const SCENARIO_LABEL = "joinlab.scenario";
@@ -31,6 +32,7 @@ export interface ResourceSummary {
 
 export class DockerClient {
   constructor(
+    /** The engine, for the image builders (their build and pull streams); nothing else calls it past this client. */
     readonly docker: Dockerode,
     private readonly logger: Logger,
   ) {}
@@ -98,7 +100,7 @@ export class DockerClient {
           if (code === 404) return;
           if (code !== 403 || attempt >= 8) throw err;
           this.logger.debug(`Network ${id} still has endpoints: retrying (attempt ${attempt})`);
-          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          await delay(100 * attempt);
         }
       }
     });
@@ -274,6 +276,18 @@ export class DockerClient {
         ...(since !== undefined ? { since } : {}),
       }),
     );
+  }
+
+  /**
+   * Splits a followed log stream (multiplexed: Tty false) into its stdout and stderr: the 8-byte
+   * frame headers are dockerode's modem's to read.
+   */
+  demuxLogs(
+    stream: NodeJS.ReadableStream,
+    stdout: NodeJS.WritableStream,
+    stderr: NodeJS.WritableStream,
+  ): void {
+    this.docker.modem.demuxStream(stream, stdout, stderr);
   }
 
   async inspectContainer(id: string, name: string): Promise<Dockerode.ContainerInspectInfo | undefined> {

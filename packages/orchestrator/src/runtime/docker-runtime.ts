@@ -11,6 +11,7 @@ import { nowMicros, RecordBuilder } from "../logs/records.js";
 import type { Capability } from "../scenarios/types.js";
 import { ROGUE_PROGRAM } from "../image/node-image.js";
 import { delay } from "../shared/delay.js";
+import { pidAlive } from "../shared/pid-alive.js";
 import {
   DockerClient,
   KEEP_LABEL,
@@ -219,13 +220,7 @@ function ownerAlive(owner: string | undefined): boolean {
   const [host, pidText] = owner.split(":");
   if (host !== hostname()) return true; // another machine's run (shared engine): not ours to judge
   const pid = Number(pidText);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return Number.isInteger(pid) && pid > 0 && pidAlive(pid);
 }
 
 class DockerEnvironment implements StartedEnvironment {
@@ -450,7 +445,7 @@ class DockerNode implements CreatedNode, StartedNode {
     };
     const out = splitterOf("stdout");
     const err = splitterOf("stderr");
-    this.client.docker.modem.demuxStream(stream, out.sink, err.sink);
+    this.client.demuxLogs(stream, out.sink, err.sink);
     let finished = false;
     const finish = (error?: Error): void => {
       if (finished) return;

@@ -9,6 +9,7 @@ import { NodeLog } from "../logs/node-log.js";
 import { nowMicros, RecordBuilder } from "../logs/records.js";
 import type { Capability } from "../scenarios/types.js";
 import { freePort } from "@joinlab/node";
+import { pidAlive } from "../shared/pid-alive.js";
 import { nodeBinPath } from "./node-bin.js";
 import type {
   CreatedNode,
@@ -65,12 +66,12 @@ export class ProcessRuntime implements Runtime {
         continue;
       }
       if (options.runId && state.runId !== options.runId) continue;
-      const ownerAlive = isAlive(state.owner) && state.owner !== process.pid;
+      const ownerAlive = pidAlive(state.owner) && state.owner !== process.pid;
       if (ownerAlive && !options.all && !options.runId) continue;
       if (state.keep && !options.all && !options.runId && !options.kept) continue;
       for (const [name, pid] of Object.entries(state.pids)) {
         // Only end a pid that still runs the node program: pids get reused.
-        if (isAlive(pid) && cmdline(pid).includes(state.bin)) {
+        if (pidAlive(pid) && cmdline(pid).includes(state.bin)) {
           process.kill(pid, "SIGKILL");
           removed.push(`removed process ${pid} (${state.runId} ${name})`);
         }
@@ -90,15 +91,6 @@ interface PidFile {
   /** The node program: a pid is ours only while its command line still names it. */
   bin: string;
   pids: Record<string, number>;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function cmdline(pid: number): string {

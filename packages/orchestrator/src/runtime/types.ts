@@ -101,6 +101,11 @@ export interface NetworkFaultApplier {
   inForce(): string[];
   /** The node restarted in place: its namespace is new (its old rules are gone). */
   renew(node: string): void;
+  /**
+   * A node that starts while faults are in force (its container exists, its program not yet):
+   * writes the rules of those that name it into its namespace; returns their labels.
+   */
+  admit(node: string): Promise<string[]>;
 }
 
 export interface CreatedNode {

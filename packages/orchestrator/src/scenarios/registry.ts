@@ -4,6 +4,7 @@ import { chaos } from "./chaos.js";
 import { gracefulLeave } from "./graceful-leave.js";
 import { masterCrash } from "./master-crash.js";
 import { nodeCrash } from "./node-crash.js";
+import { lossy } from "./lossy.js";
 import { oneWay } from "./one-way.js";
 import { partitionHalves } from "./partition-halves.js";
 import { splitAndMerge } from "./split-and-merge.js";
@@ -32,7 +33,7 @@ export const SCENARIOS: Readonly<Record<string, ScenarioDefinition>> = Object.fr
       noMaster,
       lateMaster,
       splitBrain,
-      // Membership under faults (issue 5).
+      // Membership under faults.
       masterCrash,
       nodeCrash,
       gracefulLeave,
@@ -46,6 +47,7 @@ export const SCENARIOS: Readonly<Record<string, ScenarioDefinition>> = Object.fr
       partitionHalves,
       splitAndMerge,
       oneWay,
+      lossy,
     ].map((def) => [def.name, def] as const),
   ),
 );

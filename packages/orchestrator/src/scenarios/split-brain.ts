@@ -8,7 +8,7 @@ export const splitBrain: ScenarioDefinition = {
   build: () => ({
     name: "split-brain",
     description:
-      "node1 and node2 both have --makeMasterOnError and dial their own address, as the seed's demo master does, so nothing answers either of them. The seed's rules make both master: two clusters, {node1, node3} and {node2, node4}. The checks expect and report exactly that; membership and failover (issue 5) are what would merge them.",
+      "node1 and node2 both have --makeMasterOnError and dial their own address, as the seed's demo master does, so nothing answers either of them. The seed's rules make both master: two clusters, {node1, node3} and {node2, node4}. The checks expect and report exactly that. Membership does not merge them: a node learns members only through a join or from members it already knows, and neither cluster ever hears of the other.",
     nodes: [
       { name: "node1", port: 8001, clusterip: "node1", makeMasterOnError: true, expect: { role: "master" } },
       {

@@ -16,18 +16,9 @@ export type Capability =
   | "loss"
   | "latency";
 
-/** A fault the orchestrator applies to whole nodes after the bring-up. */
-export type FaultKind = "kill" | "stop" | "restart" | "pause" | "unpause" | "disconnect" | "connect";
+import { NODE_FAULT_KINDS, type FaultKind } from "./fault-kinds.js";
 
-export const NODE_FAULT_KINDS: readonly FaultKind[] = [
-  "kill",
-  "stop",
-  "restart",
-  "pause",
-  "unpause",
-  "disconnect",
-  "connect",
-];
+export { NODE_FAULT_KINDS, type FaultKind } from "./fault-kinds.js";
 
 /** The capability each fault needs from the runtime (a heal needs what its fault needed). */
 export const FAULT_CAPABILITY: Readonly<Record<FaultKind | NetworkFaultStep["fault"], Capability>> = {
@@ -53,7 +44,14 @@ export interface NodeFaultStep {
 }
 
 /** One step of a fault schedule: a node fault, a network fault (network-steps.ts), or a heal. */
-export type ScenarioStep = NodeFaultStep | NetworkFaultStep | HealStep;
+/** Starts deferred nodes (see NodeSpec.deferred) at this point of the schedule, without waiting for them. */
+export interface StartStep {
+  afterMs: number;
+  fault: "start";
+  nodes: string[];
+}
+
+export type ScenarioStep = NodeFaultStep | NetworkFaultStep | HealStep | StartStep;
 
 export function isNodeFaultStep(step: ScenarioStep): step is NodeFaultStep {
   return (NODE_FAULT_KINDS as readonly string[]).includes(step.fault);
@@ -89,6 +87,11 @@ export interface NodeSpec {
   program?: "rogue";
   /** Defaults to "the node I dial is ready" when that is a scenario node. */
   startAfter?: StartCondition[];
+  /**
+   * Started by a `start` step of the schedule instead of in the bring-up: a join while a fault
+   * holds. Network faults in force that name it (loss, latency) are applied before its program runs.
+   */
+  deferred?: boolean;
   expect: Expectation;
 }
 
@@ -113,7 +116,8 @@ export interface ScenarioSpec {
 /** Every capability a scenario needs: declared ones plus those of its fault steps. */
 export function requiredCapabilities(spec: ScenarioSpec): Capability[] {
   const all = new Set<Capability>(spec.requires ?? []);
-  for (const step of spec.steps ?? []) if (step.fault !== "heal") all.add(FAULT_CAPABILITY[step.fault]);
+  for (const step of spec.steps ?? [])
+    if (step.fault !== "heal" && step.fault !== "start") all.add(FAULT_CAPABILITY[step.fault]);
   return [...all];
 }
 
@@ -154,6 +158,38 @@ export function startConditions(node: NodeSpec, scenario: ScenarioSpec): StartCo
   return [{ node: target, state: "ready" }];
 }
 
+/** Every node a node dials or waits for exists, and starts in the bring-up unless it is deferred too. */
+function validateDependencies(spec: ScenarioSpec, names: ReadonlySet<string>): void {
+  for (const node of spec.nodes) {
+    if (typeof node.clusterip === "string" && !names.has(node.clusterip)) {
+      throw new Error(
+        `scenario ${spec.name}: ${node.name}.clusterip names ${JSON.stringify(node.clusterip)}, which is no node here; use {host, port} for a literal address`,
+      );
+    }
+    for (const cond of startConditions(node, spec)) {
+      if (!names.has(cond.node)) {
+        throw new Error(`scenario ${spec.name}: ${node.name}.startAfter names unknown node ${cond.node}`);
+      }
+      // The bring-up cannot wait for a node that only the schedule starts.
+      if (!node.deferred && spec.nodes.find((n) => n.name === cond.node)?.deferred)
+        throw new Error(
+          `scenario ${spec.name}: ${node.name} waits for ${cond.node}, which is deferred (started later by a step); defer ${node.name} too, or let ${cond.node} start in the bring-up`,
+        );
+    }
+  }
+}
+
+/** The fault schedule (validate-steps.ts), its errors prefixed with the scenario's name. */
+function validateSchedule(spec: ScenarioSpec, names: ReadonlySet<string>): void {
+  try {
+    const deferred = new Set(spec.nodes.filter((n) => n.deferred).map((n) => n.name));
+    validateSteps(spec.steps ?? [], [...names], deferred);
+  } catch (err) {
+    if (err instanceof SpecError) throw new Error(`scenario ${spec.name}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
 /** Throws with a message naming the bad field when a spec (e.g. from --scenarioFile) is inconsistent. */
 export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
   const names = new Set<string>();
@@ -177,24 +213,8 @@ export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
     names.add(node.name);
     ports.add(node.port);
   }
-  for (const node of spec.nodes) {
-    if (typeof node.clusterip === "string" && !names.has(node.clusterip)) {
-      throw new Error(
-        `scenario ${spec.name}: ${node.name}.clusterip names ${JSON.stringify(node.clusterip)}, which is no node here; use {host, port} for a literal address`,
-      );
-    }
-    for (const cond of startConditions(node, spec)) {
-      if (!names.has(cond.node)) {
-        throw new Error(`scenario ${spec.name}: ${node.name}.startAfter names unknown node ${cond.node}`);
-      }
-    }
-  }
-  try {
-    validateSteps(spec.steps ?? [], [...names]);
-  } catch (err) {
-    if (err instanceof SpecError) throw new Error(`scenario ${spec.name}: ${err.message}`, { cause: err });
-    throw err;
-  }
+  validateDependencies(spec, names);
+  validateSchedule(spec, names);
   // A dependency cycle would deadlock the start-up: reject it here.
   const visiting = new Set<string>();
   const done = new Set<string>();

@@ -3,6 +3,7 @@
 // elections and one dot per event. Every mark carries data-event so hover and click find its entry.
 import { KIND_LINE, KIND_ORCHESTRATOR } from "../model/event-codec.js";
 import type { PageState } from "./page-state.js";
+import { drawNetworkFaults } from "./network-marks.js";
 import type { TimeAxis } from "./time-axis.js";
 
 export interface Frame {
@@ -30,15 +31,15 @@ export function categoryOf(name: string): string {
   return "node";
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-const r1 = (v: number) => Math.round(v * 10) / 10;
+export const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+export const r1 = (v: number) => Math.round(v * 10) / 10;
 
 export function drawMarks(state: PageState, f: Frame): string {
   const y = (i: number) => r1(f.axis.ys[i]! - f.top);
   const visible = (i: number) => f.axis.ys[i]! >= f.top && f.axis.ys[i]! <= f.bottom;
   const out: string[] = [];
   gaps(f, out);
-  network(state, f, y, out);
+  drawNetworkFaults(state, f, y, out);
   lanes(state, f, y, out);
   faults(state, f, y, out);
   if (f.showEdges) edges(state, f, y, out);
@@ -58,7 +59,7 @@ function gaps(f: Frame, out: string[]): void {
   }
 }
 
-function inX(f: Frame, lane: number): boolean {
+export function inX(f: Frame, lane: number): boolean {
   const x = f.x[lane]!;
   return x >= f.left - f.laneW && x <= f.right + f.laneW;
 }
@@ -117,58 +118,6 @@ function faults(state: PageState, f: Frame, y: (i: number) => number, out: strin
     );
   }
   out.push(...labels);
-}
-
-/** Network faults: each group of a partition tinted apart, a one-way cut's deaf side, lossy nodes. */
-function network(state: PageState, f: Frame, y: (i: number) => number, out: string[]): void {
-  const last = state.table.count - 1;
-  const half = f.laneW / 2 - 1;
-  for (const w of state.model.network ?? []) {
-    const from = y(w.event);
-    const to = y(w.heal ?? last);
-    if (to < -20 || from > f.bottom - f.top + 20) continue;
-    let labelX: number | undefined;
-    w.groups.forEach((group, g) => {
-      for (const node of group) {
-        for (const lane of lanesOf(state, node, w.event, w.heal ?? last)) {
-          if (!inX(f, lane)) continue;
-          const x = f.x[lane]!;
-          labelX ??= x;
-          const cls =
-            w.kind === "partition"
-              ? `net-group-${g % 4}`
-              : w.kind === "one-way"
-                ? g === 0
-                  ? "net-sends"
-                  : "net-deaf"
-                : "net-lossy";
-          out.push(
-            `<rect class="net-window net-${esc(w.kind)} ${cls}" data-event="${w.event}" data-node="${esc(node)}" data-group="${g}" x="${r1(x - half)}" y="${from}" width="${r1(2 * half)}" height="${r1(Math.max(2, to - from))}"/>`,
-          );
-        }
-      }
-    });
-    if (labelX !== undefined)
-      out.push(
-        `<text class="fault-label net-label" data-event="${w.event}" x="${r1(labelX - half + 3)}" y="${from - 3}">${esc(describeNetwork(w))}</text>`,
-      );
-  }
-}
-
-function lanesOf(state: PageState, node: string, from: number, to: number): number[] {
-  const out: number[] = [];
-  state.model.lanes.forEach((l, i) => {
-    if (l.node === node && l.start <= to && (l.end ?? Infinity) >= from) out.push(i);
-  });
-  return out;
-}
-
-function describeNetwork(w: { kind: string; groups: string[][]; rate?: number; delayMs?: number }): string {
-  const set = (nodes: string[]) => `{${nodes.join(", ")}}`;
-  if (w.kind === "partition") return `partition ${w.groups.map(set).join(" | ")}`;
-  if (w.kind === "one-way") return `one-way ${set(w.groups[0] ?? [])} ↛ ${set(w.groups[1] ?? [])}`;
-  if (w.kind === "loss") return `loss ${Math.round((w.rate ?? 0) * 100)} % at ${set(w.groups[0] ?? [])}`;
-  return `${w.kind}${w.delayMs !== undefined ? ` ${w.delayMs} ms` : ""} at ${set(w.groups[0] ?? [])}`;
 }
 
 function handshakes(state: PageState, f: Frame, y: (i: number) => number, out: string[]): void {

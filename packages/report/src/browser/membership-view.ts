@@ -6,21 +6,13 @@ import { laneOrder } from "../model/lane-order.js";
 import { BELIEF_STATES } from "../model/types.js";
 import type { PageState } from "./page-state.js";
 import { TimeAxis } from "./time-axis.js";
+import { BELIEF_COLORS as COLORS } from "./belief-colors.js";
+import { drawViewMatrix } from "./view-matrix.js";
 
 const LABEL_W = 92;
 const TRUTH_H = 5;
 const OBS_H = 3;
 const SMALL = 24;
-const MATRIX_TABLE_MAX = 40;
-const COLORS: Record<string, string> = {
-  alive: "#3aa655",
-  suspect: "#e0a100",
-  failed: "#d23c3c",
-  left: "#7b61c4",
-  up: "#9aa7b4",
-  pause: "#c9ced6",
-  cut: "#f08c3a",
-};
 
 const GROUP_COLORS = ["#7ea6e8", "#d9b45a", "#a996dc", "#84c896"];
 
@@ -212,51 +204,6 @@ export class MembershipView {
     this.label.textContent = `${this.state.timeLabel(i)} (${this.state.table.eventName(i) || "entry"} on ${this.state.laneLabel(this.state.table.lane[i]!)})`;
     const width = this.canvas.clientWidth || 900;
     this.cursorLine.style.left = `${this.xOf(i, width)}px`;
-    this.drawMatrix(i);
-  }
-
-  private drawMatrix(at: number): void {
-    const { model } = this.state;
-    const n = model.lanes.length;
-    const view = Array.from({ length: n }, () => new Int8Array(n).fill(-1));
-    const b = model.beliefs;
-    for (let j = 0; j < b.length && b[j]! <= at; j += 4)
-      if (b[j + 2]! >= 0) view[b[j + 1]!]![b[j + 2]!] = b[j + 3]!;
-    const up = model.lanes.map((l) => l.start <= at && (l.end ?? Infinity) > at);
-    if (n > MATRIX_TABLE_MAX) return this.matrixCanvas(view, up);
-    const head = this.order
-      .map((s) => `<th scope="col" data-subject="${s}">${esc(this.state.laneLabel(s))}</th>`)
-      .join("");
-    const rows = this.order.map((o) => {
-      const cells = this.order.map((s) => {
-        if (s === o) return `<td class="self">–</td>`;
-        const state = view[o]![s]!;
-        const name = state >= 0 ? BELIEF_STATES[state]! : "unknown";
-        const down = up[o] ? "" : " observer-down";
-        return `<td class="${name}${down}" data-observer="${o}" data-subject="${s}" data-state="${name}" title="${esc(`${this.state.laneLabel(o)} believes ${this.state.laneLabel(s)} ${name}`)}">${name[0]!.toUpperCase()}</td>`;
-      });
-      return `<tr><th scope="row" class="${up[o] ? "" : "down"}">${esc(this.state.laneLabel(o))}</th>${cells.join("")}</tr>`;
-    });
-    this.matrix.innerHTML = `<table><caption>row: what that node believes; column: about whom (A alive, S suspect, F failed, L left, U unknown)</caption><thead><tr><th></th>${head}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
-  }
-
-  private matrixCanvas(view: Int8Array[], up: boolean[]): void {
-    const n = view.length;
-    const cell = 4;
-    const c = document.createElement("canvas");
-    c.width = n * cell;
-    c.height = n * cell;
-    const g = c.getContext("2d")!;
-    for (let o = 0; o < n; o++)
-      for (let s = 0; s < n; s++) {
-        const state = view[o]![s]!;
-        g.fillStyle = o === s ? "#fff" : state < 0 ? "#eee" : COLORS[BELIEF_STATES[state]!]!;
-        if (!up[o]) g.globalAlpha = 0.3;
-        g.fillRect(s * cell, o * cell, cell, cell);
-        g.globalAlpha = 1;
-      }
-    this.matrix.replaceChildren(c);
+    drawViewMatrix(this.state, this.matrix, this.order, i);
   }
 }
-
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,6 +1,6 @@
 // What the page's views share: the model and its decoded table, the selected event and the cursor
 // moment, with listeners so the diagram, the membership view and the log follow each other.
-import { EventTable } from "../model/event-codec.js";
+import { EventTable } from "../model/event-table.js";
 import type { ReportModel } from "../model/types.js";
 
 export type Listener = () => void;

@@ -1,7 +1,7 @@
 // Where each event sits down the page. Wall clock: y follows the timestamps, and an idle gap that
 // would take more than a screenful of nothing is compressed to a marked band. Event order: one row
 // per event, for bursts whose events share a millisecond.
-import type { EventTable } from "../model/event-codec.js";
+import type { EventTable } from "../model/event-table.js";
 
 export type AxisMode = "wall" | "order";
 

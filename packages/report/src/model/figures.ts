@@ -2,7 +2,7 @@
 // every node up then, and per fault how long the survivors took to notice (first suspect, failed
 // or left about the node), to declare it (failed, or left for a stop), and until every live node
 // agreed again (each sees every live node alive and no dead one alive).
-import { EventTable } from "./event-codec.js";
+import { EventTable } from "./event-table.js";
 import { BELIEF_STATES, type ReportModel } from "./types.js";
 
 export interface JoinFigure {
@@ -24,7 +24,7 @@ export interface FaultFigure {
   convergedMs?: number;
 }
 
-const ms = (micros: number) => Math.round(micros / 100) / 10;
+export const ms = (micros: number) => Math.round(micros / 100) / 10;
 const TAKES_NODE_AWAY = new Set(["kill", "stop", "restart", "pause", "disconnect"]);
 
 export function joinFigures(model: ReportModel, table = new EventTable(model)): JoinFigure[] {
@@ -99,7 +99,7 @@ export function faultFigures(model: ReportModel, table = new EventTable(model)):
 }
 
 /** Per observer lane, its first belief change about `subject` at or after event `from` into one of `states`. */
-function firstBeliefs(
+export function firstBeliefs(
   model: ReportModel,
   subject: number,
   from: number,
@@ -114,13 +114,13 @@ function firstBeliefs(
   return out;
 }
 
-interface Cut {
+export interface Cut {
   lane: number;
   from: number;
   to: number;
 }
 
-function windowsOf(model: ReportModel): Cut[] {
+export function windowsOf(model: ReportModel): Cut[] {
   return model.faults
     .filter((f) => (f.kind === "pause" || f.kind === "disconnect") && f.lane !== undefined)
     .map((f) => ({ lane: f.lane!, from: f.event, to: f.heal ?? Infinity }));
@@ -131,7 +131,7 @@ function windowsOf(model: ReportModel): Cut[] {
  * every ended or cut-off lane it knows not alive. Live: ready, not ended, not paused or cut off.
  * Counts the cells that disagree: recounted when who is live changes, updated per belief change.
  */
-function convergence(model: ReportModel, from: number, cuts: Cut[]): number | undefined {
+export function convergence(model: ReportModel, from: number, cuts: Cut[]): number | undefined {
   const n = model.lanes.length;
   const view = Array.from({ length: n }, () => new Int8Array(n).fill(-1));
   const b = model.beliefs;

@@ -1,6 +1,7 @@
 // A builder that continues a model: its events are decoded back into timeline entries and added
 // again, so a page that loaded a model can append entries that arrive later (a live run).
-import { EventTable, KIND_LINE, KIND_RAW } from "./event-codec.js";
+import { KIND_LINE, KIND_RAW } from "./event-codec.js";
+import { EventTable } from "./event-table.js";
 import { ModelBuilder } from "./model-builder.js";
 import type { ReportEntry, ReportLogLine, ReportModel } from "./types.js";
 

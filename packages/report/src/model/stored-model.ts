@@ -2,7 +2,8 @@
 // from the events and the lanes and would be a third of a large report. The page (and anything
 // else that reads a stored model) hydrates them back, the way the builder made them.
 import { BeliefTracker, type LaneLookup } from "./belief-tracker.js";
-import { EventTable, KIND_LINE } from "./event-codec.js";
+import { KIND_LINE } from "./event-codec.js";
+import { EventTable } from "./event-table.js";
 import type { ReportLogLine, ReportModel } from "./types.js";
 
 export type StoredModel = Omit<ReportModel, "beliefs" | "edges">;

@@ -3,6 +3,7 @@
 // nodes. The diagram, the membership view and the log are drawn by the page's script.
 import { faultFigures, joinFigures } from "../model/figures.js";
 import { laneOrder } from "../model/lane-order.js";
+import { networkFigures } from "../model/network-figures.js";
 import type { ReportModel, Validity } from "../model/types.js";
 import { escapeHtml as h } from "./escape.js";
 
@@ -51,7 +52,7 @@ export function problemsList(model: ReportModel): string {
 
 export function figuresTables(model: ReportModel): string {
   const joins = joinFigures(model);
-  const faults = faultFigures(model);
+  const faults = [...faultFigures(model), ...networkFigures(model)].sort((a, b) => a.event - b.event);
   const msCell = (v: number | undefined) =>
     v === undefined ? `<td class="missing">never</td>` : `<td class="num">${v.toFixed(1)} ms</td>`;
   const joinRows = joins.map(
@@ -70,7 +71,7 @@ export function figuresTables(model: ReportModel): string {
     ? `<table class="figures-joins"><caption>Joins: admitted → known alive by every node up then</caption><thead><tr><th>joiner</th><th>nodes up</th><th>known by all</th></tr></thead><tbody>${joinRows.join("")}</tbody></table>`
     : "";
   const faultTable = faultRows.length
-    ? `<table class="figures-faults"><caption>Faults: the survivors' detection, and one view again</caption><thead><tr><th>fault</th><th>survivors</th><th>noticed by all</th><th>declared by all</th><th>converged</th></tr></thead><tbody>${faultRows.join("")}</tbody></table>`
+    ? `<table class="figures-faults"><caption>Faults: the survivors' detection, and one view again (after the heal, for a network fault)</caption><thead><tr><th>fault</th><th>survivors</th><th>noticed by all</th><th>declared by all</th><th>converged</th></tr></thead><tbody>${faultRows.join("")}</tbody></table>`
     : "";
   return `<div class="figures">
 ${foldable(joinTable, joins.length, `${joins.length} joins${slowest(joins.map((j) => j.knownByAllMs))}`)}

@@ -1,4 +1,4 @@
-// Recorded real runs (Docker, chain-join / master-crash / pause-resume) read back as the
+// Recorded real runs (Docker: chain-join, master-crash, pause-resume, partition-halves) read back as the
 // orchestrator reads any run directory.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";

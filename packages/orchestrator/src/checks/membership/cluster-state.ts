@@ -86,21 +86,28 @@ export class ClusterState {
   apply(entry: TimelineEntry): ReplayStep {
     this.endT = Math.max(this.endT, entry.t);
     if (entry.kind === "event") return this.#line(entry);
-    if (entry.kind !== "orchestrator") return { kind: "other", entry };
+    if (entry.kind === "orchestrator") return this.#orchestrator(entry);
+    return { kind: "other", entry };
+  }
+
+  #orchestrator(entry: Extract<TimelineEntry, { kind: "orchestrator" }>): ReplayStep {
     const { event, node, network } = entry.event;
     if (event === "exited" && node) this.#ended(node, entry.t);
-    if (network) {
-      if (network.action === "apply") this.network.set(network.fault.label, network.fault);
-      else this.network.delete(network.fault.label);
-      if (!node) {
-        this.firstFaultT ??= entry.t;
-        return { kind: "network", entry, record: network };
-      }
+    if (network) this.#networkFault(network);
+    // A network fault of whole groups names no node: it is its own step.
+    if (network && !node) {
+      this.firstFaultT ??= entry.t;
+      return { kind: "network", entry, record: network };
     }
-    const kind =
-      event.startsWith("fault.") && !event.endsWith(".skipped") ? event.slice("fault.".length) : "";
+    const kind = faultKind(event);
     if (!kind || !node) return { kind: "other", entry };
     return { kind: "fault", entry, fault: this.#fault(kind, node, entry.t) };
+  }
+
+  /** A network fault applied (in force until healed) or healed. */
+  #networkFault(network: NetworkFaultRecord): void {
+    if (network.action === "apply") this.network.set(network.fault.label, network.fault);
+    else this.network.delete(network.fault.label);
   }
 
   #ended(node: string, t: number): void {
@@ -145,6 +152,11 @@ export class ClusterState {
     this.byId.set(line.nodeId, p);
     return p;
   }
+}
+
+/** `fault.kill` → "kill"; "" for other events and for a fault skipped on a node that was not running. */
+function faultKind(event: string): string {
+  return event.startsWith("fault.") && !event.endsWith(".skipped") ? event.slice("fault.".length) : "";
 }
 
 /** The member a line is about, unless it is about the writer itself (`self: true`, or one of its ids). */

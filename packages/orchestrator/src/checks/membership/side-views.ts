@@ -211,9 +211,17 @@ function sideProblems(
   live: readonly SideProc[],
   limit = 12,
 ): { view: string[]; master: string[] } {
-  const out: string[] = [];
   const mine = live.filter((p) => sideOf.get(p.node) === index);
   const across = live.filter((p) => sideOf.get(p.node) !== index);
+  const view = sideViewProblems(mine, across, limit);
+  // Enough said about the views (the cheap answer for "agreed yet?"): the master rule can wait.
+  if (view.length >= limit) return { view, master: [] };
+  return { view, master: sideMasterProblems(side, mine, live) };
+}
+
+/** Its own side alive in every view of it, the other side failed; stops once `limit` are found. */
+function sideViewProblems(mine: readonly SideProc[], across: readonly SideProc[], limit: number): string[] {
+  const out: string[] = [];
   const name = (p: SideProc) => `${p.node} (id ${p.id})`;
   for (const p of mine) {
     for (const q of mine)
@@ -226,8 +234,17 @@ function sideProblems(
       if (s === "alive" || s === "suspect")
         out.push(`${p.node}: expected ${name(q)}, across the split, failed; it is ${s}`);
     }
-    if (out.length >= limit) return { view: out, master: [] };
+    if (out.length >= limit) break;
   }
+  return out;
+}
+
+/** A side with a majority has one master that all of it sees; one without has none. */
+function sideMasterProblems(
+  side: SideVerdict,
+  mine: readonly SideProc[],
+  live: readonly SideProc[],
+): string[] {
   const master: string[] = [];
   const masters = new Set(mine.map((p) => p.master));
   const selfMasters = mine.filter((p) => p.master !== undefined && p.ids.has(p.master));
@@ -245,7 +262,7 @@ function sideProblems(
     master.push(
       `expected no master on this side (no majority: the quorum rule); ${selfMasters.map((p) => p.node).join(", ")} still considered itself master`,
     );
-  return { view: out, master };
+  return master;
 }
 
 /** Errors for one kind of problem across every split, each naming the side and the split. */

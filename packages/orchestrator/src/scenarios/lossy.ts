@@ -1,0 +1,38 @@
+// lossy: every node drops a fifth of what it receives for 20 s, and a quarter of the nodes join in
+// the middle of it. The failure detector must tell lost packets from dead nodes (no false death)
+// and the joins must still go through.
+import { MEMBERSHIP_CHECKS } from "../checks/registry.js";
+import { SETTLE_BEFORE_FAULT_MS } from "./fault-cluster.js";
+import { starNodes } from "./topology.js";
+import type { ScenarioDefinition, ScenarioStep } from "./types.js";
+
+export const LOSSY_RATE = 0.2;
+export const LOSSY_MS = 20_000;
+export const LOSSY_NODES = { default: 16, min: 4, max: 64 };
+
+export const lossy: ScenarioDefinition = {
+  name: "lossy",
+  summary: `N nodes (default 16): ${LOSSY_RATE * 100} % inbound packet loss on every node for ${LOSSY_MS / 1000} s, a quarter of them joining meanwhile; no false death`,
+  nodes: LOSSY_NODES,
+  build: ({ nodes = LOSSY_NODES.default }) => {
+    const late = Math.max(1, Math.floor(nodes / 4));
+    const specs = starNodes(nodes).map((n, i) => (i >= nodes - late ? { ...n, deferred: true } : n));
+    const joiners = specs.filter((n) => n.deferred).map((n) => n.name);
+    // The joins spread over the middle of the loss, the first a few seconds in.
+    const gap = Math.floor(LOSSY_MS / (joiners.length + 2));
+    const steps: ScenarioStep[] = [
+      { afterMs: SETTLE_BEFORE_FAULT_MS, fault: "loss", rate: LOSSY_RATE, label: "lossy" },
+      ...joiners.map((name): ScenarioStep => ({ afterMs: gap, fault: "start", nodes: [name] })),
+      { afterMs: LOSSY_MS - gap * joiners.length, fault: "heal", label: "lossy" },
+    ];
+    return {
+      name: "lossy",
+      description: `${nodes} nodes, node1 master. For ${LOSSY_MS} ms every node drops ${LOSSY_RATE * 100} % of the packets it receives from the network (iptables statistic match in its namespace; loopback untouched); ${joiners.join(", ")} start one by one during the loss (the loss is in place in a newcomer's namespace before its program runs) and join through node1. Probes and their answers get lost, so suspicions come and go; the failure detector must refute them in time: no node may be declared failed, every join must succeed, and after the heal there is one view and one master.`,
+      nodes: specs,
+      checks: MEMBERSHIP_CHECKS,
+      steps,
+      settleMs: 10_000,
+      convergeWithinMs: 5000,
+    };
+  },
+};
