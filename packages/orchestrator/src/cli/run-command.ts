@@ -20,6 +20,7 @@ import type { RunResult } from "../run/run-result.js";
 import { runScenario } from "../run/run-scenario.js";
 import { formatSummary } from "../run/summary.js";
 import { chooseRuntime, RuntimeUnavailable } from "../runtime/choose-runtime.js";
+import { parseEngineSpec, type EngineSpec } from "../runtime/engine-url.js";
 import type { Runtime, StartedEnvironment } from "../runtime/types.js";
 import { buildScenario, SCENARIOS, scenarioNames } from "../scenarios/registry.js";
 import { validateScenario, type ScenarioSpec } from "../scenarios/types.js";
@@ -28,7 +29,23 @@ import type { CommandArgv } from "./global-options.js";
 /** Scenarios with more nodes than this print only their summary unless --print. */
 const PRINTED_LOG_MAX_NODES = 8;
 
-export const RUNTIME_CHOICES = ["auto", "docker", "process"] as const;
+export const RUNTIME_CHOICES = ["auto", "docker", "process", "swarm"] as const;
+
+/** --engine <host>=<url>, repeated: the engines of a swarm's other hosts (run and bench). */
+export const ENGINE_OPTION = {
+  type: "string",
+  array: true,
+  describe:
+    "Swarm: the engine of another swarm host, <host>=<url> (ssh://user@host, tcp://host:2376, unix:///path); once per host",
+} as const;
+
+/** The --engine specs, checked; only the swarm runtime takes them. */
+export function enginesOf(given: readonly string[] | undefined, runtime: string): EngineSpec[] {
+  const engines = (given ?? []).map(parseEngineSpec);
+  if (engines.length && runtime !== "swarm")
+    throw new Error("--engine names the engines of swarm hosts: it needs --runtime swarm");
+  return engines;
+}
 
 const RUN_OPTIONS = {
   list: { type: "boolean", describe: "List the scenarios" },
@@ -36,7 +53,12 @@ const RUN_OPTIONS = {
   seed: { type: "number", describe: "chaos: the random schedule's seed (default 1)" },
   duration: { type: "number", describe: "chaos: seconds of fault injection (default 15)" },
   majority: { type: "boolean", describe: "partition-heal: cut a majority off (default: a minority)" },
-  runtime: { choices: RUNTIME_CHOICES, default: "auto", describe: "Docker when an engine answers" },
+  runtime: {
+    choices: RUNTIME_CHOICES,
+    default: "auto",
+    describe: "Docker when an engine answers; swarm: services across a swarm's hosts (docs/swarm.md)",
+  },
+  engine: ENGINE_OPTION,
   keep: { type: "boolean", describe: "Keep a failed run's nodes for inspection" },
   inFlight: { type: "number", default: RUN_DEFAULTS.inFlight, describe: "Container starts in flight (4–8)" },
   timeout: {
@@ -87,16 +109,18 @@ export async function runCommand(argv: RunArgs): Promise<number> {
     return argv.list ? 0 : 2;
   }
   let scenario: ScenarioSpec;
+  let engines: EngineSpec[];
   try {
     scenario = scenarioOf(argv);
     checkUiArguments(argv);
+    engines = enginesOf(argv.engine, argv.runtime);
   } catch (err) {
     process.stderr.write(`joinlab: ${(err as Error).message}\n`);
     return 2;
   }
   const reporter = createReporter({ total: scenario.nodes.length, quiet: argv.quiet || argv.json });
   try {
-    return await runWithSignals(argv, scenario, reporter);
+    return await runWithSignals(argv, scenario, engines, reporter);
   } catch (err) {
     reporter.close();
     const known = err instanceof RuntimeUnavailable || err instanceof UiOptionError;
@@ -130,6 +154,7 @@ function checkUiArguments(argv: RunArgs): void {
 async function runWithSignals(
   argv: RunArgs,
   scenario: ScenarioSpec,
+  engines: EngineSpec[],
   reporter: ProgressReporter,
 ): Promise<number> {
   const logger = createLogger(argv.verbose ? "debug" : "warn");
@@ -150,7 +175,7 @@ async function runWithSignals(
   try {
     const print = (line: string) => reporter.report({ kind: "phase", message: line });
     if (argv.ui) ui = await startLiveUi({ ...argv, print: (line) => reporter.print(line) });
-    runtime = await chooseRuntime({ kind: argv.runtime, logger, log: print, rebuild: argv.rebuild });
+    runtime = await chooseRuntime({ kind: argv.runtime, logger, log: print, rebuild: argv.rebuild, engines });
     const swept = await runtime.sweep();
     if (swept.length) print(`start-up sweep of earlier runs' leftovers: ${swept.join("; ")}`);
     if (controller.signal.aborted) return 2;
