@@ -4,6 +4,14 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { handleSignals } from "../cleanup/signals.js";
 import { formatTimeline } from "../logs/format.js";
+import {
+  checkUiOptions,
+  serveUntilInterrupted,
+  startLiveUi,
+  UI_OPTIONS,
+  UiOptionError,
+  type LiveUi,
+} from "../live/live-ui.js";
 import { createLogger } from "../progress/logger.js";
 import { createReporter, type ProgressReporter } from "../progress/reporter.js";
 import { makeRunId } from "../results/run-id.js";
@@ -72,6 +80,8 @@ const RUN_OPTIONS = {
   },
   json: { type: "boolean", describe: "Print the results as JSON (no progress, no log)" },
   quiet: { type: "boolean", describe: "Only the summary" },
+  ui: { type: "boolean", describe: "Serve the live page while the run goes (the URL is printed at once)" },
+  ...UI_OPTIONS,
 } as const;
 
 export function runArguments(y: CommandArgv) {
@@ -102,6 +112,7 @@ export async function runCommand(argv: RunArgs): Promise<number> {
   let engines: EngineSpec[];
   try {
     scenario = scenarioOf(argv);
+    checkUiArguments(argv);
     engines = enginesOf(argv.engine, argv.runtime);
   } catch (err) {
     process.stderr.write(`joinlab: ${(err as Error).message}\n`);
@@ -112,8 +123,10 @@ export async function runCommand(argv: RunArgs): Promise<number> {
     return await runWithSignals(argv, scenario, engines, reporter);
   } catch (err) {
     reporter.close();
-    const message = err instanceof RuntimeUnavailable ? err.message : ((err as Error).stack ?? String(err));
-    process.stderr.write(`joinlab: ${message}\n`);
+    const known = err instanceof RuntimeUnavailable || err instanceof UiOptionError;
+    process.stderr.write(
+      `joinlab: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`,
+    );
     return 2;
   }
 }
@@ -129,6 +142,12 @@ function scenarioOf(argv: RunArgs): ScenarioSpec {
     ...(argv.duration !== undefined ? { durationMs: Math.round(argv.duration * 1000) } : {}),
     ...(argv.majority ? { majority: true } : {}),
   });
+}
+
+function checkUiArguments(argv: RunArgs): void {
+  if (!argv.ui && (argv.uiPort !== undefined || argv.uiHost !== undefined))
+    throw new Error("--uiPort and --uiHost go with --ui");
+  checkUiOptions(argv);
 }
 
 /** Ctrl-C once: a graceful stop; twice: the run's resources are removed at once (by its label). */
@@ -152,8 +171,10 @@ async function runWithSignals(
       await runtime?.sweep({ runId });
     },
   });
+  let ui: LiveUi | undefined;
   try {
     const print = (line: string) => reporter.report({ kind: "phase", message: line });
+    if (argv.ui) ui = await startLiveUi({ ...argv, print: (line) => reporter.print(line) });
     runtime = await chooseRuntime({ kind: argv.runtime, logger, log: print, rebuild: argv.rebuild, engines });
     const swept = await runtime.sweep();
     if (swept.length) print(`start-up sweep of earlier runs' leftovers: ${swept.join("; ")}`);
@@ -170,13 +191,18 @@ async function runWithSignals(
       signal: controller.signal,
       reporter,
       onEnvironment: (e) => (env = e),
+      ...(ui ? { onEvent: ui.feed.listener, liveChecks: true } : {}),
     });
     reporter.close();
     show(argv, scenario, result, reporter);
     await runtime.close();
+    stopSignals();
+    // The finished run's page stays up for whoever watches it (an interrupted run just ends).
+    if (ui && !controller.signal.aborted) await serveUntilInterrupted(ui, (line) => reporter.print(line));
     return result.exitCode;
   } finally {
     stopSignals();
+    await ui?.server.close("joinlab has exited");
   }
 }
 

@@ -111,10 +111,19 @@ export class RunContext {
     });
   }
 
+  /** Subscribes to the event stream from now on (the live checks); returns the unsubscribe. */
+  subscribe(listener: RunEventListener): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      const i = this.#listeners.indexOf(listener);
+      if (i >= 0) this.#listeners.splice(i, 1);
+    };
+  }
+
   /** Tells every subscriber; a failing subscriber is logged, never allowed to break the run. */
   emit(event: RunEvent): void {
     const id = this.#nextEventId++;
-    for (const listener of this.#listeners) {
+    for (const listener of [...this.#listeners]) {
       try {
         listener(event, id);
       } catch (err) {
