@@ -28,21 +28,17 @@ export default tseslint.config(
   // The membership engine: one mechanism per module.
   {
     files: ["packages/node/src/membership/**/*.ts"],
-    rules: { "max-lines-per-function": linesPerFunction(60) },
+    rules: { "max-lines-per-function": linesPerFunction(60), complexity: ["error", 15] },
   },
   // Functions over those bounds today, each capped where it stands so it cannot grow; lower the cap
   // (and drop the entry) as each is cut into steps.
-  {
-    files: ["packages/node/src/membership/membership.ts"],
-    rules: { complexity: ["error", 30] }, // reconcileMaster
-  },
   {
     files: ["packages/node/src/membership/wire-validate.ts"],
     rules: { "max-lines-per-function": linesPerFunction(67), complexity: ["error", 31] }, // parseDatagram
   },
   {
     files: ["packages/node/src/server/inbound-server.ts"],
-    rules: { "max-lines-per-function": linesPerFunction(84) }, // InboundServer#accept
+    rules: { "max-lines-per-function": linesPerFunction(83) }, // InboundServer#accept
   },
   {
     files: ["packages/orchestrator/src/bench/run-bench.ts"],

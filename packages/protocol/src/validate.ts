@@ -1,14 +1,12 @@
 // Checks a parsed JSON value against the join envelope, matching keys case-insensitively like Go.
-import {
-  MAX_NODE_ID,
-  UNKNOWN_NODE_ID,
-  ERROR_CODES,
-  type ErrorReply,
-  type JoinRequest,
-  type JoinResponse,
-  type MembershipMarker,
-  type NodeInfo,
-  type WireRole,
+import { ERROR_CODES, MAX_NODE_ID, UNKNOWN_NODE_ID } from "./messages.js";
+import type {
+  ErrorReply,
+  JoinRequest,
+  JoinResponse,
+  MembershipMarker,
+  NodeInfo,
+  WireRole,
 } from "./messages.js";
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; reason: string };

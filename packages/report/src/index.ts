@@ -6,7 +6,10 @@ export { hydrateModel, storedModel, type StoredModel } from "./model/stored-mode
 export { resumeBuilder, entriesOf } from "./model/resume.js";
 export { joinFigures, faultFigures, type JoinFigure, type FaultFigure } from "./model/figures.js";
 export { buildReportModel, type RunReportInput } from "./build-model.js";
-export { renderReport } from "./page/render-page.js";
+export { renderReport, type PageExtras } from "./page/render-page.js";
+export { renderLivePage } from "./page/live-page.js";
+export * from "./live/live-protocol.js";
 export { escapeHtml, jsonForScript } from "./page/escape.js";
 export { syntheticRun, type SyntheticOptions, type SyntheticRun } from "./synthetic/synthetic-run.js";
 export { benchmarkReportPage, type ReportPageBench } from "./bench/report-page-bench.js";
+export { openHeadlessChromium, DEFAULT_CHROMIUM, type HeadlessChromium } from "./bench/headless-chromium.js";

@@ -1,12 +1,13 @@
 // `joinlab bench`'s options; the argument type is inferred from them.
 import { RUN_DEFAULTS } from "../run/run-defaults.js";
-import { RUNTIME_CHOICES } from "../cli/run-command.js";
+import { ENGINE_OPTION, RUNTIME_CHOICES } from "../cli/run-command.js";
 import type { CommandArgv } from "../cli/global-options.js";
 
 export function benchArguments(y: CommandArgv) {
   return y.options({
     sizes: { type: "string", default: "4,16,64", describe: "Node counts, comma-separated" },
     runtime: { choices: RUNTIME_CHOICES, default: "auto" },
+    engine: ENGINE_OPTION,
     inFlight: {
       type: "number",
       default: RUN_DEFAULTS.inFlight,

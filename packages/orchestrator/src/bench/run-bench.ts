@@ -25,6 +25,7 @@ import {
   type CrashDetection,
 } from "./membership-bench.js";
 import type { BenchArgs } from "./bench-arguments.js";
+import { enginesOf } from "../cli/run-command.js";
 import { median, percentile, round } from "./stats.js";
 
 /** The bring-up targets this project holds itself to: up + verified, absolute and as a ratio to bare. */
@@ -114,6 +115,16 @@ async function independentNodesUp(
   return result.timings.upAndVerifiedMs ?? NaN;
 }
 
+/** The runtime the bench measures (--runtime, and --engine for a swarm's other hosts). */
+function benchRuntime(args: BenchArgs, logger: Logger, say: (line: string) => void): Promise<Runtime> {
+  return chooseRuntime({
+    kind: args.runtime,
+    logger,
+    log: say,
+    engines: enginesOf(args.engine, args.runtime),
+  });
+}
+
 export async function runBench(args: BenchArgs): Promise<number> {
   const logger = createLogger(args.verbose ? "debug" : "warn");
   const sizes = args.sizes.split(",").map((s) => Number(s.trim()));
@@ -130,7 +141,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
     .split(",")
     .filter((x) => x.trim() !== "")
     .map(Number);
-  const runtime = await chooseRuntime({ kind: args.runtime, logger, log: say });
+  const runtime = await benchRuntime(args, logger, say);
   const outDir = resolve(args.out);
   const runsDir = join(outDir, "runs");
   mkdirSync(runsDir, { recursive: true });

@@ -4,6 +4,14 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { handleSignals } from "../cleanup/signals.js";
 import { formatTimeline } from "../logs/format.js";
+import {
+  checkUiOptions,
+  serveUntilInterrupted,
+  startLiveUi,
+  UI_OPTIONS,
+  UiOptionError,
+  type LiveUi,
+} from "../live/live-ui.js";
 import { createLogger } from "../progress/logger.js";
 import { createReporter, type ProgressReporter } from "../progress/reporter.js";
 import { makeRunId } from "../results/run-id.js";
@@ -12,6 +20,7 @@ import type { RunResult } from "../run/run-result.js";
 import { runScenario } from "../run/run-scenario.js";
 import { formatSummary } from "../run/summary.js";
 import { chooseRuntime, RuntimeUnavailable } from "../runtime/choose-runtime.js";
+import { parseEngineSpec, type EngineSpec } from "../runtime/engine-url.js";
 import type { Runtime, StartedEnvironment } from "../runtime/types.js";
 import { buildScenario, SCENARIOS, scenarioNames } from "../scenarios/registry.js";
 import { validateScenario, type ScenarioSpec } from "../scenarios/types.js";
@@ -20,7 +29,23 @@ import type { CommandArgv } from "./global-options.js";
 /** Scenarios with more nodes than this print only their summary unless --print. */
 const PRINTED_LOG_MAX_NODES = 8;
 
-export const RUNTIME_CHOICES = ["auto", "docker", "process"] as const;
+export const RUNTIME_CHOICES = ["auto", "docker", "process", "swarm"] as const;
+
+/** --engine <host>=<url>, repeated: the engines of a swarm's other hosts (run and bench). */
+export const ENGINE_OPTION = {
+  type: "string",
+  array: true,
+  describe:
+    "Swarm: the engine of another swarm host, <host>=<url> (ssh://user@host, tcp://host:2376, unix:///path); once per host",
+} as const;
+
+/** The --engine specs, checked; only the swarm runtime takes them. */
+export function enginesOf(given: readonly string[] | undefined, runtime: string): EngineSpec[] {
+  const engines = (given ?? []).map(parseEngineSpec);
+  if (engines.length && runtime !== "swarm")
+    throw new Error("--engine names the engines of swarm hosts: it needs --runtime swarm");
+  return engines;
+}
 
 const RUN_OPTIONS = {
   list: { type: "boolean", describe: "List the scenarios" },
@@ -28,7 +53,12 @@ const RUN_OPTIONS = {
   seed: { type: "number", describe: "chaos: the random schedule's seed (default 1)" },
   duration: { type: "number", describe: "chaos: seconds of fault injection (default 15)" },
   majority: { type: "boolean", describe: "partition-heal: cut a majority off (default: a minority)" },
-  runtime: { choices: RUNTIME_CHOICES, default: "auto", describe: "Docker when an engine answers" },
+  runtime: {
+    choices: RUNTIME_CHOICES,
+    default: "auto",
+    describe: "Docker when an engine answers; swarm: services across a swarm's hosts (docs/swarm.md)",
+  },
+  engine: ENGINE_OPTION,
   keep: { type: "boolean", describe: "Keep a failed run's nodes for inspection" },
   inFlight: { type: "number", default: RUN_DEFAULTS.inFlight, describe: "Container starts in flight (4–8)" },
   timeout: {
@@ -50,6 +80,8 @@ const RUN_OPTIONS = {
   },
   json: { type: "boolean", describe: "Print the results as JSON (no progress, no log)" },
   quiet: { type: "boolean", describe: "Only the summary" },
+  ui: { type: "boolean", describe: "Serve the live page while the run goes (the URL is printed at once)" },
+  ...UI_OPTIONS,
 } as const;
 
 export function runArguments(y: CommandArgv) {
@@ -77,19 +109,24 @@ export async function runCommand(argv: RunArgs): Promise<number> {
     return argv.list ? 0 : 2;
   }
   let scenario: ScenarioSpec;
+  let engines: EngineSpec[];
   try {
     scenario = scenarioOf(argv);
+    checkUiArguments(argv);
+    engines = enginesOf(argv.engine, argv.runtime);
   } catch (err) {
     process.stderr.write(`joinlab: ${(err as Error).message}\n`);
     return 2;
   }
   const reporter = createReporter({ total: scenario.nodes.length, quiet: argv.quiet || argv.json });
   try {
-    return await runWithSignals(argv, scenario, reporter);
+    return await runWithSignals(argv, scenario, engines, reporter);
   } catch (err) {
     reporter.close();
-    const message = err instanceof RuntimeUnavailable ? err.message : ((err as Error).stack ?? String(err));
-    process.stderr.write(`joinlab: ${message}\n`);
+    const known = err instanceof RuntimeUnavailable || err instanceof UiOptionError;
+    process.stderr.write(
+      `joinlab: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`,
+    );
     return 2;
   }
 }
@@ -107,10 +144,17 @@ function scenarioOf(argv: RunArgs): ScenarioSpec {
   });
 }
 
+function checkUiArguments(argv: RunArgs): void {
+  if (!argv.ui && (argv.uiPort !== undefined || argv.uiHost !== undefined))
+    throw new Error("--uiPort and --uiHost go with --ui");
+  checkUiOptions(argv);
+}
+
 /** Ctrl-C once: a graceful stop; twice: the run's resources are removed at once (by its label). */
 async function runWithSignals(
   argv: RunArgs,
   scenario: ScenarioSpec,
+  engines: EngineSpec[],
   reporter: ProgressReporter,
 ): Promise<number> {
   const logger = createLogger(argv.verbose ? "debug" : "warn");
@@ -127,9 +171,11 @@ async function runWithSignals(
       await runtime?.sweep({ runId });
     },
   });
+  let ui: LiveUi | undefined;
   try {
     const print = (line: string) => reporter.report({ kind: "phase", message: line });
-    runtime = await chooseRuntime({ kind: argv.runtime, logger, log: print, rebuild: argv.rebuild });
+    if (argv.ui) ui = await startLiveUi({ ...argv, print: (line) => reporter.print(line) });
+    runtime = await chooseRuntime({ kind: argv.runtime, logger, log: print, rebuild: argv.rebuild, engines });
     const swept = await runtime.sweep();
     if (swept.length) print(`start-up sweep of earlier runs' leftovers: ${swept.join("; ")}`);
     if (controller.signal.aborted) return 2;
@@ -145,13 +191,18 @@ async function runWithSignals(
       signal: controller.signal,
       reporter,
       onEnvironment: (e) => (env = e),
+      ...(ui ? { onEvent: ui.feed.listener, liveChecks: true } : {}),
     });
     reporter.close();
     show(argv, scenario, result, reporter);
     await runtime.close();
+    stopSignals();
+    // The finished run's page stays up for whoever watches it (an interrupted run just ends).
+    if (ui && !controller.signal.aborted) await serveUntilInterrupted(ui, (line) => reporter.print(line));
     return result.exitCode;
   } finally {
     stopSignals();
+    await ui?.server.close("joinlab has exited");
   }
 }
 

@@ -2,7 +2,7 @@
 // rebuilt later (`npm run report`) from the files alone, saying what is missing or unreadable.
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { buildReportModel, renderReport, type RunReportInput } from "@joinlab/report";
+import { buildReportModel, renderReport, type ReportModel, type RunReportInput } from "@joinlab/report";
 import { readRunTimeline } from "../logs/read-run.js";
 import { splitTimestamped } from "../logs/records.js";
 import type { TimelineEntry } from "../logs/timeline.js";
@@ -17,17 +17,21 @@ export interface ReportSources {
   problems?: string[];
 }
 
-/** Writes report.html into `dir`; returns its path. */
-export function writeRunReport(dir: string, sources: ReportSources): string {
-  const model = buildReportModel({
+/** The model report.html in `dir` is written from (a live page loads the same one at the end). */
+export function runReportModel(dir: string, sources: ReportSources): ReportModel {
+  return buildReportModel({
     scenario: sources.scenario,
     ...(sources.results ? { results: sources.results } : {}),
     entries: sources.timeline,
     problems: [...(sources.problems ?? []), ...rawLineProblems(sources.timeline)],
     runId: basename(dir),
   });
+}
+
+/** Writes report.html into `dir`; returns its path. */
+export function writeRunReport(dir: string, sources: ReportSources): string {
   const path = join(dir, REPORT_FILE);
-  writeFileAtomic(path, renderReport(model));
+  writeFileAtomic(path, renderReport(runReportModel(dir, sources)));
   return path;
 }
 

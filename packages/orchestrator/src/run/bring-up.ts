@@ -97,6 +97,7 @@ async function create(phase: BringUp, node: NodeBringUp): Promise<void> {
       port,
       args,
       ...(node.spec.program ? { program: node.spec.program } : {}),
+      ...(node.spec.placement ? { placement: node.spec.placement } : {}),
     });
   });
   node.summary.createdMs = run.ms();
@@ -153,7 +154,13 @@ async function launch(phase: BringUp, node: NodeBringUp, prepared: Promise<void>
   started.log.onRecord(record);
   for (const r of started.log.records) record(r);
   // Orchestrator events are named apart from the node's own (node.started is the node's).
-  run.note("launched", `node program started (${run.runtime.unit} ${started.id.slice(0, 12)})`, node.name);
+  const where = started.host ? ` on ${started.host}` : "";
+  if (started.host) node.summary.host = started.host;
+  run.note(
+    "launched",
+    `node program started (${run.runtime.unit} ${started.id.slice(0, 12)}${where})`,
+    node.name,
+  );
   run.emit({ kind: "node", node: node.name, state: "started" });
   node.reach("started");
   void started.exited.then((info) => {

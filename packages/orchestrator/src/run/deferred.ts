@@ -3,18 +3,11 @@ export class Deferred<T = void> {
   readonly promise: Promise<T>;
   resolve!: (value: T) => void;
   reject!: (reason: unknown) => void;
-  settled = false;
 
   constructor() {
     this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = (v) => {
-        this.settled = true;
-        resolve(v);
-      };
-      this.reject = (e) => {
-        this.settled = true;
-        reject(e);
-      };
+      this.resolve = resolve;
+      this.reject = reject;
     });
     this.promise.catch(() => {}); // a milestone nobody waits on must not crash the process
   }

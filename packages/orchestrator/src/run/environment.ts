@@ -10,7 +10,7 @@ export async function createEnvironment(run: RunContext): Promise<StartedEnviron
   const { scenario, runtime } = run;
   run.emit({ kind: "phase", phase: "environment" });
   const needed = requiredCapabilities(scenario);
-  // What depends on the machine (the network-fault helper, the kernel's netem) is found out now.
+  // What depends on the machine (the network-fault helper, the kernel's netem, the swarm's engines) is found out now.
   const why = (await runtime.checkCapabilities?.(needed)) ?? new Map<Capability, string>();
   const missing = needed.filter((c) => !runtime.capabilities.has(c) || why.has(c));
   if (missing.length) {

@@ -29,6 +29,7 @@ export async function recordRun(
     mergedLog: run.dir.writeFile(MERGED_FILE, formatTimeline(timeline)),
     artifacts: {},
     timings: run.timings,
+    ...(run.clocks ? { clocks: run.clocks } : {}),
     nodes: nodes?.summaries() ?? [],
     ...(run.error ? { error: run.error } : {}),
     ...(run.interrupted ? { interrupted: true } : {}),

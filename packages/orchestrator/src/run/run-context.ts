@@ -8,6 +8,7 @@ import { progressListener } from "../progress/run-progress.js";
 import { traceTo } from "../progress/logger.js";
 import { RunDir } from "../results/run-dir.js";
 import { makeRunId } from "../results/run-id.js";
+import type { ClockReport } from "../runtime/types.js";
 import type { ScenarioSpec } from "../scenarios/types.js";
 import type { RunEvent, RunEventListener } from "./run-events.js";
 import type { RunOptions } from "./run-options.js";
@@ -20,6 +21,8 @@ export class RunContext {
   readonly runId: string;
   readonly dir: RunDir;
   readonly timings: RunTimings = { totalMs: 0 };
+  /** The engines' clocks against ours (runtimes with several engines), measured at the end. */
+  clocks: ClockReport | undefined;
   /** The orchestrator's events, in the order they happened: part of the merged timeline. */
   readonly events: OrchestratorEvent[] = [];
   /** Aborts when the caller's signal does (Ctrl-C): every wait of the run listens here. */
@@ -108,10 +111,19 @@ export class RunContext {
     });
   }
 
+  /** Subscribes to the event stream from now on (the live checks); returns the unsubscribe. */
+  subscribe(listener: RunEventListener): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      const i = this.#listeners.indexOf(listener);
+      if (i >= 0) this.#listeners.splice(i, 1);
+    };
+  }
+
   /** Tells every subscriber; a failing subscriber is logged, never allowed to break the run. */
   emit(event: RunEvent): void {
     const id = this.#nextEventId++;
-    for (const listener of this.#listeners) {
+    for (const listener of [...this.#listeners]) {
       try {
         listener(event, id);
       } catch (err) {

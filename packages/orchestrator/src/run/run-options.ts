@@ -40,6 +40,8 @@ export interface RunOptions {
   reporter?: ProgressReporter;
   /** Every event of the run as it happens (run-events.ts). */
   onEvent?: RunEventListener;
+  /** Evaluate the checks as evidence arrives, not only at the end (a live page watches). */
+  liveChecks?: boolean;
   /** Written into the run directory after merged.log and the report, before results.json. */
   artifacts?: readonly RunArtifact[];
   /** Told the environment once it exists: the force path of Ctrl-C twice removes it directly. */

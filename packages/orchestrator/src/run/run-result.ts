@@ -3,7 +3,7 @@
 import type { membershipFigures } from "../checks/membership-view.js";
 import type { CheckResult, Validity } from "../checks/types.js";
 import type { TimelineEntry } from "../logs/timeline.js";
-import type { ExitInfo } from "../runtime/types.js";
+import type { ClockReport, ExitInfo } from "../runtime/types.js";
 import type { NodeSpec } from "../scenarios/types.js";
 
 export interface NodeSummary {
@@ -13,6 +13,8 @@ export interface NodeSummary {
   clusterip: string;
   expect: NodeSpec["expect"];
   nodeId?: number;
+  /** The machine it ran on, when the runtime spreads nodes over several (the swarm host). */
+  host?: string;
   exit?: ExitInfo;
   notStarted?: string;
   /** Milliseconds from the run's first create. */
@@ -50,6 +52,8 @@ export interface RunResult {
   /** Further files the run wrote (report.html as `report`, RunOptions.artifacts), by name: absolute paths. */
   artifacts: Record<string, string>;
   timings: RunTimings;
+  /** Engine clock offsets and the error bound of the corrected log timestamps (swarm). */
+  clocks?: ClockReport;
   nodes: NodeSummary[];
   /** Why the run could not tell (Docker failed, interrupted, missing capability). */
   error?: string;

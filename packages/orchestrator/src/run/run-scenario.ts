@@ -6,6 +6,7 @@ import type { ScenarioSpec } from "../scenarios/types.js";
 import type { StartedEnvironment } from "../runtime/types.js";
 import { bringUp } from "./bring-up.js";
 import { createEnvironment, placeNodes } from "./environment.js";
+import { watchChecks } from "../live/live-checks.js";
 import { runFaultSchedule } from "./fault-schedule.js";
 import { recordRun } from "./record.js";
 import { RunContext } from "./run-context.js";
@@ -24,9 +25,11 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
   let env: StartedEnvironment | undefined;
   let nodes: RunNodes | undefined;
   let verification = UNVERIFIED;
+  let stopLiveChecks = () => {};
   try {
     env = await createEnvironment(run);
     nodes = await placeNodes(run, env);
+    if (options.liveChecks) stopLiveChecks = watchChecks(run, nodes);
     await bringUp(run, env, nodes);
     await runFaultSchedule(run, env, nodes);
     verification = await verify(run, nodes);
@@ -34,6 +37,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
     run.fail((err as Error).message);
     run.logger.warn(`run ${run.runId}: ${(err as Error).message}`);
   }
+  stopLiveChecks();
   const kept = await tearDown(run, env, nodes, verification.verdict);
   return recordRun(run, nodes, verification, kept);
 }

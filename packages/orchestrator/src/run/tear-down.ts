@@ -24,23 +24,47 @@ export async function tearDown(
 ): Promise<boolean> {
   const startedAt = run.ms();
   if (run.interrupted) run.fail("run interrupted");
-  let kept = false;
-  if (env && run.options.keep && verdict !== true) {
-    kept = true;
-    run.note("run.kept", "nodes kept for inspection (--keep)");
-    env.detach();
-  } else if (env) {
-    run.emit({ kind: "phase", phase: "teardown", message: `stopping ${nodes?.size ?? 0} node(s)` });
-    await stopGracefully(nodes?.started() ?? []);
-    await env.stop().catch((e: Error) => {
-      run.logger.error(`cleanup of run ${run.runId} failed: ${e.message}`);
-      run.fail(`cleanup failed: ${e.message}`);
-    });
-    run.note("run.cleaned", "nodes and network removed");
-  }
+  const kept = env ? await keepOrRemove(run, env, nodes, verdict) : false;
   run.timings.teardownMs = Math.round((run.ms() - startedAt) * 10) / 10;
   run.timings.totalMs = run.ms();
   return kept;
+}
+
+/** The engines' clocks once more, then the nodes kept (a failed run with --keep) or removed. */
+async function keepOrRemove(
+  run: RunContext,
+  env: StartedEnvironment,
+  nodes: RunNodes | undefined,
+  verdict: Validity,
+): Promise<boolean> {
+  if (env.measureClocks) await measureClocks(run, env);
+  if (run.options.keep && verdict !== true) {
+    run.note("run.kept", "nodes kept for inspection (--keep)");
+    env.detach();
+    return true;
+  }
+  run.emit({ kind: "phase", phase: "teardown", message: `stopping ${nodes?.size ?? 0} node(s)` });
+  await stopGracefully(nodes?.started() ?? []);
+  await env.stop().catch((e: Error) => {
+    run.logger.error(`cleanup of run ${run.runId} failed: ${e.message}`);
+    run.fail(`cleanup failed: ${e.message}`);
+  });
+  run.note("run.cleaned", "nodes and network removed");
+  return false;
+}
+
+/** The engines' clocks once more, now that every check has run: the bound covers the whole run. */
+async function measureClocks(run: RunContext, env: StartedEnvironment): Promise<void> {
+  try {
+    run.clocks = await env.measureClocks!();
+    const bound = run.clocks.boundMs;
+    run.note(
+      "clocks.measured",
+      `${run.clocks.engines.length} engine clock(s) measured${bound !== undefined ? `: corrected timestamps within ±${bound} ms` : ""}`,
+    );
+  } catch (err) {
+    run.logger.warn(`run ${run.runId}: could not measure the engines' clocks: ${(err as Error).message}`);
+  }
 }
 
 async function stopGracefully(started: readonly StartedNode[]): Promise<void> {

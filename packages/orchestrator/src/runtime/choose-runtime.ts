@@ -1,12 +1,15 @@
 // Picks the runtime: Docker whenever an engine answers (and the node image is current), local
-// processes otherwise; `--runtime docker|process` chooses explicitly.
+// processes otherwise; `--runtime docker|process|swarm` chooses explicitly (swarm only so).
 import Dockerode from "dockerode";
 import { join } from "node:path";
 import type { Logger } from "winston";
 import { ensureNodeImage } from "../image/ensure-node-image.js";
 import { DockerClient } from "./docker-client.js";
 import { DockerRuntime } from "./docker-runtime.js";
+import type { EngineSpec } from "./engine-url.js";
 import { ProcessRuntime } from "./process-runtime.js";
+import { connectSwarm, isSwarmManager } from "./swarm-connect.js";
+import { RuntimeUnavailable } from "./runtime-unavailable.js";
 import type { Runtime, RuntimeKind } from "./types.js";
 
 export interface ChooseRuntimeOptions {
@@ -19,9 +22,11 @@ export interface ChooseRuntimeOptions {
   stateDir?: string;
   /** Skip the image step (clean and sweep need none). */
   withoutImage?: boolean;
+  /** The swarm runtime: engines of swarm hosts other than this one (--engine). */
+  engines?: readonly EngineSpec[];
 }
 
-export class RuntimeUnavailable extends Error {}
+export { RuntimeUnavailable };
 
 export async function dockerAnswers(logger: Logger, docker = new Dockerode()): Promise<boolean> {
   return new DockerClient(docker, logger).ping(1500);
@@ -32,6 +37,7 @@ export async function chooseRuntime(options: ChooseRuntimeOptions): Promise<Runt
   const stateDir = options.stateDir ?? join(process.cwd(), ".joinlab");
   if (kind === "process") return new ProcessRuntime({ logger: options.logger, stateDir });
   const docker = new Dockerode();
+  if (kind === "swarm") return connectSwarm(docker, { ...options, engines: options.engines ?? [] });
   if (!(await dockerAnswers(options.logger, docker))) {
     if (kind === "docker") {
       throw new RuntimeUnavailable(
@@ -62,7 +68,18 @@ export async function sweepRuntimes(options: { logger: Logger; stateDir?: string
   const stateDir = options.stateDir ?? join(process.cwd(), ".joinlab");
   const list: Runtime[] = [new ProcessRuntime({ logger: options.logger, stateDir, nodeBin: "joinlab" })];
   const docker = new Dockerode();
-  if (await dockerAnswers(options.logger, docker))
+  if (await dockerAnswers(options.logger, docker)) {
     list.unshift(new DockerRuntime(docker, { logger: options.logger, image: "" }));
+    // Services first: removing one stops its tasks, whose containers the Docker sweep leaves alone.
+    if (await isSwarmManager(docker, options.logger))
+      list.unshift(
+        await connectSwarm(docker, {
+          logger: options.logger,
+          log: () => {},
+          engines: [],
+          withoutImage: true,
+        }),
+      );
+  }
   return list;
 }

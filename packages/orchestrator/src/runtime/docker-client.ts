@@ -11,6 +11,8 @@ export const NODE_LABEL = "joinlab.node";
 /** Which orchestrator process owns the resource: the start-up sweep leaves live owners' runs alone. */
 export const OWNER_LABEL = "joinlab.owner";
 export const KEEP_LABEL = "joinlab.keep";
+/** Set by the engine on a swarm task's container: the swarm runtime removes those with their service. */
+export const SWARM_TASK_LABEL = "com.docker.swarm.task.id";
 
 export function statusCode(err: unknown): number | undefined {
   return (err as { statusCode?: number } | undefined)?.statusCode;
@@ -27,6 +29,8 @@ export interface ResourceSummary {
   id: string;
   name: string;
   labels: Record<string, string>;
+  /** A swarm-scoped network (an overlay): the swarm runtime's to remove. */
+  swarm?: boolean;
 }
 
 export class DockerClient {
@@ -36,7 +40,7 @@ export class DockerClient {
     private readonly logger: Logger,
   ) {}
 
-  private async call<T>(what: string, done: string, fn: () => Promise<T>): Promise<T> {
+  protected async call<T>(what: string, done: string, fn: () => Promise<T>): Promise<T> {
     this.logger.debug(`${what}...`);
     try {
       const result = await fn();
@@ -340,7 +344,12 @@ export class DockerClient {
   async listNetworks(label: string): Promise<ResourceSummary[]> {
     return this.call(`Listing networks labelled ${label}`, `Listed networks labelled ${label}`, async () => {
       const list = await this.docker.listNetworks({ filters: { label: [label] } });
-      return list.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
+      return list.map((n) => ({
+        id: n.Id,
+        name: n.Name,
+        labels: n.Labels ?? {},
+        ...(n.Scope === "swarm" ? { swarm: true } : {}),
+      }));
     });
   }
 }

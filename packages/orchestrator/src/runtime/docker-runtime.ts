@@ -1,25 +1,23 @@
 // The Docker runtime: one labelled internal bridge network per run, one labelled container per node
 // (named after the run, reachable by its node name), output followed from the start with
 // timestamps and demultiplexed, exit codes from the engine.
-import { hostname } from "node:os";
-import { PassThrough, type Duplex } from "node:stream";
+import type { Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import type { Logger } from "winston";
-import { LineSplitter } from "../logs/line-splitter.js";
 import { NodeLog } from "../logs/node-log.js";
-import { nowMicros, RecordBuilder } from "../logs/records.js";
 import type { Capability } from "../scenarios/types.js";
 import { ROGUE_PROGRAM } from "../image/node-image.js";
 import { delay } from "../shared/delay.js";
-import { pidAlive } from "../shared/pid-alive.js";
+import { ContainerControl } from "./container-control.js";
+import { ProcessExit } from "./process-exit.js";
+import { ContainerOutput, containerSource } from "./container-output.js";
 import {
   DockerClient,
-  KEEP_LABEL,
   NODE_LABEL,
-  statusCode,
   OWNER_LABEL,
   RUN_LABEL,
   SCENARIO_LABEL,
+  SWARM_TASK_LABEL,
   type ResourceSummary,
 } from "./docker-client.js";
 import { gateEntrypoint, GATE_RELEASE, GATE_SCRIPT } from "./gate.js";
@@ -27,6 +25,7 @@ import { ensureHelperImage } from "../netfaults/helper-image.js";
 import { netemMissing } from "../netfaults/netem-probe.js";
 import { NetworkFaults } from "../netfaults/network-faults.js";
 import { mapLimited } from "./limiter.js";
+import { isStale, ownerTag, runLabels, sweepLabel, sweepReport } from "./run-labels.js";
 import type {
   CreatedNode,
   ExitInfo,
@@ -58,10 +57,7 @@ export interface DockerRuntimeOptions {
 /** Faults made by rules in the nodes' namespaces: they need the helper image. */
 const RULE_CAPABILITIES: ReadonlySet<Capability> = new Set(["partition", "one-way", "loss", "latency"]);
 
-/** This process, as the owner label spells it: a sweep elsewhere leaves it alone while it lives. */
-export function ownerTag(): string {
-  return `${hostname()}:${process.pid}`;
-}
+export { ownerTag };
 
 export class DockerRuntime implements Runtime {
   readonly kind = "docker" as const;
@@ -166,37 +162,20 @@ export class DockerRuntime implements Runtime {
     return this.client.createNetwork(name, labels);
   }
 
-  /**
-   * Removes resources labelled joinlab.run whose owner process is gone (this host) — or all of
-   * them with `all`, or one run's with `runId`. Kept runs (--keep) survive the start-up sweep.
-   * Resources with no owner are no run's (the Compose demo's, `joinlab.run=compose`): a project
-   * that may be up right now, which `docker compose down` removes; only `all` takes them.
-   */
+  /** Removes what runs whose orchestrator is gone left (run-labels.ts says which runs those are). */
   async sweep(options: SweepOptions = {}): Promise<string[]> {
-    const label = options.runId ? `${RUN_LABEL}=${options.runId}` : RUN_LABEL;
-    const stale = (r: ResourceSummary): boolean => {
-      if (options.all || options.runId) return true;
-      if (r.labels[KEEP_LABEL] === "true" && !options.kept) return false;
-      const owner = r.labels[OWNER_LABEL];
-      return owner !== undefined && !ownerAlive(owner);
-    };
+    const label = sweepLabel(options);
+    const stale = (r: ResourceSummary) => isStale(r, options) && !r.labels[SWARM_TASK_LABEL];
     const containers = (await this.client.listContainers(label)).filter(stale);
     const removedContainers = await mapLimited(containers, this.options.inFlight ?? 8, (c) =>
       this.client.removeContainer(c.id, c.name),
     );
-    const networks = (await this.client.listNetworks(label)).filter(stale);
+    // Overlay networks are the swarm runtime's: it removes them after their services.
+    const networks = (await this.client.listNetworks(label)).filter((n) => stale(n) && !n.swarm);
     const removedNetworks = await mapLimited(networks, 4, (n) => this.client.removeNetwork(n.id));
-    // Report what is gone, and say what the daemon refused (a stale endpoint needs a dockerd restart).
-    const report = (what: string, list: ResourceSummary[], results: PromiseSettledResult<void>[]) =>
-      list.map((r, i) => {
-        const result = results[i]!;
-        return result.status === "fulfilled"
-          ? `removed ${what} ${r.name}`
-          : `could not remove ${what} ${r.name}: ${(result.reason as Error).message.trim()}`;
-      });
     return [
-      ...report("container", containers, removedContainers),
-      ...report("network", networks, removedNetworks),
+      ...sweepReport("container", containers, removedContainers),
+      ...sweepReport("network", networks, removedNetworks),
     ];
   }
 
@@ -205,23 +184,6 @@ export class DockerRuntime implements Runtime {
 
 /** Turns off the image's HEALTHCHECK for containers whose readiness the orchestrator reads from logs. */
 export const NO_HEALTHCHECK = { Test: ["NONE"] };
-
-function runLabels(run: RunIdentity): Record<string, string> {
-  return {
-    [RUN_LABEL]: run.runId,
-    [SCENARIO_LABEL]: run.scenario,
-    [OWNER_LABEL]: ownerTag(),
-    ...(run.keep ? { [KEEP_LABEL]: "true" } : {}),
-  };
-}
-
-function ownerAlive(owner: string | undefined): boolean {
-  if (!owner) return false;
-  const [host, pidText] = owner.split(":");
-  if (host !== hostname()) return true; // another machine's run (shared engine): not ours to judge
-  const pid = Number(pidText);
-  return Number.isInteger(pid) && pid > 0 && pidAlive(pid);
-}
 
 class DockerEnvironment implements StartedEnvironment {
   readonly summary = "labelled internal network created";
@@ -369,21 +331,17 @@ class DockerEnvironment implements StartedEnvironment {
 
 class DockerNode implements CreatedNode, StartedNode {
   readonly log: NodeLog;
-  exited: Promise<ExitInfo>;
-  exitInfo: ExitInfo | undefined;
   logError: string | undefined;
-  private resolveExit!: (info: ExitInfo) => void;
+  private readonly exit = new ProcessExit();
   /** Process generation (restarts so far) and the shared arrival counter of this node's records. */
   private gen = 0;
   private readonly counter = { next: 0 };
-  /** Newest Docker timestamp seen: a re-follow after a restart skips what we already have. */
-  private lastT = 0;
-  private followEnded: Promise<void> = Promise.resolve();
+  private output: ContainerOutput | undefined;
   private started = false;
   private prepared: Promise<void> | undefined;
   private stdin: Duplex | undefined;
-  private output: NodeJS.ReadableStream | undefined;
   private removed = false;
+  private readonly control: ContainerControl;
 
   constructor(
     private readonly client: DockerClient,
@@ -391,11 +349,24 @@ class DockerNode implements CreatedNode, StartedNode {
     readonly containerName: string,
     readonly id: string,
     private readonly gated: boolean,
-    private readonly networkId: string,
-    private readonly networkName: string,
+    networkId: string,
+    networkName: string,
   ) {
     this.log = new NodeLog(name);
-    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    this.control = new ContainerControl(
+      client,
+      { id, name: containerName },
+      { id: networkId, name: networkName, alias: name },
+    );
+  }
+
+  /** Resolves when the node program has exited; never rejects. */
+  get exited(): Promise<ExitInfo> {
+    return this.exit.promise;
+  }
+
+  get exitInfo(): ExitInfo | undefined {
+    return this.exit.info;
   }
 
   /** Starts the container and follows its output; behind the gate the node program waits. */
@@ -424,74 +395,35 @@ class DockerNode implements CreatedNode, StartedNode {
 
   /** Follows the output since the start (or `since` a restart); the stream's end means the container stopped. */
   private async follow(since?: number): Promise<void> {
-    const stream = await this.client.followLogs(this.id, this.containerName, since);
-    this.output = stream;
-    const counter = this.counter;
-    const gen = this.gen;
-    let endFollow!: () => void;
-    this.followEnded = new Promise((resolve) => (endFollow = resolve));
-    const splitterOf = (kind: "stdout" | "stderr") => {
-      const builder = new RecordBuilder(this.name, kind, counter);
-      const splitter = new LineSplitter((line) => {
-        const record = builder.fromTimestamped(line, nowMicros());
-        if (gen > 0 && record.t <= this.lastT) return; // the previous process's, already read
-        if (gen > 0) record.gen = gen;
-        this.lastT = Math.max(this.lastT, record.t);
-        this.log.add(record);
-      });
-      const sink = new PassThrough();
-      sink.on("data", (chunk: Buffer) => splitter.push(chunk));
-      return { sink, splitter };
-    };
-    const out = splitterOf("stdout");
-    const err = splitterOf("stderr");
-    this.client.demuxLogs(stream, out.sink, err.sink);
-    let finished = false;
-    const finish = (error?: Error): void => {
-      if (finished) return;
-      finished = true;
-      out.splitter.end();
-      err.splitter.end();
-      endFollow();
-      void this.readExit(error);
-    };
-    stream.on("end", () => finish());
-    stream.on("close", () => finish());
-    stream.on("error", (e: Error) => {
-      this.logError ??= `log stream failed: ${e.message}`;
-      finish(e);
+    const previous = this.output;
+    const output = await ContainerOutput.follow(
+      this.client,
+      containerSource(this.client, { id: this.id, name: this.containerName }, since),
+      this.log,
+      this.counter,
+      {
+        gen: this.gen,
+        ...(since !== undefined ? { after: previous?.lastT ?? 0 } : {}),
+        onError: (message) => (this.logError ??= message),
+      },
+    );
+    this.output = output;
+    void output.exit.then((info) => {
+      this.log.end();
+      this.stdin?.destroy();
+      this.exit.settle(info);
     });
-  }
-
-  private async readExit(streamError?: Error): Promise<void> {
-    let info: ExitInfo = { code: null, signal: null };
-    try {
-      const inspected = await this.client.inspectContainer(this.id, this.containerName);
-      if (inspected && !inspected.State.Running) info = { code: inspected.State.ExitCode, signal: null };
-      else if (inspected && streamError)
-        info = { code: null, signal: `log stream failed: ${streamError.message}` };
-    } catch {
-      // The engine went away: the exit code is unknown (null).
-    }
-    this.exitInfo = info;
-    this.log.end();
-    this.stdin?.destroy();
-    this.resolveExit(info);
   }
 
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     if (!this.prepared || this.exitInfo || this.removed) return;
-    await this.client.stopContainer(
-      this.id,
-      this.containerName,
-      Math.ceil((options.timeoutMs ?? 2000) / 1000),
-    );
+    await this.control.stop(options.timeoutMs ?? 2000);
     await this.exited;
   }
 
   async kill(): Promise<void> {
     if (!this.prepared || this.exitInfo || this.removed) return;
-    await this.client.killContainer(this.id, this.containerName);
+    await this.control.kill();
   }
 
   /**
@@ -500,14 +432,13 @@ class DockerNode implements CreatedNode, StartedNode {
    */
   async restart(): Promise<void> {
     if (!this.prepared || this.removed) return;
-    await this.client.killContainer(this.id, this.containerName);
-    await this.followEnded;
+    await this.control.kill();
     await this.exited;
     this.gen++;
-    this.exitInfo = undefined;
-    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    this.exit.renew();
     this.log.reopen();
-    const since = Math.floor(this.lastT / 1000) / 1000; // seconds, to the millisecond
+    const lastT = this.output?.lastT ?? 0;
+    const since = Math.floor(lastT / 1000) / 1000; // seconds, to the millisecond
     if (this.gated) this.stdin = (await this.client.attachStdin(this.id, this.containerName)) as Duplex;
     await this.client.startContainer(this.id, this.containerName);
     await this.follow(since);
@@ -525,61 +456,27 @@ class DockerNode implements CreatedNode, StartedNode {
   /** Closes our streams to the container without touching it. */
   detach(): void {
     this.stdin?.destroy();
-    (this.output as Partial<Duplex> | undefined)?.destroy?.();
+    this.output?.destroy();
   }
 
-  /** Set when the engine cannot freeze cgroups and the pause was a SIGSTOP instead. */
-  private stoppedBySignal = false;
-
-  /**
-   * docker pause (cgroup freezer). Engines without a usable freezer (rootless, nested) answer
-   * 500 "unable to freeze": then SIGSTOP through the same API, which reaches the node (PID 1)
-   * since the kernel never lets PID 1 ignore SIGSTOP from outside its namespace.
-   */
-  async pause(): Promise<void> {
-    try {
-      await this.client.pauseContainer(this.id, this.containerName, true);
-    } catch (err) {
-      if (statusCode(err) !== 500) throw err;
-      await this.client.killContainer(this.id, this.containerName, "SIGSTOP");
-      this.stoppedBySignal = true;
-    }
+  pause(): Promise<void> {
+    return this.control.pause();
   }
 
-  async unpause(): Promise<void> {
-    if (this.stoppedBySignal) {
-      this.stoppedBySignal = false;
-      await this.client.killContainer(this.id, this.containerName, "SIGCONT");
-      return;
-    }
-    await this.client.pauseContainer(this.id, this.containerName, false);
+  unpause(): Promise<void> {
+    return this.control.unpause();
   }
 
-  /** The address the node had before its first cut: a reconnect asks for it again. */
-  private address: string | undefined;
-
-  async disconnect(): Promise<void> {
-    this.address ??= await this.client
-      .addressOn(this.id, this.containerName, this.networkName)
-      .catch(() => undefined);
-    await this.client.disconnectNetwork(this.networkId, this.id, this.containerName);
+  disconnect(): Promise<void> {
+    return this.control.disconnect();
   }
 
-  async connect(): Promise<void> {
-    try {
-      await this.client.connectNetwork(this.networkId, this.id, this.containerName, this.name, this.address);
-    } catch (err) {
-      // An engine-chosen subnet takes no fixed address: reconnect at whatever it gives.
-      if (!this.address) throw err;
-      await this.client.connectNetwork(this.networkId, this.id, this.containerName, this.name);
-    }
+  connect(): Promise<void> {
+    return this.control.connect();
   }
 
   async rssBytes(): Promise<number | undefined> {
     if (!this.started || this.exitInfo) return undefined;
-    const memory = await this.client.memoryStats(this.id, this.containerName);
-    // cgroup v1: rss (anonymous memory) is what the process holds; usage includes page cache.
-    const stats = memory.stats ?? {};
-    return stats.total_rss ?? stats.rss ?? stats.anon ?? memory.usage;
+    return this.control.rssBytes();
   }
 }

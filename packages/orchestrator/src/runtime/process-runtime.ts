@@ -1,24 +1,19 @@
 // The local-process runtime: nodes as child processes on 127.0.0.1 with distinct free ports,
 // exactly the seed article's own demo. Used when no Docker engine answers, or with --runtime process.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "winston";
-import { LineSplitter } from "../logs/line-splitter.js";
-import { NodeLog } from "../logs/node-log.js";
-import { nowMicros, RecordBuilder } from "../logs/records.js";
 import type { Capability } from "../scenarios/types.js";
 import { freePort } from "@joinlab/node";
 import { pidAlive } from "../shared/pid-alive.js";
 import { nodeBinPath } from "./node-bin.js";
+import { ProcessNode } from "./process-node.js";
 import type {
   CreatedNode,
-  ExitInfo,
   NodeLaunch,
   RunIdentity,
   Runtime,
   StartedEnvironment,
-  StartedNode,
   SweepOptions,
 } from "./types.js";
 
@@ -184,123 +179,5 @@ class ProcessEnvironment implements StartedEnvironment {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
-  }
-}
-
-class ProcessNode implements CreatedNode, StartedNode {
-  readonly log: NodeLog;
-  readonly exited: Promise<ExitInfo>;
-  exitInfo: ExitInfo | undefined;
-  private child: ChildProcess | undefined;
-  private resolveExit!: (info: ExitInfo) => void;
-
-  constructor(
-    private readonly launch: NodeLaunch,
-    private readonly bin: string,
-    private readonly logger: Logger,
-    private readonly onPid: (pid: number) => void,
-  ) {
-    this.log = new NodeLog(launch.name);
-    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
-  }
-
-  get name(): string {
-    return this.launch.name;
-  }
-
-  get id(): string {
-    return this.child?.pid !== undefined ? `pid ${this.child.pid}` : "(not started)";
-  }
-
-  async start(): Promise<StartedNode> {
-    if (this.child) return this;
-    this.logger.debug(`Starting process ${this.name}...`);
-    // Loopback only (the network safety rule), ahead of the run's flags so a scenario can override it.
-    const args = [this.bin, "--listenHost", "127.0.0.1", ...this.launch.args];
-    const child = spawn(process.execPath, args, {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    this.child = child;
-    const counter = { next: 0 };
-    let open = 2;
-    const closeOne = (): void => {
-      if (--open === 0) this.log.end();
-    };
-    for (const stream of ["stdout", "stderr"] as const) {
-      const builder = new RecordBuilder(this.name, stream, counter);
-      const splitter = new LineSplitter((line) => this.log.add(builder.fromText(line, nowMicros())));
-      child[stream].on("data", (chunk: Buffer) => splitter.push(chunk));
-      child[stream].on("end", () => {
-        splitter.end();
-        closeOne();
-      });
-    }
-    child.on("exit", (code, signal) => {
-      this.exitInfo = { code, signal };
-      this.logger.debug(`Process ${this.name} exited (code ${code}, signal ${signal})`);
-      this.resolveExit(this.exitInfo);
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.once("spawn", resolve);
-      child.once("error", (err) => {
-        this.logger.error(`Failed to start process ${this.name}: ${err.message}`);
-        this.exitInfo = { code: null, signal: null };
-        this.resolveExit(this.exitInfo);
-        this.log.end();
-        reject(err);
-      });
-    });
-    if (child.pid !== undefined) this.onPid(child.pid);
-    this.logger.debug(`Started process ${this.name} (pid ${child.pid})`);
-    return this;
-  }
-
-  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
-    const child = this.child;
-    if (!child || this.exitInfo) return;
-    this.logger.debug(`Stopping process ${this.name}...`);
-    child.kill("SIGCONT"); // a paused node cannot handle SIGTERM
-    child.kill("SIGTERM");
-    // Escalate like execa: SIGTERM, then SIGKILL when the node ignores it.
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 2000);
-    await this.exited;
-    clearTimeout(timer);
-    this.logger.debug(`Stopped process ${this.name}`);
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || this.exitInfo) return;
-    child.kill("SIGKILL");
-    await this.exited;
-  }
-
-  async remove(): Promise<void> {
-    await this.kill();
-  }
-
-  async pause(): Promise<void> {
-    if (this.child && !this.exitInfo) this.child.kill("SIGSTOP");
-  }
-
-  async unpause(): Promise<void> {
-    if (this.child && !this.exitInfo) this.child.kill("SIGCONT");
-  }
-
-  detach(): void {
-    this.child?.stdout?.destroy();
-    this.child?.stderr?.destroy();
-    this.child?.unref();
-  }
-
-  async rssBytes(): Promise<number | undefined> {
-    const pid = this.child?.pid;
-    if (pid === undefined || this.exitInfo) return undefined;
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      return m ? Number(m[1]) * 1024 : undefined;
-    } catch {
-      return undefined;
-    }
   }
 }

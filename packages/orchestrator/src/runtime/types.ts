@@ -6,7 +6,7 @@ import type { NodeLog } from "../logs/node-log.js";
 import type { FaultOutcome } from "../netfaults/network-faults.js";
 import type { NetworkFault } from "../netfaults/network-fault.js";
 
-export type RuntimeKind = "docker" | "process";
+export type RuntimeKind = "docker" | "process" | "swarm";
 
 export interface ExitInfo {
   code: number | null;
@@ -32,6 +32,8 @@ export interface NodeLaunch {
   port: number;
   /** Node flags (the image's entrypoint or the node bin adds the program). */
   args: string[];
+  /** Swarm placement constraints from the scenario (NodeSpec.placement); others ignore them. */
+  placement?: readonly string[];
   /** joinlab-rogue instead of the node (runtimes with the "rogue" capability). */
   program?: "rogue";
 }
@@ -57,8 +59,9 @@ export interface Runtime {
   sweep(options?: SweepOptions): Promise<string[]>;
   /**
    * Finds out whether capabilities that depend on the machine really work here (the network-fault
-   * helper's image and permissions, the kernel's netem), before anything starts. Returns why each
-   * of `needed` that cannot work is missing; the rest of `needed` is then in `capabilities`.
+   * helper's image and permissions, the kernel's netem, an engine on every swarm host a node may
+   * land on), before anything starts. Returns why each of `needed` that cannot work is missing;
+   * the rest of `needed` is then in `capabilities`.
    */
   checkCapabilities?(needed: readonly Capability[]): Promise<Map<Capability, string>>;
   /** Short text for progress output: "docker 20.10.24, image joinlab/node:latest". */
@@ -88,6 +91,32 @@ export interface StartedEnvironment extends AsyncDisposable {
   detach(): void;
   /** Rule-based network faults (partition, one-way, loss, latency): present when the runtime has them. */
   readonly networkFaults?: NetworkFaultApplier;
+  /**
+   * Runtimes whose logs come from engines with clocks of their own (swarm): measures them again
+   * and reports every engine's offset and the error bound of the corrected timestamps.
+   */
+  measureClocks?(): Promise<ClockReport>;
+}
+
+/** How far each engine's clock was from the orchestrator's, and how well the logs were corrected. */
+export interface ClockReport {
+  /** Per engine (swarm host): offsets at the start and the end of the run, in milliseconds. */
+  engines: EngineClockReport[];
+  /** The largest error bound of any engine's corrected timestamps (ms); absent if none was measured. */
+  boundMs?: number;
+}
+
+export interface EngineClockReport {
+  host: string;
+  /** Engine clock minus ours, as measured before the first node started and after the last check. */
+  startOffsetMs?: number;
+  startBoundMs?: number;
+  endOffsetMs?: number;
+  endBoundMs?: number;
+  /** Error bound of this engine's corrected timestamps over the run (ms): measurement plus drift. */
+  boundMs?: number;
+  /** Why the clock could not be measured (no engine reachable for the host). */
+  unmeasured?: string;
 }
 
 /** Applies and heals network faults inside the nodes' network namespaces. */
@@ -132,6 +161,8 @@ export interface StartedNode {
   readonly exitInfo: ExitInfo | undefined;
   /** Set when the node's output could not be read to the end (the checks then cannot tell). */
   readonly logError?: string;
+  /** The machine it runs on, when the runtime spreads nodes over several (the swarm host). */
+  readonly host?: string;
   /** Graceful stop (SIGTERM, then SIGKILL after `timeoutMs`); idempotent. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
   /** Immediate kill; idempotent. */

@@ -88,6 +88,11 @@ export interface NodeSpec {
   /** Defaults to "the node I dial is ready" when that is a scenario node. */
   startAfter?: StartCondition[];
   /**
+   * Swarm placement constraints for this node (`node.hostname==host2`, `node.labels.zone!=b`);
+   * other runtimes ignore them. Without them the swarm runtime spreads the nodes over the hosts.
+   */
+  placement?: string[];
+  /**
    * Started by a `start` step of the schedule instead of in the bring-up: a join while a fault
    * holds. Network faults in force that name it (loss, latency) are applied before its program runs.
    */
@@ -158,6 +163,19 @@ export function startConditions(node: NodeSpec, scenario: ScenarioSpec): StartCo
   return [{ node: target, state: "ready" }];
 }
 
+/** A swarm placement constraint, as `docker service create --constraint` takes it. */
+const PLACEMENT_CONSTRAINT = /^(node|engine)\.[A-Za-z0-9_.-]+\s*(==|!=)\s*\S+$/;
+
+function validatePlacement(scenario: string, node: NodeSpec): void {
+  for (const constraint of node.placement ?? []) {
+    if (typeof constraint !== "string" || !PLACEMENT_CONSTRAINT.test(constraint)) {
+      throw new Error(
+        `scenario ${scenario}: ${node.name}.placement ${JSON.stringify(constraint)} is not a swarm constraint (node.<attribute>==<value> or !=, e.g. node.hostname==host2)`,
+      );
+    }
+  }
+}
+
 /** Every node a node dials or waits for exists, and starts in the bring-up unless it is deferred too. */
 function validateDependencies(spec: ScenarioSpec, names: ReadonlySet<string>): void {
   for (const node of spec.nodes) {
@@ -210,6 +228,7 @@ export function validateScenario(spec: ScenarioSpec): ScenarioSpec {
       );
     }
     if (ports.has(node.port)) throw new Error(`scenario ${spec.name}: port ${node.port} is used twice`);
+    validatePlacement(spec.name, node);
     names.add(node.name);
     ports.add(node.port);
   }

@@ -1,5 +1,5 @@
 // Builds bundle/page.js and bundle/page.css (`npm run bundle`): the report page's script and style,
-// inlined into every report.html. esbuild bundles the TypeScript for the browser (an IIFE: the page
+// inlined into every report.html; and bundle/live.js and live.css, which the live page adds. esbuild bundles the TypeScript for the browser (an IIFE: the page
 // loads no module) and minifies both.
 import { build } from "esbuild";
 import { dirname } from "node:path";
@@ -23,4 +23,12 @@ await Promise.all([
     outfile: "bundle/page.js",
   }),
   build({ ...common, entryPoints: ["src/browser/page.css"], outfile: "bundle/page.css" }),
+  build({
+    ...common,
+    entryPoints: ["src/live/live-main.ts"],
+    format: "iife",
+    target: "chrome110",
+    outfile: "bundle/live.js",
+  }),
+  build({ ...common, entryPoints: ["src/live/live.css"], outfile: "bundle/live.css" }),
 ]).catch(() => process.exit(1));

@@ -44,11 +44,15 @@ export class LogView {
 
   private rebuild(): void {
     const nodes = [...new Set(this.state.model.lanes.map((l) => l.node))];
+    // A model that grows (a live page) keeps what a person unticked.
+    const unticked = new Set(
+      [...this.nodeBox.querySelectorAll("input")].filter((i) => !i.checked).map((i) => i.value),
+    );
     const boxes = ["joinlab", ...nodes].map((node) => {
       const label = document.createElement("label");
       const input = document.createElement("input");
       input.type = "checkbox";
-      input.checked = true;
+      input.checked = !unticked.has(node);
       input.value = node;
       input.addEventListener("change", () => this.filter());
       label.append(input, ` ${node}`);

@@ -4,12 +4,19 @@
 // charting bundle draws series, not lanes and intervals), so the page is plain DOM, SVG and canvas.
 //
 // For a live page: window.joinlabReport.append(entries) adds timeline entries (the orchestrator's
-// TimelineEntry shape) after load; setChecks(checks, verdict) replaces the checks.
+// TimelineEntry shape) after load; setChecks(checks, verdict) replaces the checks; load(model)
+// replaces the whole model (a live page's window moving on, or the finished run's model).
 import type { ModelBuilder } from "../model/model-builder.js";
 import { resumeBuilder } from "../model/resume.js";
 import { hydrateModel, type StoredModel } from "../model/stored-model.js";
 import type { ReportCheck, ReportEntry, ReportModel, Validity } from "../model/types.js";
-import { checksTable, figuresTables, verdictStrip } from "../page/static-sections.js";
+import {
+  checksTable,
+  figuresTables,
+  nodesTable,
+  problemsList,
+  verdictStrip,
+} from "../page/static-sections.js";
 import { Diagram } from "./diagram.js";
 import { LogView } from "./log-view.js";
 import { MembershipView } from "./membership-view.js";
@@ -67,6 +74,10 @@ export interface ReportApi {
   model(): ReportModel;
   append(entries: ReportEntry[]): void;
   setChecks(checks: ReportCheck[], verdict?: Validity): void;
+  load(model: ReportModel): void;
+  /** The moment the membership view shows (an event index); the diagram keeps it in view. */
+  cursor(): number;
+  setCursor(event: number): void;
 }
 
 function exposeApi(state: PageState): void {
@@ -75,7 +86,9 @@ function exposeApi(state: PageState): void {
     const model = state.model;
     replace("header.verdict", verdictStrip(model));
     replace("#checks", checksTable(model));
+    replace("#problems", problemsList(model), "#checks");
     replace("#membership .figures", figuresTables(model));
+    replace("#nodes", nodesTable(model));
   };
   const api: ReportApi = {
     model: () => state.model,
@@ -92,17 +105,26 @@ function exposeApi(state: PageState): void {
       state.setModel(builder.model());
       refreshStatic();
     },
+    load(model) {
+      builder = undefined;
+      state.setModel(model);
+      refreshStatic();
+    },
+    cursor: () => state.cursor,
+    setCursor: (event) => state.setCursor(event),
   };
   (window as unknown as { joinlabReport: ReportApi }).joinlabReport = api;
 }
 
-function replace(selector: string, html: string): void {
+/** Replaces the element `selector` finds with `html` (removed when `html` is empty); an absent one is inserted after `after`. */
+function replace(selector: string, html: string, after?: string): void {
   const old = document.querySelector(selector);
-  if (!old) return;
   const t = document.createElement("template");
   t.innerHTML = html;
   const next = t.content.firstElementChild;
-  if (next) old.replaceWith(next);
+  if (old && next) old.replaceWith(next);
+  else if (old) old.remove();
+  else if (next && after) document.querySelector(after)?.after(next);
 }
 
 start();

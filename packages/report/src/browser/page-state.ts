@@ -37,6 +37,9 @@ export class PageState {
   setModel(model: ReportModel): void {
     this.model = model;
     this.table = new EventTable(model);
+    // A replaced model may be shorter (a live page's window moved on).
+    this.cursor = Math.max(0, Math.min(this.cursor, this.table.count - 1));
+    if (this.selected !== undefined && this.selected >= this.table.count) this.selected = undefined;
     this.emit("model");
   }
 

@@ -57,8 +57,9 @@ export class EventTable {
     return shape;
   }
 
+  /** "" for an index past the end (an empty model: a live page before the run's first entry). */
   eventName(i: number): string {
-    return this.shape(this.shapeOf[i]!).name;
+    return i < this.count ? this.shape(this.shapeOf[i]!).name : "";
   }
 
   /** One field of event i, decoded (undefined when the event has no such key). */

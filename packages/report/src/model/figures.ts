@@ -19,6 +19,8 @@ export interface FaultFigure {
   node: string;
   event: number;
   survivors: number;
+  /** False where no detection is defined (a one-way cut, loss, latency): only the heal's convergence. */
+  detects?: false;
   detectedMs?: number;
   declaredMs?: number;
   convergedMs?: number;

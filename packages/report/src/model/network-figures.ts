@@ -26,6 +26,7 @@ export function networkFigures(model: ReportModel, table = new EventTable(model)
       node: w.groups.map((g) => `{${g.join(", ")}}`).join(w.kind === "one-way" ? " ↛ " : " | "),
       event: w.event,
       survivors: new Set(pairs.map(([o]) => o)).size,
+      ...(w.kind === "partition" ? {} : { detects: false as const }),
       ...(detectedMs !== undefined ? { detectedMs } : {}),
       ...(declaredMs !== undefined ? { declaredMs } : {}),
       ...(converged !== undefined ? { convergedMs: ms(table.t[converged]! - table.t[w.heal!]!) } : {}),

@@ -1,6 +1,8 @@
 // report.html: one file that opens from file:// with no network at all. The model is embedded as
 // JSON, the page's script and style inline; the Content-Security-Policy allows exactly those two
-// (by hash) and nothing else: no fetch, no image, no font, no frame, no form.
+// (by hash) and nothing else: no fetch, no image, no font, no frame, no form. A live page (served
+// by the live server while a run goes) is the same page plus its own script, style and boot data,
+// and may connect back to the server that served it.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { storedModel } from "../model/stored-model.js";
@@ -30,16 +32,28 @@ function pageAssets(): { script: string; style: string } {
 
 const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 
-export function renderReport(model: ReportModel): string {
+/** What a live page adds to the report: a second script and style, and the JSON they boot from. */
+export interface PageExtras {
+  script: string;
+  style: string;
+  /** Read by the extra script from <script type="application/json" id="joinlab-live">. */
+  boot: unknown;
+}
+
+export function renderReport(model: ReportModel, extras?: PageExtras): string {
   const { script, style } = pageAssets();
-  // A "</script" inside the bundle would end the element early; esbuild never emits one unescaped.
-  if (/<\/script/i.test(script)) throw new Error("the page bundle contains </script>");
+  // A "</script" inside a bundle would end the element early; esbuild never emits one unescaped.
+  for (const code of [script, extras?.script ?? ""])
+    if (/<\/script/i.test(code)) throw new Error("a page bundle contains </script>");
+  const scripts = [script, ...(extras ? [extras.script] : [])];
+  const styles = [style, ...(extras ? [extras.style] : [])];
   const csp = [
     "default-src 'none'",
-    `script-src ${sha256(script)}`,
-    `style-src ${sha256(style)}`,
+    `script-src ${scripts.map(sha256).join(" ")}`,
+    `style-src ${styles.map(sha256).join(" ")}`,
     "img-src 'none'",
-    "connect-src 'none'",
+    // The live page reads its event stream from the server that served it; report.html connects nowhere.
+    extras ? "connect-src 'self'" : "connect-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
   ].join("; ");
@@ -52,11 +66,12 @@ export function renderReport(model: ReportModel): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${verdict} · ${model.meta.scenario}${model.meta.runId ? ` · ${model.meta.runId}` : ""} · joinlab`)}</title>
-<style>${style}</style>
+${styles.map((css) => `<style>${css}</style>`).join("\n")}
 </head>
 <body>
 ${verdictStrip(model)}
 <main>
+${extras ? `<section id="live" class="live"></section>` : ""}
 ${checksTable(model)}
 ${problemsList(model)}
 <section id="diagram-section"><h2>Space-time diagram</h2>
@@ -73,7 +88,8 @@ ${nodesTable(model)}
 </main>
 <div id="tooltip" class="tooltip" hidden></div>
 <script type="application/json" id="joinlab-model">${jsonForScript(storedModel(model))}</script>
-<script>${script}</script>
+${extras ? `<script type="application/json" id="joinlab-live">${jsonForScript(extras.boot)}</script>` : ""}
+${scripts.map((code) => `<script>${code}</script>`).join("\n")}
 </body>
 </html>
 `;

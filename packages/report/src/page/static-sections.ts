@@ -61,7 +61,7 @@ export function figuresTables(model: ReportModel): string {
   );
   const faultRows = faults.map(
     (f) =>
-      `<tr><td><a href="#event-${f.event}" data-event="${f.event}">${h(f.kind)} ${h(f.node)}</a></td><td class="num">${f.survivors}</td>${msCell(f.detectedMs)}${msCell(f.declaredMs)}${msCell(f.convergedMs)}</tr>`,
+      `<tr><td><a href="#event-${f.event}" data-event="${f.event}">${h(f.kind)} ${h(f.node)}</a></td><td class="num">${f.detects === false ? "–" : f.survivors}</td>${f.detects === false ? `<td class="missing">–</td><td class="missing">–</td>` : `${msCell(f.detectedMs)}${msCell(f.declaredMs)}`}${msCell(f.convergedMs)}</tr>`,
   );
   const slowest = (values: (number | undefined)[]) => {
     const known = values.filter((v): v is number => v !== undefined);

@@ -12,7 +12,11 @@ export function effectiveMaster(p: Proc): number | undefined {
 
 /** Everything that keeps the live nodes from one view and one master, up to `limit` items. */
 export function disagreements(state: ClusterState, limit = 12): string[] {
-  const up = state.live();
+  return disagreementsAmong(state, state.live(), limit);
+}
+
+/** The same among the processes `up` (the live view leaves out nodes a network fault cut off, too). */
+export function disagreementsAmong(state: ClusterState, up: readonly Proc[], limit = 12): string[] {
   if (up.length === 0) return ["no node is up"];
   const out = viewDisagreements(state, up, limit);
   // The cheap answer for "converged yet?", asked after every line: no master check needed.

@@ -25,10 +25,10 @@ export interface Detection {
   missed?: string[];
 }
 
-const NOTICING: readonly NodeEvent[] = ["member.suspect", "member.failed", "member.left"];
+export const NOTICING: readonly NodeEvent[] = ["member.suspect", "member.failed", "member.left"];
 
 /** What declares the node gone, by fault kind. */
-function declaring(kind: string): readonly NodeEvent[] {
+export function declaring(kind: string): readonly NodeEvent[] {
   if (kind === "stop") return ["member.left"];
   if (kind === "restart") return ["member.failed", "member.left"];
   return ["member.failed"];
