@@ -67,9 +67,10 @@ describe("live page of a run", () => {
         liveChecks: true,
         // The checks have run, the nodes still run: everything streamed must be on the page, once.
         beforeTeardown: async () => {
-          await waitFor("the page to hold every message", async () =>
-            (await liveStatus(live.page)).lastEventId === feed.stream.lastId ? true : undefined,
-          );
+          await waitFor("the page to hold and apply every message", async () => {
+            const { lastEventId, pending } = await liveStatus(live.page);
+            return lastEventId === feed.stream.lastId && pending === 0 ? true : undefined;
+          });
           onPage = await pageEntries(live.page);
           sent = streamed(feed);
         },

@@ -11,7 +11,10 @@ export interface LivePage {
 
 export interface LiveStatus {
   status: string;
+  /** The id of the last message the page received. */
   lastEventId: number;
+  /** Entries received but not yet applied to the page's model (applied at the next frame). */
+  pending: number;
   ended: boolean;
 }
 

@@ -102,7 +102,13 @@ function start(): void {
   (window as unknown as { joinlabLive: unknown }).joinlabLive = {
     stats: () => ({ ...live.latency.stats(), total: live.total, onPage: api.model().eventCount }),
     reconnect: () => stream.reconnect(),
-    status: () => ({ ...status, lastEventId: stream.lastEventId, ended: ended !== undefined, cluster }),
+    status: () => ({
+      ...status,
+      lastEventId: stream.lastEventId,
+      pending: live.pending,
+      ended: ended !== undefined,
+      cluster,
+    }),
   };
   document.body.dataset.live = "true";
 }

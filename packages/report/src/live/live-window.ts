@@ -37,6 +37,11 @@ export class LiveWindow {
     return this.dropped + this.api.model().eventCount;
   }
 
+  /** Entries received but not yet on the page (they go on at the next frame). */
+  get pending(): number {
+    return this.queue.length;
+  }
+
   add(entries: ReportEntry[]): void {
     this.queue.push(...entries);
     this.schedule();
