@@ -41,10 +41,6 @@ export default tseslint.config(
     rules: { "max-lines-per-function": linesPerFunction(83) }, // InboundServer#accept
   },
   {
-    files: ["packages/orchestrator/src/bench/run-bench.ts"],
-    rules: { "max-lines-per-function": linesPerFunction(168), complexity: ["error", 24] }, // runBench
-  },
-  {
     files: ["packages/report/src/model/figures.ts"],
     rules: { complexity: ["error", 21] }, // convergence
   },

@@ -5,7 +5,7 @@ import type { CommandArgv } from "../cli/global-options.js";
 
 export function benchArguments(y: CommandArgv) {
   return y.options({
-    sizes: { type: "string", default: "4,16,64", describe: "Node counts, comma-separated" },
+    sizes: { type: "string", default: "4,16,64,128", describe: "Node counts, comma-separated" },
     runtime: { choices: RUNTIME_CHOICES, default: "auto" },
     engine: ENGINE_OPTION,
     inFlight: {
@@ -21,7 +21,13 @@ export function benchArguments(y: CommandArgv) {
     out: { type: "string", default: "bench-results" },
     detect: {
       type: "string",
-      describe: 'Sizes that also run node-crash for failure detection (default: sizes ≤ 16; "" for none)',
+      describe:
+        'Sizes that also run node-crash for failure detection (default: those from 16 to 64; "" for none)',
+    },
+    wholeRounds: {
+      type: "number",
+      default: 3,
+      describe: "Paired rounds of `npm run scenario -- chain-join` against the plain Docker CLI (0: skip)",
     },
   } as const);
 }

@@ -85,4 +85,9 @@ export class ContainerControl {
     const stats = memory.stats ?? {};
     return stats.total_rss ?? stats.rss ?? stats.anon ?? memory.usage;
   }
+
+  async cpuSeconds(): Promise<number | undefined> {
+    const nanos = await this.client.cpuUsageNanos(this.container.id, this.container.name);
+    return nanos === undefined ? undefined : nanos / 1e9;
+  }
 }

@@ -33,6 +33,12 @@ export interface ResourceSummary {
   swarm?: boolean;
 }
 
+/** The parts of the engine's container stats that joinlab reads. */
+interface ContainerStatsSample {
+  memory_stats?: { usage?: number; stats?: Record<string, number> };
+  cpu_stats?: { cpu_usage?: { total_usage?: number } };
+}
+
 export class DockerClient {
   constructor(
     /** The engine, for the image builders (their build and pull streams); nothing else calls it past this client. */
@@ -308,13 +314,19 @@ export class DockerClient {
 
   /** One-shot memory sample (API 1.41 `one-shot`: no two-sample wait). */
   async memoryStats(id: string, name: string): Promise<{ usage?: number; stats?: Record<string, number> }> {
+    return (await this.oneShotStats(id, name)).memory_stats ?? {};
+  }
+
+  /** CPU time the container's processes have used so far, in nanoseconds (its cgroup's counter). */
+  async cpuUsageNanos(id: string, name: string): Promise<number | undefined> {
+    return (await this.oneShotStats(id, name)).cpu_stats?.cpu_usage?.total_usage;
+  }
+
+  private oneShotStats(id: string, name: string): Promise<ContainerStatsSample> {
     return this.call(`Reading stats of ${name}`, `Read stats of ${name}`, async () => {
-      const stats = (await this.docker
+      return (await this.docker
         .getContainer(id)
-        .stats({ stream: false, "one-shot": true } as { stream: false })) as unknown as {
-        memory_stats?: { usage?: number; stats?: Record<string, number> };
-      };
-      return stats.memory_stats ?? {};
+        .stats({ stream: false, "one-shot": true } as { stream: false })) as unknown as ContainerStatsSample;
     });
   }
 

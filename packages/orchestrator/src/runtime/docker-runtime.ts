@@ -479,4 +479,9 @@ class DockerNode implements CreatedNode, StartedNode {
     if (!this.started || this.exitInfo) return undefined;
     return this.control.rssBytes();
   }
+
+  async cpuSeconds(): Promise<number | undefined> {
+    if (!this.started || this.exitInfo) return undefined;
+    return this.control.cpuSeconds();
+  }
 }

@@ -212,6 +212,11 @@ export class SwarmNode implements CreatedNode, StartedNode {
     return this.task.control.rssBytes();
   }
 
+  async cpuSeconds(): Promise<number | undefined> {
+    if (!this.task?.control || this.exitInfo) return undefined;
+    return this.task.control.cpuSeconds();
+  }
+
   /** Removes the service, then its tasks' containers where we reach their engines (the swarm would, later). */
   async remove(): Promise<void> {
     if (this.removed) return;

@@ -170,6 +170,8 @@ export interface StartedNode {
   remove(): Promise<void>;
   /** Resident memory, when the runtime can tell. */
   rssBytes(): Promise<number | undefined>;
+  /** CPU time (user + system) the node has used so far, in seconds, when the runtime can tell. */
+  cpuSeconds(): Promise<number | undefined>;
   /** Fault injection: present when the runtime lists the matching capability. */
   pause?(): Promise<void>;
   unpause?(): Promise<void>;
