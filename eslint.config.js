@@ -37,10 +37,6 @@ export default tseslint.config(
     rules: { "max-lines-per-function": linesPerFunction(67), complexity: ["error", 31] }, // parseDatagram
   },
   {
-    files: ["packages/node/src/server/inbound-server.ts"],
-    rules: { "max-lines-per-function": linesPerFunction(83) }, // InboundServer#accept
-  },
-  {
     files: ["packages/report/src/model/figures.ts"],
     rules: { complexity: ["error", 21] }, // convergence
   },

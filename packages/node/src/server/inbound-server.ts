@@ -65,12 +65,20 @@ export class InboundServer {
   }
 
   #accept(socket: net.Socket): void {
-    const { logger, maxConnections, requestTimeoutMs, maxLineBytes } = this.#options;
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.#track(socket, remote);
+    // Answered connections only linger until the peer closes (at most LINGER_MS), so they do not count.
+    if (this.#awaiting.size >= this.#options.maxConnections) return this.#refuseOverCap(socket, remote);
+    this.#awaiting.add(socket);
+    this.#readRequest(socket, remote);
+  }
+
+  /** Keeps the socket in the server's sets until it closes; a peer's reset only costs the socket. */
+  #track(socket: net.Socket, remote: string): void {
     this.#open.add(socket);
     // A reset from a peer must never become an uncaught exception.
     socket.on("error", (err: NodeJS.ErrnoException) => {
-      logger.debug({
+      this.#options.logger.debug({
         event: "protocol.error",
         message: `socket error from ${remote}: ${err.code ?? err.message}`,
         remote,
@@ -82,52 +90,40 @@ export class InboundServer {
       this.#awaiting.delete(socket);
       this.#flushing.delete(socket);
     });
-    // Answered connections only linger until the peer closes (at most LINGER_MS), so they do not count.
-    if (this.#awaiting.size >= maxConnections) {
-      logger.warn({
-        event: "connection.rejected",
-        message: `refused ${remote}: already serving ${maxConnections} connections`,
-        remote,
-        maxConnections,
-      });
-      this.#replyAndClose(
-        socket,
-        errorReply(
-          "too-many-connections",
-          `this node serves at most ${maxConnections} connections at once; retry shortly`,
-        ),
-      );
-      return;
-    }
-    this.#awaiting.add(socket);
+  }
+
+  #refuseOverCap(socket: net.Socket, remote: string): void {
+    const { logger, maxConnections } = this.#options;
+    logger.warn({
+      event: "connection.rejected",
+      message: `refused ${remote}: already serving ${maxConnections} connections`,
+      remote,
+      maxConnections,
+    });
+    this.#replyAndClose(
+      socket,
+      errorReply(
+        "too-many-connections",
+        `this node serves at most ${maxConnections} connections at once; retry shortly`,
+      ),
+    );
+  }
+
+  /** Reads one request line within the deadline and answers it once (or answers the error). */
+  #readRequest(socket: net.Socket, remote: string): void {
+    const { requestTimeoutMs, maxLineBytes } = this.#options;
     const decoder = new LineDecoder(maxLineBytes);
     let answered = false;
-
-    const fail = (code: ErrorCode, reason: string): void => {
-      if (answered) return;
+    /** True the first time only: a connection gets one answer, then reads nothing more. */
+    const firstAnswer = (): boolean => {
+      if (answered) return false;
       answered = true;
       socket.pause();
-      logger.warn({ event: "protocol.error", message: `${remote}: ${reason}`, remote, code, reason });
-      this.#replyAndClose(socket, errorReply(code, reason));
+      return true;
     };
-    const answer = (line: Buffer): void => {
-      if (answered) return;
-      answered = true;
-      socket.pause();
-      let reply: unknown;
-      try {
-        reply = this.#options.handleLine(line, remote);
-      } catch (err) {
-        // A bug in a handler must cost one connection, never the node.
-        logger.error({
-          event: "protocol.error",
-          message: `handler failed for ${remote}: ${(err as Error).message}`,
-          remote,
-        });
-        reply = errorReply("invalid-message", "the node could not handle this request");
-      }
-      this.#replyAndClose(socket, reply);
-    };
+    const fail = (code: ErrorCode, reason: string) =>
+      firstAnswer() && this.#fail(socket, remote, code, reason);
+    const answer = (line: Buffer) => firstAnswer() && this.#answer(socket, remote, line);
 
     // Absolute, not idle: a client trickling one byte a second is closed on time too. A request
     // that arrived in time but was not read yet (the node was starved) is still answered.
@@ -141,12 +137,12 @@ export class InboundServer {
           return fail("line-too-long", `request line longer than ${event.maxLineBytes} bytes; closing`);
         }
         // Go's decoder skips whitespace between values, so blank lines are not an error.
-        if (event.bytes.toString("latin1").trim() !== "") return answer(event.bytes);
+        if (!isBlank(event.bytes)) return answer(event.bytes);
       }
     });
     socket.on("end", () => {
       for (const event of decoder.end()) {
-        if (event.kind === "line" && event.bytes.toString("latin1").trim() !== "") return answer(event.bytes);
+        if (event.kind === "line" && !isBlank(event.bytes)) return answer(event.bytes);
       }
       // Connected and closed without a request (a port probe): nothing to answer.
       if (!answered) {
@@ -155,6 +151,33 @@ export class InboundServer {
         socket.end();
       }
     });
+  }
+
+  #fail(socket: net.Socket, remote: string, code: ErrorCode, reason: string): void {
+    this.#options.logger.warn({
+      event: "protocol.error",
+      message: `${remote}: ${reason}`,
+      remote,
+      code,
+      reason,
+    });
+    this.#replyAndClose(socket, errorReply(code, reason));
+  }
+
+  #answer(socket: net.Socket, remote: string, line: Buffer): void {
+    let reply: unknown;
+    try {
+      reply = this.#options.handleLine(line, remote);
+    } catch (err) {
+      // A bug in a handler must cost one connection, never the node.
+      this.#options.logger.error({
+        event: "protocol.error",
+        message: `handler failed for ${remote}: ${(err as Error).message}`,
+        remote,
+      });
+      reply = errorReply("invalid-message", "the node could not handle this request");
+    }
+    this.#replyAndClose(socket, reply);
   }
 
   #replyAndClose(socket: net.Socket, reply: unknown): void {
@@ -166,4 +189,8 @@ export class InboundServer {
     // A peer that never reads or never closes must not hold the slot.
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   }
+}
+
+function isBlank(bytes: Buffer): boolean {
+  return bytes.toString("latin1").trim() === "";
 }
