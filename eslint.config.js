@@ -36,8 +36,4 @@ export default tseslint.config(
     files: ["packages/node/src/membership/wire-validate.ts"],
     rules: { "max-lines-per-function": linesPerFunction(67), complexity: ["error", 31] }, // parseDatagram
   },
-  {
-    files: ["packages/report/src/model/figures.ts"],
-    rules: { complexity: ["error", 21] }, // convergence
-  },
 );

@@ -133,6 +133,14 @@ export function windowsOf(model: ReportModel): Cut[] {
  * every ended or cut-off lane it knows not alive. Live: ready, not ended, not paused or cut off.
  * Counts the cells that disagree: recounted when who is live changes, updated per belief change.
  */
+/** The moments from `from` on where what is true changes (a fault, a heal, a node up or gone), in order. */
+function truthMarks(model: ReportModel, from: number): number[] {
+  const moments = [from];
+  for (const f of model.faults) moments.push(...[f.event, f.heal].filter((e) => e !== undefined));
+  for (const l of model.lanes) moments.push(...[l.ready, l.end].filter((e) => e !== undefined));
+  return [...new Set(moments.filter((e) => e >= from))].sort((x, y) => x - y);
+}
+
 export function convergence(model: ReportModel, from: number, cuts: Cut[]): number | undefined {
   const n = model.lanes.length;
   const view = Array.from({ length: n }, () => new Int8Array(n).fill(-1));
@@ -154,12 +162,7 @@ export function convergence(model: ReportModel, from: number, cuts: Cut[]): numb
     count = 0;
     for (let o = 0; o < n; o++) for (let s = 0; s < n; s++) count += wrong(o, s);
   };
-  const truthChanges = new Set<number>([from]);
-  for (const f of model.faults)
-    for (const e of [f.event, f.heal]) if (e !== undefined && e > from) truthChanges.add(e);
-  for (const l of model.lanes)
-    for (const e of [l.ready, l.end]) if (e !== undefined && e > from) truthChanges.add(e);
-  const marks = [...truthChanges].sort((x, y) => x - y);
+  const marks = truthMarks(model, from);
   let k = 0;
   for (; k < b.length && b[k]! < from; k += 4) if (b[k + 2]! >= 0) view[b[k + 1]!]![b[k + 2]!] = b[k + 3]!;
   let m = 0;
