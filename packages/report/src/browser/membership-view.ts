@@ -104,14 +104,14 @@ export class MembershipView {
     for (const f of model.faults) {
       if (f.lane !== lane || (f.kind !== "pause" && f.kind !== "disconnect")) continue;
       g.fillStyle = COLORS[f.kind === "pause" ? "pause" : "cut"]!;
-      const to = f.heal ?? table.count - 1;
-      g.fillRect(
-        this.xOf(f.event, width),
-        y - 1,
-        Math.max(2, this.xOf(to, width) - this.xOf(f.event, width)),
-        TRUTH_H + 2,
-      );
+      this.band(g, f.event, f.heal ?? table.count - 1, y, width);
     }
+  }
+
+  /** A band over a truth strip from one event to another (at least 2 px wide, so it shows). */
+  private band(g: CanvasRenderingContext2D, from: number, to: number, y: number, width: number): void {
+    const x = this.xOf(from, width);
+    g.fillRect(x, y - 1, Math.max(2, this.xOf(to, width) - x), TRUTH_H + 2);
   }
 
   /** A network fault over the node's truth strip: its partition group's tint, a deaf or lossy band. */
@@ -123,13 +123,7 @@ export class MembershipView {
       if (group < 0 || (w.kind === "one-way" && group === 0)) continue;
       g.fillStyle =
         w.kind === "partition" ? (GROUP_COLORS[group % GROUP_COLORS.length] ?? COLORS.cut!) : COLORS.cut!;
-      const to = w.heal ?? table.count - 1;
-      g.fillRect(
-        this.xOf(w.event, width),
-        y - 1,
-        Math.max(2, this.xOf(to, width) - this.xOf(w.event, width)),
-        TRUTH_H + 2,
-      );
+      this.band(g, w.event, w.heal ?? table.count - 1, y, width);
     }
   }
 
