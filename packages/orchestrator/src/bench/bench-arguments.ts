@@ -24,6 +24,12 @@ export function benchArguments(y: CommandArgv) {
       describe:
         'Sizes that also run node-crash for failure detection (default: those from 16 to 64; "" for none)',
     },
+    liveNodes: {
+      type: "number",
+      default: 16,
+      describe:
+        "Nodes of the star-join run served live to headless Chromium, for the page's draw latency (0: skip)",
+    },
     wholeRounds: {
       type: "number",
       default: 3,

@@ -1,6 +1,7 @@
 // The bench's tables and lines on stdout (results.json holds every figure; this is the summary).
 import type { KeyCostResult, NodeBenchmarkResult } from "@joinlab/node";
 import type { ReportPageBench } from "@joinlab/report";
+import type { LiveLatency } from "./live-bench.js";
 import type { SizeReport } from "./size-bench.js";
 import type { WholeCommand } from "./whole-command.js";
 
@@ -68,6 +69,15 @@ export function formatWholeCommand(w: WholeCommand | undefined): string {
     `\nwhole \`npm run scenario -- chain-join\` vs the plain Docker CLI doing the same (median of ${w.rounds.length} paired rounds): ` +
     `${seconds(w.joinlabMs)} vs ${seconds(w.dockerCliMs)} (${w.ratio.toFixed(2)}×; target ≤ 1.3×)` +
     (failed ? `; ${failed} joinlab run(s) did not exit 0` : "")
+  );
+}
+
+export function formatLive(l: LiveLatency | undefined): string {
+  if (!l) return "";
+  const d = l.drawnMs;
+  return (
+    `live page, star-join ${l.nodes} (verdict ${l.verdict}): node line → drawn p50 ${d.p50 ?? "-"} ms, p99 ${d.p99 ?? "-"} ms, max ${d.max ?? "-"} ms over ${d.samples} lines (target p99 < 250 ms at 16)` +
+    (l.heapMiB !== undefined ? `; page heap ${l.heapMiB} MiB` : "")
   );
 }
 

@@ -23,10 +23,12 @@ import type { BenchArgs } from "./bench-arguments.js";
 import {
   formatBenchTable,
   formatClusterKey,
+  formatLive,
   formatLoopback,
   formatReportCost,
   formatWholeCommand,
 } from "./bench-format.js";
+import { liveLatency, type LiveLatency } from "./live-bench.js";
 import { benchSize, type SizeReport } from "./size-bench.js";
 import { round } from "./stats.js";
 import { wholeCommandVsDockerCli, type WholeCommand } from "./whole-command.js";
@@ -41,6 +43,7 @@ const NOTES = [
   "latencies from the nodes' own log clocks (millisecond resolution)",
   "join convergence: a joiner's first admission (member.joined via join) until every node up then logged member.joined for it (Docker timestamps)",
   "crash: one node-crash run per size (--detect); kill event → last survivor's member.suspect / member.failed",
+  "live page: a star-join served live (--ui) to headless Chromium; each node line's own timestamp → drawn on the page",
   "whole command: `npm run scenario -- chain-join` as typed, against scripts/docker-cli-chain-join.sh (network create, 4 × docker run, rm, network rm), paired rounds",
 ];
 
@@ -61,6 +64,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
   const bench = await openBench(args, say);
   const started = new Date();
   const reports = await benchSizes(bench, sizes);
+  const live = await livePage(bench);
   await bench.runtime.close();
   const whole = await wholeCommand(bench);
   const { loopback, auth, reportPage } = await protocolAndPageFloors(say, resolve(args.out));
@@ -75,11 +79,20 @@ export async function runBench(args: BenchArgs): Promise<number> {
     clusterKey: auth,
     reportPage,
     ...(whole ? { wholeCommand: whole } : {}),
+    ...(live ? { livePage: live } : {}),
     sizes: reports,
   };
   const file = join(resolve(args.out), `${started.toISOString().replaceAll(":", "-")}.json`);
   writeFileSync(file, JSON.stringify(doc, null, 2) + "\n");
-  say(["", formatBenchTable(reports), formatWholeCommand(whole), formatLoopback(loopback)].join("\n"));
+  say(
+    [
+      "",
+      formatBenchTable(reports),
+      formatWholeCommand(whole),
+      formatLive(live),
+      formatLoopback(loopback),
+    ].join("\n"),
+  );
   say([formatClusterKey(auth), formatReportCost(reports, reportPage), `\nresults: ${file}`].join("\n"));
   return reports.every((r) => r.rounds.every((x) => x.verdict === true)) ? 0 : 1;
 }
@@ -154,6 +167,14 @@ async function independentNodesUp(bench: Bench, nodes: number): Promise<number> 
   const { runtime, logger, runsDir, args } = bench;
   const result = await runScenario(spec, { runtime, logger, runsDir, inFlight: args.inFlight });
   return result.timings.upAndVerifiedMs ?? NaN;
+}
+
+/** A star-join served live to headless Chromium: node line → drawn on the page. */
+async function livePage(bench: Bench): Promise<LiveLatency | undefined> {
+  const { runtime, args, logger, runsDir, say } = bench;
+  if (args.liveNodes < 2) return undefined;
+  say(`• live page: star-join --nodes ${args.liveNodes} served live to headless Chromium`);
+  return liveLatency(runtime, args.liveNodes, { logger, runsDir, inFlight: args.inFlight });
 }
 
 /** The whole user command against the plain Docker CLI (Docker runtime only). */
