@@ -130,6 +130,7 @@ export class Node {
       advertise: config.advertise,
       clusterip: config.clusterip,
       makeMasterOnError: config.makeMasterOnError,
+      ...(config.joinDeadlineMs !== undefined ? { joinDeadlineMs: config.joinDeadlineMs } : {}),
       pid: process.pid,
       ...(config.auth?.keyring ? { clusterKeyIds: config.auth.keyring.ids().join(",") } : {}),
       ...(config.auth?.label !== undefined ? { clusterLabel: config.auth.label } : {}),

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { JOIN_CHECKS } from "../src/checks/registry.js";
 import { filterTimeline, readRunTimeline, resolveRunDir } from "../src/logs/read-run.js";
 import type { TimelineEntry } from "../src/logs/timeline.js";
 import { createLogger } from "../src/progress/logger.js";
@@ -60,7 +61,7 @@ describe("process runtime", () => {
       checks: unknown[];
     };
     assert.equal(saved.verdict, true);
-    assert.equal(saved.checks.length, 6);
+    assert.equal(saved.checks.length, JOIN_CHECKS.length);
     const merged = readFileSync(result.mergedLog, "utf8");
     assert.match(merged, /\[node3\] +join\.request\.sent → 127\.0\.0\.1:\d+/);
     assert.match(merged, /\[node2\] +join\.request\.received/);

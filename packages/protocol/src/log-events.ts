@@ -75,6 +75,8 @@ export const LOG_EVENT_FIELDS = {
     advertise: "string",
     clusterip: "string",
     makeMasterOnError: "boolean",
+    /** --joinDeadline, when given. */
+    joinDeadlineMs: optional("number"),
     pid: "number",
     /** The ids of the cluster keys, signer first, comma-separated (never the keys). */
     clusterKeyIds: optional("string"),
