@@ -68,6 +68,8 @@ export interface SizeReport {
   crash?: CrashDetection;
   /** Writing report.html after each run (median ms), and as a share of up + verified. */
   report: { writeMs?: number; shareOfUpAndVerified?: number };
+  /** Joiners that needed more than one attempt (--joinDeadline), over all rounds, and the most attempts one took. */
+  retriedJoiners: { retried: number; joined: number; maxAttempts: number };
 }
 
 function scenarioFor(nodes: number): ScenarioSpec {
@@ -75,8 +77,33 @@ function scenarioFor(nodes: number): ScenarioSpec {
   return nodes === 4 ? buildScenario("chain-join") : buildScenario("star-join", { nodes });
 }
 
-function nodeTime(result: RunResult, node: string, event: string): number | undefined {
-  const e = result.timeline.find((x) => x.kind === "event" && x.node === node && x.line.event === event);
+/** Per joiner: its handshake (request → response, node clock) and its join (started → ready). */
+function sampleJoins(spec: ScenarioSpec, result: RunResult, handshakes: number[], joins: number[]): void {
+  for (const n of spec.nodes) {
+    if (!("role" in n.expect) || n.expect.role !== "member") continue;
+    // The attempt that got through: a retried joiner's last request.
+    const sent = nodeTime(result, n.name, "join.request.sent", "last");
+    const received = nodeTime(result, n.name, "join.response.received");
+    const up = nodeTime(result, n.name, "node.started");
+    const ready = nodeTime(result, n.name, "node.ready");
+    if (sent !== undefined && received !== undefined) handshakes.push(received - sent);
+    if (up !== undefined && ready !== undefined) joins.push(ready - up);
+  }
+}
+
+/** Adds a run's retried joiners (results.json timings.joins) to the size's count. */
+function addRetries(into: SizeReport["retriedJoiners"], result: RunResult): void {
+  const figures = result.timings.joins;
+  if (!figures) return;
+  into.retried += figures.retried;
+  into.joined += figures.joined;
+  into.maxAttempts = Math.max(into.maxAttempts, figures.maxAttempts);
+}
+
+/** When `node` first (or last) logged `event`, by its own clock. */
+function nodeTime(result: RunResult, node: string, event: string, which: "first" | "last" = "first") {
+  const mine = result.timeline.filter((x) => x.kind === "event" && x.node === node && x.line.event === event);
+  const e = which === "first" ? mine[0] : mine.at(-1);
   return e?.kind === "event" && typeof e.line.time === "string" ? Date.parse(e.line.time) : undefined;
 }
 
@@ -167,6 +194,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
     const joins: number[] = [];
     const rss: number[] = [];
     const converge: number[] = [];
+    const retried: SizeReport["retriedJoiners"] = { retried: 0, joined: 0, maxAttempts: 1 };
     const runOnce = async (round: number): Promise<RunResult> => {
       const result = await runScenario(spec, {
         runtime,
@@ -179,15 +207,8 @@ export async function runBench(args: BenchArgs): Promise<number> {
         },
       });
       converge.push(...joinConvergenceSamples(spec, result));
-      for (const n of spec.nodes) {
-        if (!("role" in n.expect) || n.expect.role !== "member") continue;
-        const sent = nodeTime(result, n.name, "join.request.sent");
-        const received = nodeTime(result, n.name, "join.response.received");
-        const up = nodeTime(result, n.name, "node.started");
-        const ready = nodeTime(result, n.name, "node.ready");
-        if (sent !== undefined && received !== undefined) handshakes.push(received - sent);
-        if (up !== undefined && ready !== undefined) joins.push(ready - up);
-      }
+      addRetries(retried, result);
+      sampleJoins(spec, result, handshakes, joins);
       return result;
     };
     const list: Round[] = [];
@@ -243,6 +264,7 @@ export async function runBench(args: BenchArgs): Promise<number> {
       },
       joinConvergenceMs: summarize(converge),
       report: reportCost(list),
+      retriedJoiners: retried,
     };
     if (detectSizes.includes(nodes)) {
       report.crash = await crashDetection(runtime, nodes, { logger, runsDir, inFlight: args.inFlight });
@@ -357,6 +379,7 @@ export function formatBenchTable(reports: readonly SizeReport[]): string {
       "idle RSS/node",
       "join convergence p50/p99",
       "crash suspected/failed by all",
+      "joiners retried",
     ],
     ...reports.map((r) => [
       String(r.nodes),
@@ -372,6 +395,9 @@ export function formatBenchTable(reports: readonly SizeReport[]): string {
       r.rssMiB.median === undefined ? "-" : `${r.rssMiB.median} MiB`,
       p(r.joinConvergenceMs),
       r.crash ? `${r.crash.detectedMs ?? "-"} / ${r.crash.failedByAllMs ?? "-"} ms` : "-",
+      r.retriedJoiners.retried
+        ? `${r.retriedJoiners.retried}/${r.retriedJoiners.joined} (≤${r.retriedJoiners.maxAttempts} attempts)`
+        : `0/${r.retriedJoiners.joined}`,
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
