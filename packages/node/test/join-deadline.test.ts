@@ -13,40 +13,40 @@ after(() => {
   for (const server of servers) server.close();
 });
 
-/** Accepts connections and never answers. */
-async function silentListener(): Promise<number> {
+/** A listener on a free port: silent, or answering each connection as `onConnection` does. */
+async function listener(onConnection: (socket: net.Socket) => void = () => {}): Promise<number> {
   const port = await freePort();
-  const server = net.createServer((socket) => socket.on("error", () => {}));
+  const server = net.createServer((socket) => {
+    socket.on("error", () => {});
+    onConnection(socket);
+  });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
   return port;
+}
+
+/** A node on a free port joining 127.0.0.1:`clusterPort`, with `flags`. */
+async function joiner(clusterPort: number, ...flags: string[]): Promise<NodeProcess> {
+  return fleet.spawn([
+    "--myport",
+    String(await freePort()),
+    "--clusterip",
+    `127.0.0.1:${clusterPort}`,
+    ...flags,
+  ]);
 }
 
 const failures = (node: NodeProcess): TestLogLine[] => node.lines.filter((l) => l.event === "join.failed");
 
 test("a joiner started before any member listens joins once the member appears", async (t) => {
   const clusterPort = await freePort();
-  const joiner = fleet.spawn([
-    "--myport",
-    String(await freePort()),
-    "--clusterip",
-    `127.0.0.1:${clusterPort}`,
-    "--joinDeadline",
-    "20000",
-  ]);
+  const node = await joiner(clusterPort, "--joinDeadline", "20000");
   // Refused twice before the member exists.
-  await joiner.waitFor((l) => l.event === "join.failed" && l["attempt"] === 2, "a second refused attempt");
-  const master = fleet.spawn([
-    "--makeMasterOnError",
-    "--myport",
-    String(clusterPort),
-    "--clusterip",
-    `127.0.0.1:${clusterPort}`,
-  ]);
-  await master.event("node.ready", "master ready");
-  const ready = await joiner.event("node.ready", "joiner ready");
+  await node.waitFor((l) => l.event === "join.failed" && l["attempt"] === 2, "a second refused attempt");
+  await fleet.master([], clusterPort);
+  const ready = await node.event("node.ready", "joiner ready");
   assert.equal(ready["role"], "member");
-  const failed = failures(joiner);
+  const failed = failures(node);
   assert.ok(failed.length >= 2);
   assert.ok(
     failed.every(
@@ -58,18 +58,13 @@ test("a joiner started before any member listens joins once the member appears",
     failed.map((_, i) => i + 1),
     "attempts are numbered 1, 2, ...",
   );
-  const sent = joiner.lines.find((l) => l.event === "join.request.sent");
+  const sent = node.lines.find((l) => l.event === "join.request.sent");
   assert.equal(sent?.["attempt"], failed.length + 1, "the request that got through is the next attempt");
   t.diagnostic(`joined on attempt ${failed.length + 1}`);
 });
 
 test("without --joinDeadline: one attempt, then exit 1 as the seed does", async () => {
-  const node = fleet.spawn([
-    "--myport",
-    String(await freePort()),
-    "--clusterip",
-    `127.0.0.1:${await freePort()}`,
-  ]);
+  const node = await joiner(await freePort());
   assert.equal((await node.exit()).code, 1);
   const failed = failures(node);
   assert.equal(failed.length, 1);
@@ -79,18 +74,8 @@ test("without --joinDeadline: one attempt, then exit 1 as the seed does", async 
 });
 
 test("a silent address is retried until the deadline, then exit 1", async (t) => {
-  const silent = await silentListener();
   const started = Date.now();
-  const node = fleet.spawn([
-    "--myport",
-    String(await freePort()),
-    "--clusterip",
-    `127.0.0.1:${silent}`,
-    "--dialTimeout",
-    "200",
-    "--joinDeadline",
-    "1500",
-  ]);
+  const node = await joiner(await listener(), "--dialTimeout", "200", "--joinDeadline", "1500");
   assert.equal((await node.exit()).code, 1);
   t.diagnostic(`gave up after ${Date.now() - started} ms (deadline 1500 ms)`);
   const failed = failures(node);
@@ -104,18 +89,14 @@ test("a silent address is retried until the deadline, then exit 1", async (t) =>
 });
 
 test("a silent address with --makeMasterOnError: master once the deadline is spent", async () => {
-  const silent = await silentListener();
-  const node = fleet.spawn([
+  const node = await joiner(
+    await listener(),
     "--makeMasterOnError",
-    "--myport",
-    String(await freePort()),
-    "--clusterip",
-    `127.0.0.1:${silent}`,
     "--dialTimeout",
     "200",
     "--joinDeadline",
     "1000",
-  ]);
+  );
   const ready = await node.event("node.ready");
   assert.equal(ready["role"], "master");
   assert.ok(failures(node).length >= 2, "it retried before falling back");
@@ -123,21 +104,10 @@ test("a silent address with --makeMasterOnError: master once the deadline is spe
 });
 
 test("an error reply is not retried: one attempt, exit 1", async () => {
-  const port = await freePort();
-  const server = net.createServer((socket) => {
-    socket.on("error", () => {});
-    socket.end('{"type":"error","code":"too-many-connections","text":"busy"}\n');
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
-  const node = fleet.spawn([
-    "--myport",
-    String(await freePort()),
-    "--clusterip",
-    `127.0.0.1:${port}`,
-    "--joinDeadline",
-    "20000",
-  ]);
+  const busy = await listener((socket) =>
+    socket.end('{"type":"error","code":"too-many-connections","text":"busy"}\n'),
+  );
+  const node = await joiner(busy, "--joinDeadline", "20000");
   assert.equal((await node.exit()).code, 1);
   assert.deepEqual(
     failures(node).map((l) => [l["kind"], l["willRetry"]]),
@@ -146,14 +116,7 @@ test("an error reply is not retried: one attempt, exit 1", async () => {
 });
 
 test("SIGTERM while waiting to retry: exit 0 at once", async () => {
-  const node = fleet.spawn([
-    "--myport",
-    String(await freePort()),
-    "--clusterip",
-    `127.0.0.1:${await freePort()}`,
-    "--joinDeadline",
-    "60000",
-  ]);
+  const node = await joiner(await freePort(), "--joinDeadline", "60000");
   await node.waitFor((l) => l.event === "join.failed" && l["attempt"] === 3, "a third attempt");
   node.child.kill("SIGTERM");
   assert.equal((await node.exit()).code, 0);

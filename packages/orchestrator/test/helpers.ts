@@ -50,6 +50,17 @@ export function observedChainJoin(overrides: Partial<Record<string, Partial<Obse
   return { scenario, nodes };
 }
 
+/** A scenario's nodes as the Docker runtime addresses them, every joiner dialling node1:8001. */
+export function observedOnDocker(scenario: ScenarioSpec): ObservedNode[] {
+  return scenario.nodes.map((spec): ObservedNode => ({
+    name: spec.name,
+    spec,
+    address: `${spec.name}:${spec.port}`,
+    clusterip: "node1:8001",
+    started: true,
+  }));
+}
+
 /** Shifts one record's timestamp (microseconds) to simulate the daemon stamping it late or early. */
 export function shift(records: LogRecord[], event: string, deltaMicros: number): void {
   const r = records.find((x) => x.line?.event === event);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { joinRetryFigures } from "../src/checks/join-attempts.js";
 import { JOIN_CHECKS, runChecks } from "../src/checks/registry.js";
-import type { CheckContext, ObservedNode } from "../src/checks/types.js";
+import type { CheckContext } from "../src/checks/types.js";
 import { mergeTimeline } from "../src/logs/merge.js";
 import { formatTimestamp, type LogRecord } from "../src/logs/records.js";
 import {
@@ -19,7 +19,7 @@ import {
   readyTimeoutFor,
 } from "../src/run/join-deadline.js";
 import { buildScenario } from "../src/scenarios/registry.js";
-import { FIXTURES, recordedRun, recordedRunIn } from "./helpers.js";
+import { FIXTURES, observedOnDocker, recordedRun, recordedRunIn } from "./helpers.js";
 
 const T0 = Date.parse("2026-12-05T12:00:00Z") * 1000; // microseconds
 
@@ -57,6 +57,23 @@ const MASTER = 100;
 const JOINER = 200;
 const DEST = { nodeId: -1, nodeIpAddr: "node1", Port: "8001" };
 
+/** node1 takes in node2's request on the connection from port `from` and answers it. */
+function answer(l: Lines, ms: number, from: number): void {
+  const remote = `[::ffff:10.0.0.2]:${from}`;
+  l.line(ms, "node1", MASTER, "join.request.received", {
+    peer: "node2:8002",
+    peerId: JOINER,
+    text: "hi",
+    remote,
+  });
+  l.line(ms + 1, "node1", MASTER, "join.response.sent", {
+    peer: "node2:8002",
+    peerId: JOINER,
+    role: "master",
+    remote,
+  });
+}
+
 /**
  * node2 joins node1 on its second attempt: the first request went out on connection :40001 and
  * timed out; node1, starved, took it in late and answered it after node2 had given up on it.
@@ -85,33 +102,9 @@ function retriedJoin(secondReceived = true): Lines {
       dest: DEST,
       local: "10.0.0.2:40002",
       attempt: 2,
-    })
-    .line(5100, "node1", MASTER, "join.request.received", {
-      peer: "node2:8002",
-      peerId: JOINER,
-      text: "hi",
-      remote: "[::ffff:10.0.0.2]:40001",
-    })
-    .line(5101, "node1", MASTER, "join.response.sent", {
-      peer: "node2:8002",
-      peerId: JOINER,
-      role: "master",
-      remote: "[::ffff:10.0.0.2]:40001",
     });
-  if (secondReceived) {
-    l.line(5110, "node1", MASTER, "join.request.received", {
-      peer: "node2:8002",
-      peerId: JOINER,
-      text: "hi",
-      remote: "[::ffff:10.0.0.2]:40002",
-    });
-    l.line(5111, "node1", MASTER, "join.response.sent", {
-      peer: "node2:8002",
-      peerId: JOINER,
-      role: "master",
-      remote: "[::ffff:10.0.0.2]:40002",
-    });
-  }
+  answer(l, 5100, 40001);
+  if (secondReceived) answer(l, 5110, 40002);
   return l
     .line(5120, "node2", JOINER, "join.response.received", {
       peer: "node1:8001",
@@ -126,14 +119,11 @@ function retriedJoin(secondReceived = true): Lines {
 
 function handshakesOf(lines: Lines) {
   const scenario = { ...buildScenario("star-join", { nodes: 2 }), checks: ["handshakes", "causal-order"] };
-  const nodes = scenario.nodes.map((spec): ObservedNode => ({
-    name: spec.name,
-    spec,
-    address: `${spec.name}:${spec.port}`,
-    clusterip: "node1:8001",
-    started: true,
-  }));
-  const ctx: CheckContext = { scenario, nodes, timeline: mergeTimeline(lines.records) };
+  const ctx: CheckContext = {
+    scenario,
+    nodes: observedOnDocker(scenario),
+    timeline: mergeTimeline(lines.records),
+  };
   return { ...runChecks(ctx), ctx };
 }
 
