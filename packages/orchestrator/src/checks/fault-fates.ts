@@ -153,13 +153,7 @@ function falseDeath(r: Replay, e: EventEntry, target: Proc, t0: number): string 
     .filter((p) => e.t >= p.from && e.t <= p.to)
     .map((p) => `${p.fault.kind} ${p.fault.label}`);
   const network = holding.length ? ` (during ${holding.join(" and ")}, which does not separate them)` : "";
-  const faulted = r.faults.length > 0 || r.network.length > 0;
-  const when =
-    faulted && e.t < t0
-      ? `during the bring-up, ${((t0 - e.t) / 1e6).toFixed(2)} s before the first fault`
-      : faulted
-        ? `at ${rel(e.t, t0)}`
-        : `during the bring-up, ${rel(e.t, t0)} after the run's first line (${e.line.time})`;
+  const when = moment(r, e.t, t0, e.line.time);
   const joining =
     target.readyT === undefined || e.t < target.readyT ? " (it was still joining: not ready yet)" : "";
   return `${e.node}: declared ${target.node} (id ${target.id}) failed ${when}${joining}${network}; expected it alive, ${history}: a false death`;
@@ -173,5 +167,18 @@ function accusation(r: Replay, timeline: readonly TimelineEntry[], e: EventEntry
   if (!suspect) return "";
   const accuser = r.byId.get(suspect.line.by);
   const who = accuser ? `${accuser.node} (id ${suspect.line.by})` : `id ${suspect.line.by}`;
-  return ` (suspected on ${who}'s word at ${rel(suspect.t, t0)})`;
+  return ` (suspected on ${who}'s word ${moment(r, suspect.t, t0)})`;
+}
+
+/**
+ * When `t` was: before or after the first fault, or (a run without faults) into the bring-up. With
+ * `nodeTime` (the declaration itself) the phrase is whole; without (the suspicion), it is short.
+ */
+function moment(r: Replay, t: number, t0: number, nodeTime?: string): string {
+  const bringUp = nodeTime === undefined ? "" : "during the bring-up, ";
+  if (r.faults.length === 0 && r.network.length === 0)
+    return nodeTime === undefined
+      ? `at ${rel(t, t0)}`
+      : `${bringUp}${rel(t, t0)} after the run's first line (${nodeTime})`;
+  return t < t0 ? `${bringUp}${((t0 - t) / 1e6).toFixed(2)} s before the first fault` : `at ${rel(t, t0)}`;
 }
