@@ -18,8 +18,13 @@ export interface NodeConfig {
   nodeId?: number;
   /** Written once the node is joined-or-master and listening, removed at stop. */
   readyFile?: string;
-  /** Bound on connect + response while joining. */
+  /** Bound on connect + response while joining (per attempt). */
   dialTimeoutMs: number;
+  /**
+   * Total time to keep retrying a silent, refusing or unresolvable cluster address before the
+   * seed's rule applies (join/join-retry.ts); undefined: one attempt, as the seed makes.
+   */
+  joinDeadlineMs?: number;
   /** Absolute deadline for an inbound connection to deliver its request line. */
   requestTimeoutMs: number;
   /** Inbound connections served at once; more are refused with an error reply. */

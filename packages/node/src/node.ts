@@ -2,14 +2,16 @@
 import {
   nodeInfo,
   joinRequest,
+  type JoinEnvelope,
   type JoinResponse,
   type NodeInfo,
   type Role,
   type WireRole,
 } from "@joinlab/protocol";
 import type { NodeConfig } from "./config.js";
-import { formatHostPort, parseHostPort, stripCidr } from "./host-port.js";
-import { requestJoin } from "./join/join-client.js";
+import { formatHostPort, parseHostPort, stripCidr, type HostPort } from "./host-port.js";
+import { requestJoin, type JoinOutcome } from "./join/join-client.js";
+import { joinWithRetry, type FailedAttempt } from "./join/join-retry.js";
 import { answerLine, type ResponseExtension } from "./join/join-responder.js";
 import type { NodeLogger } from "./log/node-logger.js";
 import { Membership, type MemberRecord, type MembershipRunner } from "./membership/index.js";
@@ -128,6 +130,7 @@ export class Node {
       advertise: config.advertise,
       clusterip: config.clusterip,
       makeMasterOnError: config.makeMasterOnError,
+      ...(config.joinDeadlineMs !== undefined ? { joinDeadlineMs: config.joinDeadlineMs } : {}),
       pid: process.pid,
       ...(config.auth?.keyring ? { clusterKeyIds: config.auth.keyring.ids().join(",") } : {}),
       ...(config.auth?.label !== undefined ? { clusterLabel: config.auth.label } : {}),
@@ -206,7 +209,7 @@ export class Node {
   }
 
   async #joinOrBecomeMaster(): Promise<void> {
-    const { config, logger } = this;
+    const { config } = this;
     const target = parseHostPort(config.clusterip);
     if (target === undefined) {
       throw this.#fatal(`--clusterip "${config.clusterip}" is not host:port`, "bad-clusterip");
@@ -214,33 +217,67 @@ export class Node {
     // The marker tells the responder that we speak membership (UDP); the seed's keys come first.
     const marker = config.membership === false ? undefined : { gen: this.gen };
     const request = joinRequest(this.self(), target.host, target.port, marker);
-    const outcome = await requestJoin({
+    const { outcome, attempts, elapsedMs } = await joinWithRetry({
+      attempt: (attempt, timeoutMs) => this.#attemptJoin(target, request, attempt, timeoutMs),
+      dialTimeoutMs: config.dialTimeoutMs,
+      ...(config.joinDeadlineMs !== undefined ? { deadlineMs: config.joinDeadlineMs } : {}),
+      signal: this.#joinAbort.signal,
+      onFailure: (failed) => this.#logFailedAttempt(failed),
+    });
+    if (outcome.ok) return this.#adoptResponse(outcome.response);
+    this.#throwIfStopping();
+    const tried =
+      attempts > 1
+        ? ` after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)} s (--joinDeadline)`
+        : "";
+    this.#settleFailedJoin(outcome, tried);
+  }
+
+  /** One dial of the cluster address, its request logged as it goes out. */
+  #attemptJoin(
+    target: HostPort,
+    request: JoinEnvelope,
+    attempt: number,
+    timeoutMs: number,
+  ): Promise<JoinOutcome> {
+    const { config, logger } = this;
+    return requestJoin({
       target,
       request,
-      timeoutMs: config.dialTimeoutMs,
+      timeoutMs,
       maxLineBytes: config.maxLineBytes,
       signal: this.#joinAbort.signal,
       auth: this.#auth.auth,
       beforeWrite: (local) =>
         logger.info({
           event: "join.request.sent",
-          message: `asking ${config.clusterip} to add this node to its cluster`,
+          message: `asking ${config.clusterip} to add this node to its cluster${attempt > 1 ? ` (attempt ${attempt})` : ""}`,
           peer: config.clusterip,
           dest: request.dest,
           ...(local ? { local } : {}),
+          attempt,
         }),
     });
+  }
 
-    if (outcome.ok) return this.#adoptResponse(outcome.response);
-
-    logger.warn({
+  #logFailedAttempt({ outcome, attempt, retryInMs }: FailedAttempt): void {
+    const { config } = this;
+    const retry = retryInMs === undefined ? "" : `; retrying in ${retryInMs} ms (attempt ${attempt + 1})`;
+    this.logger.warn({
       event: "join.failed",
-      message: `could not join through ${config.clusterip}: ${outcome.reason}`,
+      message: `could not join through ${config.clusterip}: ${outcome.reason}${retry}`,
       peer: config.clusterip,
       kind: outcome.kind,
       reason: outcome.reason,
+      attempt,
+      willRetry: retryInMs !== undefined,
+      ...(retryInMs !== undefined ? { retryInMs } : {}),
     });
-    this.#throwIfStopping();
+  }
+
+  /** The seed's rule once no attempt is left: master with --makeMasterOnError, else quit. */
+  #settleFailedJoin(outcome: Extract<JoinOutcome, { ok: false }>, tried: string): void {
+    const { config, logger } = this;
     // A node that answered with an error (busy, or not a join protocol we know) is a cluster that
     // exists: becoming a second master there would split it, so the fallback is only for silence.
     const refused =
@@ -249,13 +286,13 @@ export class Node {
       this.role = "master";
       logger.info({
         event: "master.started",
-        message: `no cluster answered at ${config.clusterip}; starting as master`,
+        message: `no cluster answered at ${config.clusterip}${tried}; starting as master`,
         reason: outcome.reason,
       });
       return;
     }
     if (outcome.kind === "unresolvable") {
-      throw this.#fatal(`${outcome.reason}: check --clusterip "${config.clusterip}"`, "unresolvable");
+      throw this.#fatal(`${outcome.reason}${tried}: check --clusterip "${config.clusterip}"`, "unresolvable");
     }
     const message =
       outcome.kind === "unauthenticated"
@@ -264,8 +301,9 @@ export class Node {
         : refused
           ? `the node at ${config.clusterip} answered but did not let this node join (${outcome.reason}). ` +
             "Retry later, or check that --clusterip points at a joinlab or seed node."
-          : `could not join a cluster at ${config.clusterip} (${outcome.reason}). ` +
-            "Check --clusterip, or set --makeMasterOnError to start this node as master.";
+          : `could not join a cluster at ${config.clusterip}${tried} (${outcome.reason}). ` +
+            "Check --clusterip, or set --makeMasterOnError to start this node as master" +
+            (config.joinDeadlineMs === undefined ? " (or --joinDeadline to keep trying)." : ".");
     logger.error({ event: "node.quitting", message, reason: outcome.reason });
     throw new StartupError(message, EXIT_NO_CLUSTER, outcome.kind);
   }

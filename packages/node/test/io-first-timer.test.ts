@@ -8,6 +8,12 @@ import { InboundServer } from "../src/server/inbound-server.js";
 import { NodeLogger } from "../src/log/node-logger.js";
 import { freePort } from "../src/ports.js";
 import { Writable } from "node:stream";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { joinRequest, nodeInfo } from "@joinlab/protocol";
+import { requestJoin } from "../src/join/join-client.js";
 
 /** Keeps the event loop busy, as a starved or paused process would be. */
 function stall(ms: number): void {
@@ -75,4 +81,64 @@ test("the server answers a request that arrived in time even if it was stalled p
     client.destroy();
     await server.close(0);
   }
+});
+
+/**
+ * A responder in another process (so it answers while this one is stalled): it answers one join
+ * line and, once the answer is handed to the kernel, creates `marker`.
+ */
+async function responderProcess(marker: string): Promise<{ port: number; child: ChildProcess }> {
+  const answer = JSON.stringify({
+    source: { nodeId: 7, nodeIpAddr: "127.0.0.1", Port: "9" },
+    dest: { nodeId: 8, nodeIpAddr: "127.0.0.1", Port: "10" },
+    message: "ok",
+  });
+  const script = `
+    const net = require("node:net"), fs = require("node:fs");
+    const server = net.createServer((s) => s.once("data", () => s.write(${JSON.stringify(answer + "\n")}, () => fs.writeFileSync(${JSON.stringify(marker)}, "sent"))));
+    server.listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once("data", (text: Buffer) => resolve(Number(text.toString().trim())));
+    child.once("exit", () => reject(new Error("the responder exited")));
+  });
+  return { port, child };
+}
+
+/** Stalls until `marker` exists and at least `minMs` passed (bounded: a failure, not a hang). */
+function stallUntil(marker: string, minMs: number): void {
+  const start = Date.now();
+  while (Date.now() - start < 10_000 && !(existsSync(marker) && Date.now() - start >= minMs)) {
+    // spin: this process is starved while the other one answers
+  }
+}
+
+const joinAttempt = (port: number, timeoutMs: number) => ({
+  target: { host: "127.0.0.1", port },
+  request: joinRequest(nodeInfo(8, "127.0.0.1", 10), "127.0.0.1", port),
+  timeoutMs,
+  maxLineBytes: 65_536,
+});
+
+test("the joiner reads a join response that arrived while it was stalled past its dial timeout", async (t) => {
+  const marker = join(mkdtempSync(join(tmpdir(), "joinlab-stall-")), "answered");
+  const { port, child } = await responderProcess(marker);
+  t.after(() => child.kill());
+  const outcome = await requestJoin({
+    ...joinAttempt(port, 100),
+    // The request goes out, then this process stalls past the 100 ms deadline while the answer lands.
+    beforeWrite: () => setImmediate(() => stallUntil(marker, 300)),
+  });
+  assert.equal(outcome.ok, true, outcome.ok ? "" : outcome.reason);
+});
+
+test("a connection made during a stall still gets its answer: the spent deadline does not fire at once", async (t) => {
+  const marker = join(mkdtempSync(join(tmpdir(), "joinlab-stall-")), "answered");
+  const { port, child } = await responderProcess(marker);
+  t.after(() => child.kill());
+  const pending = requestJoin(joinAttempt(port, 100));
+  // The connect completes in the kernel while this process is stalled past the whole deadline.
+  stall(300);
+  const outcome = await pending;
+  assert.equal(outcome.ok, true, outcome.ok ? "" : outcome.reason);
 });

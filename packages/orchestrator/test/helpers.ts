@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EventFields, NodeEvent } from "@joinlab/protocol";
+import { DEFAULT_CHECKS } from "../src/checks/registry.js";
 import { readRunTimeline } from "../src/logs/read-run.js";
 import { RecordBuilder, type LogRecord } from "../src/logs/records.js";
 import { buildScenario } from "../src/scenarios/registry.js";
@@ -26,12 +27,15 @@ export function recordedChainJoin(): Map<string, LogRecord[]> {
   return map;
 }
 
-/** The chain-join scenario as the Docker runtime addressed it when the fixture was recorded. */
+/**
+ * The chain-join scenario as the Docker runtime addressed it when the fixture was recorded. The
+ * recording predates the membership layer (no member.* lines): the join checks alone judge it.
+ */
 export function observedChainJoin(overrides: Partial<Record<string, Partial<ObservedNode>>> = {}): {
   scenario: ScenarioSpec;
   nodes: ObservedNode[];
 } {
-  const scenario = buildScenario("chain-join");
+  const scenario = { ...buildScenario("chain-join"), checks: DEFAULT_CHECKS };
   const nodes = scenario.nodes.map((spec): ObservedNode => {
     const target = scenario.nodes.find((n) => n.name === spec.clusterip)!;
     return {
@@ -44,6 +48,17 @@ export function observedChainJoin(overrides: Partial<Record<string, Partial<Obse
     };
   });
   return { scenario, nodes };
+}
+
+/** A scenario's nodes as the Docker runtime addresses them, every joiner dialling node1:8001. */
+export function observedOnDocker(scenario: ScenarioSpec): ObservedNode[] {
+  return scenario.nodes.map((spec): ObservedNode => ({
+    name: spec.name,
+    spec,
+    address: `${spec.name}:${spec.port}`,
+    clusterip: "node1:8001",
+    started: true,
+  }));
 }
 
 /** Shifts one record's timestamp (microseconds) to simulate the daemon stamping it late or early. */
@@ -86,7 +101,11 @@ interface RecordedNode {
  * results.json) as the checks saw it: the merged timeline and every node as observed.
  */
 export function recordedRun(name: string): CheckContext {
-  const dir = join(FIXTURES, name);
+  return recordedRunIn(join(FIXTURES, name));
+}
+
+/** recordedRun of a run directory anywhere (a fixture copied and altered by a test). */
+export function recordedRunIn(dir: string): CheckContext {
   const scenario = JSON.parse(readFileSync(join(dir, "scenario.json"), "utf8")) as ScenarioSpec;
   const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as { nodes: RecordedNode[] };
   const timeline = readRunTimeline(dir);

@@ -288,6 +288,17 @@ describe("membership checks", () => {
     ]);
   });
 
+  it("name whose suspicion a false death acted on, and when", () => {
+    const s = Script.cluster(3)
+      .about(200, "node1", "member.suspect", "node3", { by: 200, inc: 0 })
+      .about(300, "node1", "member.failed", "node3", { by: 200, inc: 0, previous: "suspect" })
+      .fault(1000, "kill", "node2");
+    const { by } = s.check(only("no-false-deaths"));
+    assert.deepEqual(by("no-false-deaths").errors, [
+      "node1: declared node3 (id 300) failed during the bring-up, 0.70 s before the first fault; expected it alive, it was never faulted: a false death (suspected on node2 (id 200)'s word 0.80 s before the first fault)",
+    ]);
+  });
+
   it("fail on a ghost: a member no node of the run ever was", () => {
     const s = Script.cluster(2).line(50, "node2", "member.joined", { peerId: 4242, peer: "node9:8009" });
     const { by } = s.check(only("no-ghosts"));

@@ -5,11 +5,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { CHECKS } from "../src/checks/registry.js";
-import type { ObservedNode } from "../src/checks/types.js";
 import { mergeTimeline } from "../src/logs/merge.js";
 import type { LogRecord } from "../src/logs/records.js";
 import { buildScenario } from "../src/scenarios/registry.js";
-import { FIXTURES, recordsFromLines } from "./helpers.js";
+import { FIXTURES, observedOnDocker, recordsFromLines } from "./helpers.js";
 
 const NODES = ["node1", "node2", "node3", "node4", "node5", "rogue"];
 
@@ -30,13 +29,7 @@ function recorded(
 
 function check(streams: Map<string, LogRecord[]>) {
   const scenario = buildScenario("rogue-peer");
-  const nodes = scenario.nodes.map((spec): ObservedNode => ({
-    name: spec.name,
-    spec,
-    address: `${spec.name}:${spec.port}`,
-    clusterip: "node1:8001",
-    started: true,
-  }));
+  const nodes = observedOnDocker(scenario);
   return CHECKS["rogue-refused"]!({ scenario, nodes, timeline: mergeTimeline(streams) });
 }
 

@@ -75,6 +75,8 @@ export const LOG_EVENT_FIELDS = {
     advertise: "string",
     clusterip: "string",
     makeMasterOnError: "boolean",
+    /** --joinDeadline, when given. */
+    joinDeadlineMs: optional("number"),
     pid: "number",
     /** The ids of the cluster keys, signer first, comma-separated (never the keys). */
     clusterKeyIds: optional("string"),
@@ -82,9 +84,15 @@ export const LOG_EVENT_FIELDS = {
   },
   /**
    * The joiner is about to write its request (peer: the cluster address it dialled; local: its own
-   * end of the connection, host:port, which the responder logs as `remote`: it pairs the two).
+   * end of the connection, host:port, which the responder logs as `remote`: it pairs the two;
+   * attempt: 1, 2, ... when --joinDeadline retries).
    */
-  "join.request.sent": { peer: "string", dest: "node-info", local: optional("string") },
+  "join.request.sent": {
+    peer: "string",
+    dest: "node-info",
+    local: optional("string"),
+    attempt: optional("number"),
+  },
   /** The joiner read a valid response (peerId: the responder's id). */
   "join.response.received": {
     peer: "string",
@@ -93,8 +101,18 @@ export const LOG_EVENT_FIELDS = {
     responderRole: optional(WIRE_ROLE),
     text: "string",
   },
-  /** The cluster address did not produce a valid response. */
-  "join.failed": { peer: "string", kind: JOIN_FAILURE_KINDS, reason: "string" },
+  /**
+   * One attempt at the cluster address did not produce a valid response (attempt: 1, 2, ...;
+   * willRetry: --joinDeadline leaves time for another, after retryInMs).
+   */
+  "join.failed": {
+    peer: "string",
+    kind: JOIN_FAILURE_KINDS,
+    reason: "string",
+    attempt: optional("number"),
+    willRetry: optional("boolean"),
+    retryInMs: optional("number"),
+  },
   /** Role settled as member after a successful join. */
   "node.joined": { role: oneOf("member"), peer: "string", peerId: "number" },
   /** Role settled as master (no cluster answered and --makeMasterOnError). */

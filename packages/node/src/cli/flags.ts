@@ -12,6 +12,9 @@ export type ParsedFlags =
   /** --help, --version, or a bad flag: print `output` and exit with `exitCode`. */
   | { kind: "exit"; exitCode: 0 | 2; output: string };
 
+/** --joinDeadline: long enough for one more attempt, short enough that a typo is not a day. */
+export const JOIN_DEADLINE_RANGE = { min: 100, max: 3_600_000 } as const;
+
 const OPTIONS = {
   makeMasterOnError: {
     type: "boolean",
@@ -60,7 +63,15 @@ const OPTIONS = {
   dialTimeout: {
     type: "string",
     default: String(DEFAULTS.dialTimeoutMs),
-    describe: "Milliseconds allowed to connect to --clusterip and read its response.",
+    describe: "Milliseconds allowed to connect to --clusterip and read its response (per attempt).",
+  },
+  joinDeadline: {
+    type: "string",
+    describe:
+      `Keep retrying --clusterip for up to this many milliseconds in all (${JOIN_DEADLINE_RANGE.min} to ` +
+      `${JOIN_DEADLINE_RANGE.max}) while it refuses, stays silent or does not resolve, with jittered ` +
+      "exponential pauses; then --makeMasterOnError or exit 1 applies. An error reply is not retried. " +
+      "Default: one attempt, as the seed makes.",
   },
   requestTimeout: {
     type: "string",
@@ -152,6 +163,7 @@ interface RawFlags {
   logLevel: string;
   readyFile?: string;
   dialTimeout: string;
+  joinDeadline?: string;
   requestTimeout: string;
   maxConnections: string;
   maxLineBytes: string;
@@ -174,6 +186,17 @@ function toConfig(raw: RawFlags): ParsedFlags {
         raw.nodeId === undefined ? undefined : integer("nodeId", raw.nodeId, 0, MAX_NODE_ID, "a node id"),
       readyFile: optionalText("readyFile", raw.readyFile),
       dialTimeoutMs: integer("dialTimeout", raw.dialTimeout, 1, 600_000, "milliseconds"),
+      ...(raw.joinDeadline !== undefined
+        ? {
+            joinDeadlineMs: integer(
+              "joinDeadline",
+              raw.joinDeadline,
+              JOIN_DEADLINE_RANGE.min,
+              JOIN_DEADLINE_RANGE.max,
+              "milliseconds",
+            ),
+          }
+        : {}),
       requestTimeoutMs: integer("requestTimeout", raw.requestTimeout, 1, 600_000, "milliseconds"),
       maxConnections: integer("maxConnections", raw.maxConnections, 1, 1_000_000, "a connection count"),
       maxLineBytes: integer("maxLineBytes", raw.maxLineBytes, 1024, 16 * 1024 * 1024, "a byte count"),

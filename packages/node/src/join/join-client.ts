@@ -35,6 +35,11 @@ export interface JoinAttempt {
   auth?: ClusterAuth;
 }
 
+/** The answer's own bound after a connect that only a stall made late: a quarter of the dial's. */
+export function answerGraceMs(timeoutMs: number): number {
+  return Math.max(1, Math.ceil(timeoutMs / 4));
+}
+
 export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
   const { target, request, timeoutMs, maxLineBytes, signal, beforeWrite } = attempt;
   const where = `${target.host}:${target.port}`;
@@ -58,7 +63,8 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
     const fail = (kind: JoinFailureKind, reason: string): void => finish({ ok: false, kind, reason });
 
     // A response that arrived in time but was not read yet (this node was starved) still counts.
-    const timer = new IoFirstTimer(timeoutMs, () => {
+    const startedAt = performance.now();
+    const onDeadline = (): void => {
       if (!resolved)
         return fail("unresolvable", `cannot resolve host "${target.host}" within ${timeoutMs} ms`);
       fail(
@@ -67,7 +73,8 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
           ? `${where} accepted the connection but sent no response within ${timeoutMs} ms`
           : `no connection to ${where} within ${timeoutMs} ms`,
       );
-    });
+    };
+    let timer = new IoFirstTimer(timeoutMs, onDeadline);
     const onAbort = (): void => fail("aborted", "the node was stopped while joining");
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -92,6 +99,12 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
 
     socket.on("connect", () => {
       connected = true;
+      // Connected in time but seen only after a stall (the deadline is due with it): the request
+      // goes out now, so its answer gets a grace instead of the deadline that is already spent.
+      if (performance.now() - startedAt >= timeoutMs) {
+        timer.cancel();
+        timer = new IoFirstTimer(answerGraceMs(timeoutMs), onDeadline);
+      }
       beforeWrite?.(
         socket.localAddress ? formatHostPort(socket.localAddress, socket.localPort ?? 0) : undefined,
       );
@@ -109,12 +122,21 @@ export function requestJoin(attempt: JoinAttempt): Promise<JoinOutcome> {
       fail("closed", `${where} closed the connection without a response`);
     });
     socket.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "ECONNREFUSED")
-        return fail("refused", `nothing listens on ${where} (connection refused)`);
-      if (err.code === "ENOTFOUND" || err.code === "EAI_AGAIN" || err.code === "EAI_NONAME") {
-        return fail("unresolvable", `cannot resolve host "${target.host}" (${err.code})`);
-      }
-      fail("network", `connection to ${where} failed: ${err.code ?? err.message}`);
+      const { kind, reason } = dialFailure(err, target, where);
+      fail(kind, reason);
     });
   });
+}
+
+/** What a socket error means for the join: nobody listening, no such host, or the network. */
+function dialFailure(
+  err: NodeJS.ErrnoException,
+  target: HostPort,
+  where: string,
+): { kind: JoinFailureKind; reason: string } {
+  if (err.code === "ECONNREFUSED")
+    return { kind: "refused", reason: `nothing listens on ${where} (connection refused)` };
+  if (err.code === "ENOTFOUND" || err.code === "EAI_AGAIN" || err.code === "EAI_NONAME")
+    return { kind: "unresolvable", reason: `cannot resolve host "${target.host}" (${err.code})` };
+  return { kind: "network", reason: `connection to ${where} failed: ${err.code ?? err.message}` };
 }

@@ -132,9 +132,9 @@ export class NodeFleet {
     return node;
   }
 
-  /** Starts a master on a free port and waits until it is ready. */
-  async master(extra: string[] = []): Promise<{ node: NodeProcess; port: number }> {
-    const port = await freePort();
+  /** Starts a master on `port` (a free one by default) and waits until it is ready. */
+  async master(extra: string[] = [], port?: number): Promise<{ node: NodeProcess; port: number }> {
+    port ??= await freePort();
     const node = this.spawn([
       "--makeMasterOnError",
       "--myport",

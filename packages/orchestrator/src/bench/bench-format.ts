@@ -24,7 +24,7 @@ function sizeRow(r: SizeReport): string[] {
     targetText(r.target),
     r.target ? (r.target.met ? "yes" : "no") : "-",
     `${r.health.falselyFailed} (${r.health.failedLines} lines)`,
-    String(r.health.retriedJoiners),
+    r.health.retriedJoiners ? `${r.health.retriedJoiners} (≤${r.health.maxAttempts} attempts)` : "0",
     r.idleCpu?.medianPercent === undefined ? "-" : `${r.idleCpu.medianPercent} %`,
     r.rssMiB.median === undefined ? "-" : `${r.rssMiB.median} MiB`,
     p50p99(r.joinConvergenceMs),

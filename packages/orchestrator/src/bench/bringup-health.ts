@@ -1,6 +1,6 @@
 // What a bring-up cost the cluster's health, read off its merged log: false deaths (a bench run
 // faults nothing, so every `member.failed` is false) and the joiners that needed more than one
-// attempt before they joined.
+// attempt before they joined (the run's own join figures).
 import type { RunResult } from "../run/run-result.js";
 
 export interface BringUpHealth {
@@ -12,12 +12,12 @@ export interface BringUpHealth {
   suspectLines: number;
   /** Joiners that logged a failed attempt before they joined. */
   retriedJoiners: number;
+  /** The most attempts one joiner needed (1: nobody retried). */
+  maxAttempts: number;
 }
 
-export function bringUpHealth(result: Pick<RunResult, "timeline">): BringUpHealth {
+export function bringUpHealth(result: Pick<RunResult, "timeline" | "timings">): BringUpHealth {
   const failedIds = new Set<number>();
-  const failedAttempts = new Set<string>();
-  const joined = new Set<string>();
   let failedLines = 0;
   let suspectLines = 0;
   for (const entry of result.timeline) {
@@ -27,9 +27,13 @@ export function bringUpHealth(result: Pick<RunResult, "timeline">): BringUpHealt
       failedLines++;
       failedIds.add(line.peerId);
     } else if (line.event === "member.suspect") suspectLines++;
-    else if (line.event === "join.failed") failedAttempts.add(entry.node);
-    else if (line.event === "node.joined") joined.add(entry.node);
   }
-  const retriedJoiners = [...failedAttempts].filter((node) => joined.has(node)).length;
-  return { failedLines, falselyFailed: failedIds.size, suspectLines, retriedJoiners };
+  const joins = result.timings.joins;
+  return {
+    failedLines,
+    falselyFailed: failedIds.size,
+    suspectLines,
+    retriedJoiners: joins?.retried ?? 0,
+    maxAttempts: joins?.maxAttempts ?? 1,
+  };
 }

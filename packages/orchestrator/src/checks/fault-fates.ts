@@ -11,6 +11,7 @@ import {
   type Replay,
 } from "./membership-view.js";
 import { separating } from "./membership/network-state.js";
+import type { TimelineEntry } from "../logs/timeline.js";
 import { entriesOf, type CheckContext, type CheckResult, type EventEntry } from "./types.js";
 
 const rel = (t: number, t0: number) => `+${((t - t0) / 1e6).toFixed(2)} s`;
@@ -110,7 +111,9 @@ export function checkNoFalseDeaths(ctx: CheckContext): CheckResult {
   const errors = deaths.flatMap((e) => {
     const target = r.byId.get(e.line.peerId);
     // An id no node had: the no-ghosts check reports it.
-    return target && !explained(r, e, target) ? [falseDeath(r, e, target, t0)] : [];
+    return target && !explained(r, e, target)
+      ? [falseDeath(r, e, target, t0) + accusation(r, timeline, e, t0)]
+      : [];
   });
   return {
     name: "no-false-deaths",
@@ -150,11 +153,32 @@ function falseDeath(r: Replay, e: EventEntry, target: Proc, t0: number): string 
     .filter((p) => e.t >= p.from && e.t <= p.to)
     .map((p) => `${p.fault.kind} ${p.fault.label}`);
   const network = holding.length ? ` (during ${holding.join(" and ")}, which does not separate them)` : "";
-  const when =
-    (r.faults.length || r.network.length) && e.t < t0
-      ? `during the bring-up, ${((t0 - e.t) / 1e6).toFixed(2)} s before the first fault`
-      : `at ${rel(e.t, t0)}`;
+  const when = moment(r, e.t, t0, e.line.time);
   const joining =
     target.readyT === undefined || e.t < target.readyT ? " (it was still joining: not ready yet)" : "";
   return `${e.node}: declared ${target.node} (id ${target.id}) failed ${when}${joining}${network}; expected it alive, ${history}: a false death`;
+}
+
+/** Who accused the target first in the declarer's eyes: its last member.suspect before the death. */
+function accusation(r: Replay, timeline: readonly TimelineEntry[], e: EventEntry, t0: number): string {
+  const suspect = entriesOf(timeline, "member.suspect")
+    .filter((s) => s.node === e.node && s.line.peerId === e.line.peerId && s.t <= e.t)
+    .at(-1);
+  if (!suspect) return "";
+  const accuser = r.byId.get(suspect.line.by);
+  const who = accuser ? `${accuser.node} (id ${suspect.line.by})` : `id ${suspect.line.by}`;
+  return ` (suspected on ${who}'s word ${moment(r, suspect.t, t0)})`;
+}
+
+/**
+ * When `t` was: before or after the first fault, or (a run without faults) into the bring-up. With
+ * `nodeTime` (the declaration itself) the phrase is whole; without (the suspicion), it is short.
+ */
+function moment(r: Replay, t: number, t0: number, nodeTime?: string): string {
+  const bringUp = nodeTime === undefined ? "" : "during the bring-up, ";
+  if (r.faults.length === 0 && r.network.length === 0)
+    return nodeTime === undefined
+      ? `at ${rel(t, t0)}`
+      : `${bringUp}${rel(t, t0)} after the run's first line (${nodeTime})`;
+  return t < t0 ? `${bringUp}${((t0 - t) / 1e6).toFixed(2)} s before the first fault` : `at ${rel(t, t0)}`;
 }

@@ -1,6 +1,7 @@
 // Every expected joiner's handshake, matched across containers: it dialled the address the
 // scenario gave it, the node it dialled logged the request from it (from its advertised address),
 // answered it, and the joiner received the answer from that node.
+import { joinRetryFigures } from "./join-attempts.js";
 import type { CheckContext, CheckResult, EventEntry, ObservedNode } from "./types.js";
 import { describeEvents, describeFate } from "./types.js";
 
@@ -11,10 +12,14 @@ export function checkHandshakes(ctx: CheckContext): CheckResult {
   const matched = handshakes.filter((h) => h.match()).length;
   const errors = handshakes.flatMap((h) => h.errors);
   const unknown = handshakes.flatMap((h) => h.unknown);
+  const { retried, failedAttempts } = joinRetryFigures(ctx.timeline);
+  const retries = retried
+    ? `; ${retried} joiner(s) got through after ${failedAttempts} failed attempt(s)`
+    : "";
   return {
     name: "handshakes",
     valid: errors.length > 0 ? false : unknown.length > 0 ? "unknown" : true,
-    summary: `${matched}/${joiners.length} join handshakes matched across nodes (request → received → response → received)`,
+    summary: `${matched}/${joiners.length} join handshakes matched across nodes (request → received → response → received)${retries}`,
     errors: [...errors, ...unknown],
   };
 }
@@ -59,9 +64,17 @@ class Handshake {
     return this.#inOrder([sent, received, answered, read], received);
   }
 
+  /**
+   * The request that got through: the last one sent before the joiner read its response (earlier
+   * attempts of a --joinDeadline retry failed and are not judged), or the last one sent at all.
+   */
   #requestSent(): EventEntry | undefined {
-    const { joiner } = this;
-    const sent = this.log.events.find((e) => e.node === joiner.name && e.line.event === "join.request.sent");
+    const { joiner, log } = this;
+    const mine = log.events.filter((e) => e.node === joiner.name);
+    const read = mine.find((e) => e.line.event === "join.response.received");
+    const sent = mine
+      .filter((e) => e.line.event === "join.request.sent" && (!read || log.position(e) < log.position(read)))
+      .at(-1);
     if (!sent) {
       const events = joiner.started ? `${describeEvents(this.log.ctx, joiner.name)}; ` : "";
       return this.#fail(
@@ -85,7 +98,7 @@ class Handshake {
     );
     const target =
       typeof joiner.spec.clusterip === "string" ? this.log.byName.get(joiner.spec.clusterip) : undefined;
-    const here = target ? received.find((e) => e.node === target.name) : received[0];
+    const here = sameConnection(sent, target ? received.filter((e) => e.node === target.name) : received);
     if (!here) return this.#notReceived(joinerId, target, received);
     if (here.line.peer !== undefined && here.line.peer !== joiner.address) {
       this.errors.push(
@@ -116,7 +129,8 @@ class Handshake {
         e.node === received.node &&
         e.line.event === "join.response.sent" &&
         e.line.peerId === joinerId &&
-        log.position(e) > log.position(received),
+        log.position(e) > log.position(received) &&
+        sameRemote(e, received),
     );
     if (!answered) {
       return this.#fail(
@@ -171,4 +185,28 @@ class Handshake {
     this.unknown.push(`${node.name}: output unreadable (${node.logError})`);
     return false;
   }
+}
+
+/** A connection end as both sides log it (the responder may see IPv4 as ::ffff:10.0.0.3). */
+function connectionEnd(address: unknown): string | undefined {
+  return typeof address === "string" ? address.replace(/^\[?::ffff:([0-9.]+)\]?:/, "$1:") : undefined;
+}
+
+/**
+ * Of the receipts of one joiner's requests, the one of `sent`: paired by the joiner's `local` and
+ * the responder's `remote` when both logged them (a retried join sends several requests), else
+ * the first.
+ */
+function sameConnection(sent: EventEntry, received: EventEntry[]): EventEntry | undefined {
+  const local = connectionEnd(sent.line.event === "join.request.sent" ? sent.line.local : undefined);
+  const paired = received.filter((e) => "remote" in e.line && e.line.remote !== undefined);
+  if (local === undefined || paired.length === 0) return received[0];
+  return paired.find((e) => connectionEnd((e.line as { remote?: string }).remote) === local);
+}
+
+/** The response went out on the connection its request came in on (when both are logged). */
+function sameRemote(answered: EventEntry, received: EventEntry): boolean {
+  const a = (answered.line as { remote?: string }).remote;
+  const b = (received.line as { remote?: string }).remote;
+  return a === undefined || b === undefined || a === b;
 }

@@ -16,7 +16,8 @@ export const CHECKS: Readonly<Record<string, Check>> = Object.freeze({
   exits: checkExits,
   clusters: checkClusters,
   "causal-order": checkCausalOrder,
-  // Membership: the fault scenarios name them (MEMBERSHIP_CHECKS); the join scenarios keep the six above.
+  // Membership: the fault scenarios name them (MEMBERSHIP_CHECKS), the join scenarios the ones
+  // that hold without faults (JOIN_CHECKS).
   converged: checkConverged,
   "one-master": checkOneMaster,
   "no-ghosts": checkNoGhosts,
@@ -27,6 +28,12 @@ export const CHECKS: Readonly<Record<string, Check>> = Object.freeze({
 });
 
 export const DEFAULT_CHECKS = ["handshakes", "masters", "joined", "exits", "clusters", "causal-order"];
+
+/**
+ * The join scenarios' checks: the handshakes, roles and clusters, and what membership promises of
+ * a bring-up: one converged view and one master, nobody declared failed, no member nobody had.
+ */
+export const JOIN_CHECKS = [...DEFAULT_CHECKS, "converged", "one-master", "no-ghosts", "no-false-deaths"];
 
 /** The join checks that still hold under faults, plus the membership checks. */
 export const MEMBERSHIP_CHECKS = [

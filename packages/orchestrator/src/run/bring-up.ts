@@ -5,6 +5,7 @@ import type { LogRecord } from "../logs/records.js";
 import { entryOf } from "../logs/timeline.js";
 import type { StartedEnvironment, StartedNode } from "../runtime/types.js";
 import { waitForEvent } from "../wait/wait-for-log.js";
+import { readyTimeoutFor } from "./join-deadline.js";
 import { nodeArgs } from "./node-args.js";
 import type { NodeBringUp } from "./node-bring-up.js";
 import { RUN_DEFAULTS } from "./run-defaults.js";
@@ -193,7 +194,7 @@ async function expectQuit(phase: BringUp, node: NodeBringUp, started: StartedNod
 async function expectReady(phase: BringUp, node: NodeBringUp, started: StartedNode): Promise<void> {
   const { run } = phase;
   const ready = await waitForEvent(started.log, "node.ready", {
-    timeoutMs: phase.readyTimeoutMs,
+    timeoutMs: readyTimeoutFor(phase.readyTimeoutMs, node.joinDeadlineMs),
     signal: run.signal,
     describeEnd: () => describeEnd(node.name, started),
   });

@@ -18,6 +18,7 @@ export function nodeArgs(node: NodeBringUp, env: StartedEnvironment, dialTimeout
     "json",
     "--dialTimeout",
     String(dialTimeoutMs),
+    ...(node.joinDeadlineMs !== undefined ? ["--joinDeadline", String(node.joinDeadlineMs)] : []),
     ...(spec.makeMasterOnError ? ["--makeMasterOnError"] : []),
     ...(spec.flags ?? []),
   ];

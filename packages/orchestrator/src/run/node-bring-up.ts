@@ -10,6 +10,7 @@ import {
   type StartCondition,
 } from "../scenarios/types.js";
 import { Deferred } from "./deferred.js";
+import { joinDeadlineFor } from "./join-deadline.js";
 import type { NodeSummary } from "./run-result.js";
 
 export type Milestone = "created" | StartCondition["state"];
@@ -17,6 +18,8 @@ export type Milestone = "created" | StartCondition["state"];
 export class NodeBringUp {
   /** What must have happened to other nodes before this one starts (computed once). */
   readonly conditions: readonly StartCondition[];
+  /** Its --joinDeadline, when the run gives it one (a joiner of a large run). */
+  readonly joinDeadlineMs: number | undefined;
   readonly summary: NodeSummary;
   created: CreatedNode | undefined;
   node: StartedNode | undefined;
@@ -40,6 +43,7 @@ export class NodeBringUp {
     scenario: ScenarioSpec,
   ) {
     this.conditions = startConditions(spec, scenario);
+    this.joinDeadlineMs = joinDeadlineFor(spec, scenario);
     this.summary = { name: spec.name, address, clusterip, expect: spec.expect };
   }
 

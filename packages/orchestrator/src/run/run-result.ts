@@ -1,5 +1,6 @@
 // What a run returns and records in results.json: the verdict, every check, timings, per-node
 // summaries and the merged timeline.
+import type { JoinRetryFigures } from "../checks/join-attempts.js";
 import type { membershipFigures } from "../checks/membership-view.js";
 import type { CheckResult, Validity } from "../checks/types.js";
 import type { TimelineEntry } from "../logs/timeline.js";
@@ -36,6 +37,8 @@ export interface RunTimings {
   totalMs: number;
   /** Writing each artefact after the run (report.html, ...; not part of totalMs). */
   artifactMs?: Record<string, number>;
+  /** Joiners that needed more than one attempt (--joinDeadline), and how many attempts. */
+  joins?: JoinRetryFigures;
   /** Fault scenarios: detection per fault, convergence after each fault or heal (ms, log clocks). */
   membership?: ReturnType<typeof membershipFigures>;
 }

@@ -1,6 +1,7 @@
 // The verify phase: the checks on the merged timeline (watched a little longer while one still
 // fails and lines may still arrive), the membership figures, the verdict, and the running nodes
 // handed to the beforeTeardown hook.
+import { joinRetryFigures } from "../checks/join-attempts.js";
 import { membershipFigures } from "../checks/membership-view.js";
 import { runChecks } from "../checks/registry.js";
 import type { CheckResult, Validity } from "../checks/types.js";
@@ -30,7 +31,9 @@ export async function verify(run: RunContext, nodes: RunNodes): Promise<Verifica
   if (evaluation.verdict !== true && !run.interrupted) {
     evaluation = await settle(evaluate, nodes.started(), settleTimeoutMs(run), run.signal);
   }
-  if (scenario.checks?.includes("converged")) run.timings.membership = membershipFigures(context());
+  const checked = context();
+  run.timings.joins = joinRetryFigures(checked.timeline);
+  if (scenario.checks?.includes("converged")) run.timings.membership = membershipFigures(checked);
   const verdict = run.error || run.interrupted ? "unknown" : evaluation.verdict;
   run.timings.upAndVerifiedMs = Math.round((run.ms() - (run.timings.firstCreateMs ?? 0)) * 10) / 10;
   await run.options.beforeTeardown?.(nodes.started());

@@ -1,4 +1,5 @@
 // chain-join: the seed's own demo topology, named as the seed article and compose.yaml name it.
+import { JOIN_CHECKS } from "../checks/registry.js";
 import type { ScenarioDefinition } from "./types.js";
 
 export const chainJoin: ScenarioDefinition = {
@@ -15,5 +16,6 @@ export const chainJoin: ScenarioDefinition = {
       { name: "node3", port: 8004, clusterip: "node1", expect: { role: "member" } },
       { name: "node4", port: 8003, clusterip: "node2", expect: { role: "member" } },
     ],
+    checks: JOIN_CHECKS,
   }),
 };

@@ -1,5 +1,6 @@
 // line-join: N nodes, each joining through the previous one (the longest chain).
 import { lineNodes } from "./topology.js";
+import { JOIN_CHECKS } from "../checks/registry.js";
 import type { ScenarioDefinition } from "./types.js";
 
 export const lineJoin: ScenarioDefinition = {
@@ -11,6 +12,7 @@ export const lineJoin: ScenarioDefinition = {
       name: "line-join",
       description: `${nodes} nodes in a line: node1 is master, each next node joins through the one before it.`,
       nodes: lineNodes(nodes),
+      checks: JOIN_CHECKS,
     };
   },
 };

@@ -1,5 +1,6 @@
 // star-join: N nodes, every joiner dials the master directly.
 import { starNodes } from "./topology.js";
+import { JOIN_CHECKS } from "../checks/registry.js";
 import type { ScenarioDefinition } from "./types.js";
 
 export const starJoin: ScenarioDefinition = {
@@ -11,6 +12,7 @@ export const starJoin: ScenarioDefinition = {
       name: "star-join",
       description: `${nodes} nodes: node1 falls back to master, the other ${nodes - 1} join it directly.`,
       nodes: starNodes(nodes),
+      checks: JOIN_CHECKS,
     };
   },
 };
