@@ -38,6 +38,7 @@ interface EngineClock {
 
 interface Results {
   verdict: unknown;
+  timings: { totalMs: number; upAndVerifiedMs?: number };
   nodes: { name: string; host?: string }[];
   clocks?: { engines: EngineClock[]; boundMs?: number };
 }
@@ -123,6 +124,8 @@ describe("the swarm runtime across three engines in network namespaces", () => {
     assert.equal(results.verdict, true);
     const hosts = results.nodes.map((n) => `${n.name}@${n.host}`);
     t.diagnostic(`placement: ${hosts.join(" ")}`);
+    const { totalMs, upAndVerifiedMs } = results.timings;
+    t.diagnostic(`run: ${totalMs} ms in all, ${upAndVerifiedMs} ms from the first create until verified`);
     assert.deepEqual(new Set(results.nodes.map((n) => n.host)), new Set(["jlmh1", "jlmh2", "jlmh3"]));
   });
 
