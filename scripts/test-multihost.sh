@@ -172,6 +172,7 @@ load_images() {
 # (bash runs a trap only once the foreground command ends) and the teardown can end the whole test.
 run_test() {
   JOINLAB_MH_MANAGER=$(sock jlmh1) JOINLAB_MH_ENGINES="jlmh2=$(sock jlmh2),jlmh3=$(sock jlmh3)" \
+    JOINLAB_MH_DATA=$DATA_DIR \
     setsid node --import tsx --test --test-reporter=spec packages/orchestrator/test/multihost.swarm-netns.ts &
   test_pid=$!
   wait "$test_pid"

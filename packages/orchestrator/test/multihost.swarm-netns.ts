@@ -106,7 +106,8 @@ describe("the swarm runtime across three engines in network namespaces", () => {
     process.env[ENGINE_SKEW_ENV] = Object.entries(SKEWS_MS)
       .map(([host, ms]) => `${host}=${ms}`)
       .join(",");
-    runsDir = mkdtempSync(join(tmpdir(), "joinlab-multihost-"));
+    // Under the script's data directory, which its teardown removes even when this file is killed.
+    runsDir = mkdtempSync(join(process.env.JOINLAB_MH_DATA ?? tmpdir(), "joinlab-multihost-"));
     const engines = others.flatMap((e) => ["--engine", `${e.host}=${e.url}`]);
     const args = ["run", "star-join", "--nodes", "6", "--runtime", "swarm", ...engines];
     run = await cli([...args, "--runsDir", runsDir, "--runId", runId, "--quiet"]);
