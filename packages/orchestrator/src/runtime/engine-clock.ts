@@ -47,12 +47,13 @@ export function estimateOffset(intervals: readonly OffsetInterval[]): ClockEstim
 }
 
 /** One /info: the engine's system time against our round trip. */
-async function infoSample(client: DockerClient): Promise<OffsetInterval> {
+async function infoSample(client: DockerClient, skewUs: number): Promise<OffsetInterval> {
   const a = nowMicros();
   const info = (await client.docker.info()) as { SystemTime?: string };
   const b = nowMicros();
-  const engineTime = parseTimestamp(String(info.SystemTime ?? ""));
-  if (engineTime === undefined) throw new Error("the engine reported no usable SystemTime");
+  const reported = parseTimestamp(String(info.SystemTime ?? ""));
+  if (reported === undefined) throw new Error("the engine reported no usable SystemTime");
+  const engineTime = reported + skewUs;
   return { low: engineTime - b, high: engineTime - a };
 }
 
@@ -61,10 +62,12 @@ async function eventsSample(
   client: DockerClient,
   roughOffsetUs: number,
   leadUs: number,
+  skewUs: number,
 ): Promise<OffsetInterval> {
   const until = nowMicros() + roughOffsetUs + leadUs;
   // The engine reads the fraction as nanoseconds, all nine digits of it: hence text, not a number.
-  const window = { since: engineSeconds(until - 1000), until: engineSeconds(until) };
+  const onEngine = until - skewUs;
+  const window = { since: engineSeconds(onEngine - 1000), until: engineSeconds(onEngine) };
   const stream = await client.docker.getEvents(window as unknown as { since: number; until: number });
   await new Promise<void>((resolve) => {
     stream.once("end", resolve);
@@ -82,14 +85,18 @@ function engineSeconds(us: number): string {
   return `${whole}.${String(Math.round(us - whole * 1e6)).padStart(6, "0")}000`;
 }
 
-/** Measures the engine's clock: /info samples, then /events samples to tighten the lower bound. */
-export async function measureEngineClock(client: DockerClient): Promise<ClockEstimate> {
+/**
+ * Measures the engine's clock: /info samples, then /events samples to tighten the lower bound.
+ * `skewUs` is the test seam's made-up clock error (engine-skew.ts), 0 in a real run.
+ */
+export async function measureEngineClock(client: DockerClient, skewUs = 0): Promise<ClockEstimate> {
   const intervals: OffsetInterval[] = [];
-  for (let i = 0; i < INFO_SAMPLES; i++) intervals.push(await infoSample(client));
+  for (let i = 0; i < INFO_SAMPLES; i++) intervals.push(await infoSample(client, skewUs));
   const rough = estimateOffset(intervals);
   // A slow link (ssh to another machine) needs more lead for `until` to be ahead on arrival.
   const lead = Math.max(EVENTS_LEAD_US, 2 * rough.boundUs);
-  for (let i = 0; i < EVENTS_SAMPLES; i++) intervals.push(await eventsSample(client, rough.offsetUs, lead));
+  for (let i = 0; i < EVENTS_SAMPLES; i++)
+    intervals.push(await eventsSample(client, rough.offsetUs, lead, skewUs));
   return estimateOffset(intervals);
 }
 

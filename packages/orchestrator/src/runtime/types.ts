@@ -108,6 +108,8 @@ export interface ClockReport {
 
 export interface EngineClockReport {
   host: string;
+  /** A made-up clock error the test seam added to this engine (JOINLAB_TEST_ENGINE_SKEW), in ms. */
+  testSkewMs?: number;
   /** Engine clock minus ours, as measured before the first node started and after the last check. */
   startOffsetMs?: number;
   startBoundMs?: number;
