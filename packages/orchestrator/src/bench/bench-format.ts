@@ -13,6 +13,12 @@ function targetText(t: SizeReport["target"]): string {
   return `valid, ${t.seconds !== undefined ? `<${t.seconds} s, ` : ""}≤${t.ratio}×`;
 }
 
+/** The first round's bring-up: cores the Docker engine used, of the cores the machine was busy. */
+function engineShare(r: SizeReport): string {
+  const e = r.rounds[0]?.engineCpu;
+  return e ? `${e.engineCores} / ${e.busyCores}` : "-";
+}
+
 function sizeRow(r: SizeReport): string[] {
   return [
     String(r.nodes),
@@ -25,6 +31,7 @@ function sizeRow(r: SizeReport): string[] {
     r.target ? (r.target.met ? "yes" : "no") : "-",
     `${r.health.falselyFailed} (${r.health.failedLines} lines)`,
     r.health.retriedJoiners ? `${r.health.retriedJoiners} (≤${r.health.maxAttempts} attempts)` : "0",
+    engineShare(r),
     r.idleCpu?.medianPercent === undefined ? "-" : `${r.idleCpu.medianPercent} %`,
     r.rssMiB.median === undefined ? "-" : `${r.rssMiB.median} MiB`,
     p50p99(r.joinConvergenceMs),
@@ -43,6 +50,7 @@ const HEADER = [
   "met",
   "false deaths",
   "retried joins",
+  "engine / busy cores",
   "idle CPU/node",
   "idle RSS/node",
   "join convergence p50/p99",

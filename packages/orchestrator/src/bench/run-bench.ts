@@ -39,6 +39,7 @@ const NOTES = [
   "independent up: N nodes, each its own master, until every one logged node.ready (bare plus the node programs' boot)",
   "ratio: median over rounds of up+verified / bare of the same round",
   "false deaths: members some node declared failed in a run that faults nothing (the worst round); retried joins: joiners with a failed attempt before they joined",
+  "engine / busy cores: during the scenario run (first create until the checks ran), the cores the Docker engine's processes (dockerd, containerd, shims) used on average, and the cores the whole machine was busy",
   "idle CPU: per node, % of one core, over 10 s once the cluster converged (container cgroup counters; /proc for processes), median of up to 16 nodes",
   "latencies from the nodes' own log clocks (millisecond resolution)",
   "join convergence: a joiner's first admission (member.joined via join) until every node up then logged member.joined for it (Docker timestamps)",

@@ -8,6 +8,7 @@ import type { Runtime, StartedNode } from "../runtime/types.js";
 import { buildScenario } from "../scenarios/registry.js";
 import type { ScenarioSpec } from "../scenarios/types.js";
 import { bringUpHealth, type BringUpHealth } from "./bringup-health.js";
+import { cpuSnapshot, engineCpuShare, type EngineCpuShare } from "./engine-cpu.js";
 import { idleCpuPerNode, type IdleCpu } from "./idle-cpu.js";
 import {
   crashDetection,
@@ -43,6 +44,8 @@ export interface Round {
   reportMs?: number;
   verdict: RunResult["verdict"];
   health: BringUpHealth;
+  /** The Docker engine's CPU against the machine's during the scenario run (local engine). */
+  engineCpu?: EngineCpuShare;
 }
 
 type Percentiles = { p50?: number; p99?: number; samples: number };
@@ -95,6 +98,8 @@ interface Samples {
   rss: number[];
   converge: number[];
   idleCpu?: IdleCpu;
+  /** The CPU snapshot when the checks had run (the bring-up's end), before any idle sampling. */
+  upAt?: ReturnType<typeof cpuSnapshot>;
 }
 
 export function scenarioFor(nodes: number): ScenarioSpec {
@@ -116,7 +121,14 @@ export async function benchSize(nodes: number, options: SizeBenchOptions): Promi
 async function oneRound(spec: ScenarioSpec, r: number, samples: Samples, options: SizeBenchOptions) {
   const nodes = spec.nodes.length;
   // Alternate which goes first, so drift on a shared machine does not favour one side.
-  const scenarioRun = () => runMeasured(spec, r, samples, options);
+  let engineCpu: EngineCpuShare | undefined;
+  const scenarioRun = async () => {
+    samples.upAt = undefined;
+    const before = cpuSnapshot();
+    const result = await runMeasured(spec, r, samples, options);
+    engineCpu = engineCpuShare(before, samples.upAt ?? cpuSnapshot());
+    return result;
+  };
   const [bareMs, result] =
     r % 2 === 0
       ? [await options.bare(nodes), await scenarioRun()]
@@ -137,6 +149,7 @@ async function oneRound(spec: ScenarioSpec, r: number, samples: Samples, options
       : {}),
     verdict: result.verdict,
     health,
+    ...(engineCpu ? { engineCpu } : {}),
   };
 }
 
@@ -149,6 +162,7 @@ async function runMeasured(spec: ScenarioSpec, r: number, samples: Samples, opti
     inFlight: options.inFlight,
     readyTimeoutMs: 60_000,
     beforeTeardown: async (running) => {
+      samples.upAt = cpuSnapshot();
       if (r !== 0) return;
       samples.rss.push(...(await sampleRss(running, 8)));
       samples.idleCpu = await idleCpuPerNode(running);
