@@ -50,7 +50,6 @@ function start(): void {
     boot.mode === "playground"
       ? new ActionsUi({
           token: boot.token,
-          available: boot.actions,
           ...(boot.cutBy ? { cutBy: boot.cutBy } : {}),
           about: panel.about,
           status: panel.actionStatus,
@@ -102,7 +101,13 @@ function start(): void {
   (window as unknown as { joinlabLive: unknown }).joinlabLive = {
     stats: () => ({ ...live.latency.stats(), total: live.total, onPage: api.model().eventCount }),
     reconnect: () => stream.reconnect(),
-    status: () => ({ ...status, lastEventId: stream.lastEventId, ended: ended !== undefined, cluster }),
+    status: () => ({
+      ...status,
+      lastEventId: stream.lastEventId,
+      ended: ended !== undefined,
+      pending: live.pending,
+      cluster,
+    }),
   };
   document.body.dataset.live = "true";
 }

@@ -32,6 +32,11 @@ export class LiveWindow {
     this.listeners.push(listener);
   }
 
+  /** Entries received but not yet applied to the page's model. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
   /** Entries of the run seen so far: those on the page and those dropped from its window. */
   get total(): number {
     return this.dropped + this.api.model().eventCount;
