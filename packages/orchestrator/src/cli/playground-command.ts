@@ -105,6 +105,7 @@ async function playUntilInterrupted(argv: PlaygroundArgs, reporter: ProgressRepo
       reporter,
       onEnvironment: (e) => (env = e),
       onEvent: ui.feed.listener,
+      liveChecks: true,
       interactive: session.interactive,
     });
     void session.whenStarted.then(() =>
