@@ -1,7 +1,8 @@
 // A playground session over plain HTTP, on a real cluster of local processes: a request without
 // the page's token is refused and the cluster is untouched; every malformed or inapplicable body
 // gets a 4xx with a message that says what was wrong, and nothing is applied; an applied action
-// is a fault event in the timeline, and the reply says what was done and how long it took.
+// is a fault event in the timeline, and the reply says what was done and how long it took (a
+// pause, a resume, and a restart of a local process in place).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -160,6 +161,12 @@ describe("playground session over HTTP", () => {
         "X-Joinlab-Token": token,
       });
       assert.equal(resumed.status, 200, JSON.stringify(resumed.reply));
+      const restarted = await post(server.url, '{"action": "restart", "node": "node3"}', {
+        "X-Joinlab-Token": token,
+      });
+      assert.equal(restarted.status, 200, JSON.stringify(restarted.reply));
+      assert.match(String(restarted.reply.message), /restarted node3: a new process at the same address/);
+      assert.deepEqual(recorded.faults, ["fault.pause", "fault.unpause", "fault.restart"]);
     } finally {
       session.end();
       const result = await running;

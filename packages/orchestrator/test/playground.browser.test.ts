@@ -153,6 +153,15 @@ describe("playground in Chromium", () => {
         "the election is drawn",
       );
 
+      // The checks run as evidence arrives (at most every half second): they agree with the panel.
+      await waitFor("the page's checks all passing", () =>
+        page.evaluate(() => {
+          const checks = (
+            window as unknown as { joinlabReport: { model(): { checks: { valid: unknown }[] } } }
+          ).joinlabReport.model().checks;
+          return checks.length > 0 && checks.every((c) => c.valid === true) ? true : undefined;
+        }),
+      );
       for (const f of await actionFigures(page))
         t.diagnostic(
           `${f.action} ${f.node}: clicked → applied ${f.answeredMs} ms, → shown on the page ${f.shownMs} ms`,
