@@ -4,30 +4,17 @@
 // is a fault event in the timeline, and the reply says what was done and how long it took (a
 // pause, a resume, and a restart of a local process in place).
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { LiveFeed } from "../src/live/live-feed.js";
 import { LiveServer } from "../src/live/live-server.js";
 import { playgroundScenario } from "../src/playground/playground-scenario.js";
 import { PlaygroundSession } from "../src/playground/playground-session.js";
-import { createLogger } from "../src/progress/logger.js";
 import type { RunEventListener } from "../src/run/run-events.js";
 import { runScenario } from "../src/run/run-scenario.js";
-import { ProcessRuntime } from "../src/runtime/process-runtime.js";
+import { processScratch } from "./support/process-scratch.js";
 
-const logger = createLogger("error");
-const scratch = mkdtempSync(join(tmpdir(), "joinlab-playground-"));
-let runtime: ProcessRuntime;
-
-before(() => {
-  runtime = new ProcessRuntime({ logger, stateDir: join(scratch, "state") });
-});
-after(async () => {
-  await runtime.sweep({ all: true });
-  rmSync(scratch, { recursive: true, force: true });
-});
+const { logger, scratch, runtime } = processScratch("joinlab-playground-");
 
 /** The run's events, and the fault events among them as the run notes them. */
 function faultRecorder(feed: LiveFeed): { listener: RunEventListener; faults: string[] } {

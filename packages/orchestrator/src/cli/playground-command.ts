@@ -5,7 +5,7 @@
 // stop; twice: everything removed at once.
 import { resolve } from "node:path";
 import { handleSignals } from "../cleanup/signals.js";
-import { checkUiOptions, startLiveUi, UI_OPTIONS, UiOptionError, type LiveUi } from "../live/live-ui.js";
+import { checkUiOptions, startLiveUi, UI_OPTIONS, type LiveUi } from "../live/live-ui.js";
 import { PLAYGROUND_NODES, playgroundScenario } from "../playground/playground-scenario.js";
 import { PlaygroundSession } from "../playground/playground-session.js";
 import { createLogger } from "../progress/logger.js";
@@ -13,8 +13,9 @@ import { createReporter, type ProgressReporter } from "../progress/reporter.js";
 import { makeRunId } from "../results/run-id.js";
 import { runScenario } from "../run/run-scenario.js";
 import { formatSummary } from "../run/summary.js";
-import { chooseRuntime, RuntimeUnavailable } from "../runtime/choose-runtime.js";
+import { chooseRuntime } from "../runtime/choose-runtime.js";
 import type { Runtime, StartedEnvironment } from "../runtime/types.js";
+import { couldNotRun } from "./could-not-run.js";
 import type { CommandArgv } from "./global-options.js";
 
 const PLAYGROUND_OPTIONS = {
@@ -50,12 +51,7 @@ export async function playgroundCommand(argv: PlaygroundArgs): Promise<number> {
   try {
     return await playUntilInterrupted(argv, reporter);
   } catch (err) {
-    reporter.close();
-    const known = err instanceof RuntimeUnavailable || err instanceof UiOptionError;
-    process.stderr.write(
-      `joinlab: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`,
-    );
-    return 2;
+    return couldNotRun(err, reporter);
   }
 }
 

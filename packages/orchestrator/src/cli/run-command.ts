@@ -9,7 +9,6 @@ import {
   serveUntilInterrupted,
   startLiveUi,
   UI_OPTIONS,
-  UiOptionError,
   type LiveUi,
 } from "../live/live-ui.js";
 import { createLogger } from "../progress/logger.js";
@@ -19,11 +18,12 @@ import { RUN_DEFAULTS } from "../run/run-defaults.js";
 import type { RunResult } from "../run/run-result.js";
 import { runScenario } from "../run/run-scenario.js";
 import { formatSummary } from "../run/summary.js";
-import { chooseRuntime, RuntimeUnavailable } from "../runtime/choose-runtime.js";
+import { chooseRuntime } from "../runtime/choose-runtime.js";
 import { parseEngineSpec, type EngineSpec } from "../runtime/engine-url.js";
 import type { Runtime, StartedEnvironment } from "../runtime/types.js";
 import { buildScenario, SCENARIOS, scenarioNames } from "../scenarios/registry.js";
 import { validateScenario, type ScenarioSpec } from "../scenarios/types.js";
+import { couldNotRun } from "./could-not-run.js";
 import type { CommandArgv } from "./global-options.js";
 
 /** Scenarios with more nodes than this print only their summary unless --print. */
@@ -122,12 +122,7 @@ export async function runCommand(argv: RunArgs): Promise<number> {
   try {
     return await runWithSignals(argv, scenario, engines, reporter);
   } catch (err) {
-    reporter.close();
-    const known = err instanceof RuntimeUnavailable || err instanceof UiOptionError;
-    process.stderr.write(
-      `joinlab: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`,
-    );
-    return 2;
+    return couldNotRun(err, reporter);
   }
 }
 
