@@ -4,7 +4,6 @@
 // (runs/playground/<id>/ with merged.log, results.json and report.html). Ctrl-C once: a clean
 // stop; twice: everything removed at once.
 import { resolve } from "node:path";
-import { handleSignals } from "../cleanup/signals.js";
 import { checkUiOptions, startLiveUi, UI_OPTIONS, type LiveUi } from "../live/live-ui.js";
 import { PLAYGROUND_NODES, playgroundScenario } from "../playground/playground-scenario.js";
 import { PlaygroundSession } from "../playground/playground-session.js";
@@ -13,10 +12,9 @@ import { createReporter, type ProgressReporter } from "../progress/reporter.js";
 import { makeRunId } from "../results/run-id.js";
 import { runScenario } from "../run/run-scenario.js";
 import { formatSummary } from "../run/summary.js";
-import { chooseRuntime } from "../runtime/choose-runtime.js";
-import type { Runtime, StartedEnvironment } from "../runtime/types.js";
 import { couldNotRun } from "./could-not-run.js";
 import type { CommandArgv } from "./global-options.js";
+import { RunResources } from "./run-resources.js";
 
 const PLAYGROUND_OPTIONS = {
   nodes: {
@@ -71,35 +69,29 @@ async function playUntilInterrupted(argv: PlaygroundArgs, reporter: ProgressRepo
   const interrupt = new AbortController();
   const bringUp = new AbortController();
   interrupt.signal.addEventListener("abort", () => (session.started ? session.end() : bringUp.abort()));
-  let env: StartedEnvironment | undefined;
-  let runtime: Runtime | undefined;
-  const runId = makeRunId();
-  const stopSignals = handleSignals({
-    controller: interrupt,
-    print: (text) => reporter.print(text),
-    force: async () => {
-      await env?.stop();
-      await runtime?.sweep({ runId });
-    },
-  });
+  const resources = new RunResources(makeRunId());
+  const stopSignals = resources.handleSignals(interrupt, (text) => reporter.print(text));
   let ui: LiveUi | undefined;
   try {
     const print = (line: string) => reporter.report({ kind: "phase", message: line });
     ui = await startLiveUi({ ...argv, controls: session, print: (line) => reporter.print(line) });
     session.attach(ui.feed);
-    runtime = await chooseRuntime({ kind: argv.runtime, logger, log: print, rebuild: argv.rebuild });
+    const runtime = await resources.chooseRuntime({
+      kind: argv.runtime,
+      logger,
+      log: print,
+      rebuild: argv.rebuild,
+    });
     session.useRuntime(runtime);
-    const swept = await runtime.sweep();
-    if (swept.length) print(`start-up sweep of earlier runs' leftovers: ${swept.join("; ")}`);
     if (interrupt.signal.aborted) return 2;
     const running = runScenario(playgroundScenario(argv.nodes, runtime.capabilities), {
       runtime,
       logger,
       runsDir: resolve(argv.runsDir),
-      runId,
+      runId: resources.runId,
       signal: bringUp.signal,
       reporter,
-      onEnvironment: (e) => (env = e),
+      onEnvironment: (e) => (resources.env = e),
       onEvent: ui.feed.listener,
       liveChecks: true,
       interactive: session.interactive,
