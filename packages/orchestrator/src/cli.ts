@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// joinlab: run named multi-node scenarios (Docker or local processes), show merged logs and
-// reports, clean up, build the node image, and benchmark bring-up. Each command is a module of
-// cli/ (its options, from which its argument type is inferred, and its handler).
+// joinlab: run named multi-node scenarios (Docker or local processes), keep a playground cluster to
+// act on from the browser, show merged logs and reports, clean up, build the node image, and
+// benchmark bring-up. Each command is a module of cli/ (its options, from which its argument type
+// is inferred, and its handler).
 // Exit codes: 0 valid, 1 invalid, 2 could not tell.
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
@@ -11,6 +12,7 @@ import { cleanArguments, cleanCommand } from "./cli/clean-command.js";
 import { GLOBAL_OPTIONS } from "./cli/global-options.js";
 import { imageArguments, imageCommand } from "./cli/image-command.js";
 import { logsArguments, logsCommand } from "./cli/logs-command.js";
+import { playgroundArguments, playgroundCommand } from "./cli/playground-command.js";
 import { listScenarios, runArguments, runCommand } from "./cli/run-command.js";
 import { reportCommand } from "./results/report-command.js";
 
@@ -28,6 +30,12 @@ async function main(): Promise<void> {
       "Run a scenario and check it (exit 0 valid, 1 invalid, 2 could not tell)",
       runArguments,
       (argv) => set(runCommand(argv)),
+    )
+    .command(
+      "playground",
+      "Keep a cluster running and act on it from the live page (add, kill, pause, cut, ...) until Ctrl-C",
+      playgroundArguments,
+      (argv) => set(playgroundCommand(argv)),
     )
     .command("list", "List the scenarios", {}, () => {
       process.stdout.write(`${listScenarios()}\n`);
@@ -66,7 +74,7 @@ async function main(): Promise<void> {
       benchArguments,
       (argv) => set(runBench(argv)),
     )
-    .demandCommand(1, "give a command: run, list, logs, report, clean, image or bench")
+    .demandCommand(1, "give a command: run, playground, list, logs, report, clean, image or bench")
     .strict()
     // Bad arguments are "could not tell" (2), never "invalid" (1): that is the checks' verdict.
     .fail((message, err) => {

@@ -2,30 +2,17 @@
 // dropped connection and a reload with no entry lost or shown twice, and once the run has ended
 // it shows exactly what the written report.html shows.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { openHeadlessChromium, type ReportEntry } from "@joinlab/report";
 import { LiveFeed } from "../src/live/live-feed.js";
 import { LiveServer } from "../src/live/live-server.js";
-import { createLogger } from "../src/progress/logger.js";
 import { runScenario } from "../src/run/run-scenario.js";
-import { ProcessRuntime } from "../src/runtime/process-runtime.js";
 import { buildScenario } from "../src/scenarios/registry.js";
+import { processScratch } from "./support/process-scratch.js";
 import { entryKey, liveStatus, openLivePage, pageEntries, waitFor } from "./support/live-page.js";
 
-const logger = createLogger("error");
-const scratch = mkdtempSync(join(tmpdir(), "joinlab-live-browser-"));
-let runtime: ProcessRuntime;
-
-before(() => {
-  runtime = new ProcessRuntime({ logger, stateDir: join(scratch, "state") });
-});
-after(async () => {
-  await runtime.sweep({ all: true });
-  rmSync(scratch, { recursive: true, force: true });
-});
+const { logger, scratch, runtime } = processScratch("joinlab-live-browser-");
 
 /** Every entry the server streamed, in the order it streamed them. */
 function streamed(feed: LiveFeed): ReportEntry[] {

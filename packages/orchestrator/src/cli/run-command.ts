@@ -2,14 +2,12 @@
 // the runtime, runs it with Ctrl-C handling, and prints the merged log and the summary (or JSON).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { handleSignals } from "../cleanup/signals.js";
 import { formatTimeline } from "../logs/format.js";
 import {
   checkUiOptions,
   serveUntilInterrupted,
   startLiveUi,
   UI_OPTIONS,
-  UiOptionError,
   type LiveUi,
 } from "../live/live-ui.js";
 import { createLogger } from "../progress/logger.js";
@@ -19,12 +17,12 @@ import { RUN_DEFAULTS } from "../run/run-defaults.js";
 import type { RunResult } from "../run/run-result.js";
 import { runScenario } from "../run/run-scenario.js";
 import { formatSummary } from "../run/summary.js";
-import { chooseRuntime, RuntimeUnavailable } from "../runtime/choose-runtime.js";
 import { parseEngineSpec, type EngineSpec } from "../runtime/engine-url.js";
-import type { Runtime, StartedEnvironment } from "../runtime/types.js";
 import { buildScenario, SCENARIOS, scenarioNames } from "../scenarios/registry.js";
 import { validateScenario, type ScenarioSpec } from "../scenarios/types.js";
+import { couldNotRun } from "./could-not-run.js";
 import type { CommandArgv } from "./global-options.js";
+import { RunResources } from "./run-resources.js";
 
 /** Scenarios with more nodes than this print only their summary unless --print. */
 const PRINTED_LOG_MAX_NODES = 8;
@@ -122,12 +120,7 @@ export async function runCommand(argv: RunArgs): Promise<number> {
   try {
     return await runWithSignals(argv, scenario, engines, reporter);
   } catch (err) {
-    reporter.close();
-    const known = err instanceof RuntimeUnavailable || err instanceof UiOptionError;
-    process.stderr.write(
-      `joinlab: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`,
-    );
-    return 2;
+    return couldNotRun(err, reporter);
   }
 }
 
@@ -159,38 +152,32 @@ async function runWithSignals(
 ): Promise<number> {
   const logger = createLogger(argv.verbose ? "debug" : "warn");
   const controller = new AbortController();
-  let env: StartedEnvironment | undefined;
-  let runtime: Runtime | undefined;
-  // Known before anything exists, so a forced cleanup can always find the run by its label.
-  const runId = argv.runId ?? makeRunId();
-  const stopSignals = handleSignals({
-    controller,
-    print: (text) => reporter.print(text),
-    force: async () => {
-      await env?.stop();
-      await runtime?.sweep({ runId });
-    },
-  });
+  const resources = new RunResources(argv.runId ?? makeRunId());
+  const stopSignals = resources.handleSignals(controller, (text) => reporter.print(text));
   let ui: LiveUi | undefined;
   try {
     const print = (line: string) => reporter.report({ kind: "phase", message: line });
     if (argv.ui) ui = await startLiveUi({ ...argv, print: (line) => reporter.print(line) });
-    runtime = await chooseRuntime({ kind: argv.runtime, logger, log: print, rebuild: argv.rebuild, engines });
-    const swept = await runtime.sweep();
-    if (swept.length) print(`start-up sweep of earlier runs' leftovers: ${swept.join("; ")}`);
+    const runtime = await resources.chooseRuntime({
+      kind: argv.runtime,
+      logger,
+      log: print,
+      rebuild: argv.rebuild,
+      engines,
+    });
     if (controller.signal.aborted) return 2;
     const result = await runScenario(scenario, {
       runtime,
       logger,
       runsDir: resolve(argv.runsDir),
-      runId,
+      runId: resources.runId,
       keep: argv.keep,
       inFlight: argv.inFlight,
       readyTimeoutMs: argv.timeout,
       dialTimeoutMs: argv.dialTimeout,
       signal: controller.signal,
       reporter,
-      onEnvironment: (e) => (env = e),
+      onEnvironment: (e) => (resources.env = e),
       ...(ui ? { onEvent: ui.feed.listener, liveChecks: true } : {}),
     });
     reporter.close();

@@ -45,8 +45,7 @@ export class RunContext {
     const untrace = traceTo(options.logger, this.dir.trace);
     const controller = new AbortController();
     this.signal = controller.signal;
-    // Each node's readiness wait listens while it lasts: a bound, not a leak.
-    setMaxListeners(scenario.nodes.length + SIGNAL_LISTENERS_BESIDE_NODES, this.signal);
+    this.boundSignalListeners();
     const abort = (): void => controller.abort();
     if (options.signal?.aborted) abort();
     options.signal?.addEventListener("abort", abort, { once: true });
@@ -54,6 +53,11 @@ export class RunContext {
       options.signal?.removeEventListener("abort", abort);
       untrace();
     };
+  }
+
+  /** Each node's readiness wait listens on the signal while it lasts: a bound that grows with the nodes, not a leak. */
+  boundSignalListeners(): void {
+    setMaxListeners(this.scenario.nodes.length + SIGNAL_LISTENERS_BESIDE_NODES, this.signal);
   }
 
   get runtime() {

@@ -11,17 +11,29 @@ export class RunNodes {
   readonly #byName = new Map<string, NodeBringUp>();
 
   /** Every node of the scenario with its address and --clusterip (the environment has reserved ports). */
-  constructor(scenario: ScenarioSpec, env: StartedEnvironment) {
-    const addressOf = (spec: NodeSpec) =>
-      `${env.advertiseHost(spec.name)}:${env.portOf(spec.name, spec.port)}`;
-    const byName = new Map(scenario.nodes.map((n) => [n.name, n] as const));
-    for (const spec of scenario.nodes) {
-      const clusterip =
-        typeof spec.clusterip === "string"
-          ? addressOf(byName.get(spec.clusterip)!)
-          : env.literalAddress(spec.clusterip.host, spec.clusterip.port);
-      this.#byName.set(spec.name, new NodeBringUp(spec, addressOf(spec), clusterip, scenario));
-    }
+  constructor(
+    private readonly scenario: ScenarioSpec,
+    private readonly env: StartedEnvironment,
+  ) {
+    for (const spec of scenario.nodes) this.#place(spec);
+  }
+
+  /** A node added to the running scenario (a playground's): its spec is in the scenario, its port reserved. */
+  add(spec: NodeSpec): NodeBringUp {
+    if (this.#byName.has(spec.name)) throw new Error(`${spec.name} is already a node of this run`);
+    return this.#place(spec);
+  }
+
+  #place(spec: NodeSpec): NodeBringUp {
+    const { env, scenario } = this;
+    const addressOf = (s: NodeSpec) => `${env.advertiseHost(s.name)}:${env.portOf(s.name, s.port)}`;
+    const clusterip =
+      typeof spec.clusterip === "string"
+        ? addressOf(scenario.nodes.find((n) => n.name === spec.clusterip)!)
+        : env.literalAddress(spec.clusterip.host, spec.clusterip.port);
+    const node = new NodeBringUp(spec, addressOf(spec), clusterip, scenario);
+    this.#byName.set(spec.name, node);
+    return node;
   }
 
   get size(): number {

@@ -2,6 +2,7 @@
 // into (the event stream, further artefacts, the bench's sampling hook).
 import type { Logger } from "winston";
 import type { ProgressReporter } from "../progress/reporter.js";
+import type { FaultTarget } from "./fault-appliers.js";
 import type { Runtime, StartedEnvironment, StartedNode } from "../runtime/types.js";
 import type { ScenarioSpec } from "../scenarios/types.js";
 import type { RunEventListener } from "./run-events.js";
@@ -46,6 +47,11 @@ export interface RunOptions {
   artifacts?: readonly RunArtifact[];
   /** Told the environment once it exists: the force path of Ctrl-C twice removes it directly. */
   onEnvironment?: (env: StartedEnvironment) => void;
+  /**
+   * Runs once the cluster is up and the schedule is done, before the checks: a playground's
+   * session, which applies a person's actions to the running nodes until it is ended.
+   */
+  interactive?: (target: FaultTarget) => Promise<void>;
   /** Called with the running nodes after the checks, before teardown (the bench samples memory). */
   beforeTeardown?: (nodes: StartedNode[]) => Promise<void>;
 }

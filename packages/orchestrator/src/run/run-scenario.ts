@@ -1,5 +1,5 @@
 // Runs one scenario as a list of phases: create the environment, place and bring up the nodes,
-// run the fault schedule, verify (settling while lines arrive), tear down, record. Each phase is
+// run the fault schedule (then a playground's session, when there is one), verify (settling while lines arrive), tear down, record. Each phase is
 // a module of this folder; they share the RunContext. Returns a result; it throws only for
 // programming errors.
 import type { ScenarioSpec } from "../scenarios/types.js";
@@ -32,6 +32,7 @@ export async function runScenario(scenario: ScenarioSpec, options: RunOptions): 
     if (options.liveChecks) stopLiveChecks = watchChecks(run, nodes);
     await bringUp(run, env, nodes);
     await runFaultSchedule(run, env, nodes);
+    await options.interactive?.({ run, env, nodes });
     verification = await verify(run, nodes);
   } catch (err) {
     run.fail((err as Error).message);

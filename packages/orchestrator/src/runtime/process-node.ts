@@ -1,5 +1,6 @@
 // One node as a child process of the orchestrator: its output read line by line as it arrives,
-// stop as SIGTERM then SIGKILL, pause as SIGSTOP/SIGCONT.
+// stop as SIGTERM then SIGKILL, pause as SIGSTOP/SIGCONT, restart as SIGKILL and the same program
+// with the same flags again (same port, a new pid and node id; the log goes on).
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Logger } from "winston";
@@ -13,10 +14,12 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 export class ProcessNode implements CreatedNode, StartedNode {
   readonly log: NodeLog;
-  readonly exited: Promise<ExitInfo>;
   exitInfo: ExitInfo | undefined;
   private child: ChildProcess | undefined;
+  private exitPromise!: Promise<ExitInfo>;
   private resolveExit!: (info: ExitInfo) => void;
+  /** Arrival order of the node's records, across restarts. */
+  private readonly counter = { next: 0 };
 
   constructor(
     private readonly launch: NodeLaunch,
@@ -25,7 +28,17 @@ export class ProcessNode implements CreatedNode, StartedNode {
     private readonly onPid: (pid: number) => void,
   ) {
     this.log = new NodeLog(launch.name);
-    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    this.renewExit();
+  }
+
+  /** Resolves when the current process has exited; never rejects. */
+  get exited(): Promise<ExitInfo> {
+    return this.exitPromise;
+  }
+
+  private renewExit(): void {
+    this.exitInfo = undefined;
+    this.exitPromise = new Promise((resolve) => (this.resolveExit = resolve));
   }
 
   get name(): string {
@@ -45,13 +58,12 @@ export class ProcessNode implements CreatedNode, StartedNode {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
-    const counter = { next: 0 };
     let open = 2;
     const closeOne = (): void => {
       if (--open === 0) this.log.end();
     };
     for (const stream of ["stdout", "stderr"] as const) {
-      const builder = new RecordBuilder(this.name, stream, counter);
+      const builder = new RecordBuilder(this.name, stream, this.counter);
       const splitter = new LineSplitter((line) => this.log.add(builder.fromText(line, nowMicros())));
       child[stream].on("data", (chunk: Buffer) => splitter.push(chunk));
       child[stream].on("end", () => {
@@ -97,6 +109,17 @@ export class ProcessNode implements CreatedNode, StartedNode {
     if (!child || this.exitInfo) return;
     child.kill("SIGKILL");
     await this.exited;
+  }
+
+  /** SIGKILL, the old output read to its end, then the same program and flags again. */
+  async restart(): Promise<void> {
+    if (!this.child) return;
+    await this.kill();
+    await this.log.whenEnded();
+    this.renewExit();
+    this.log.reopen();
+    this.child = undefined;
+    await this.start();
   }
 
   async remove(): Promise<void> {

@@ -27,8 +27,9 @@ export interface ProcessRuntimeOptions {
 export class ProcessRuntime implements Runtime {
   readonly kind = "process" as const;
   readonly unit = "process";
-  // Stop, kill and pause (SIGSTOP/SIGCONT) are real here; network cuts and restarts need Docker.
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(["kill", "stop", "pause"]);
+  // Stop, kill, pause (SIGSTOP/SIGCONT) and restart (the same flags again) are real here; network
+  // faults need Docker.
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(["kill", "stop", "pause", "restart"]);
   private readonly bin: string;
 
   constructor(private readonly options: ProcessRuntimeOptions) {

@@ -3,12 +3,18 @@
 // port and member to join through. Each action says what it will do before it is clicked; a click
 // sends one request with the session's token (one at a time: no request loop), and the answer, or
 // the server's error, is shown on the page.
-import type { ActionKind, ActionReply, ActionRequest, ClusterNode, ClusterSummary } from "./live-protocol.js";
+import {
+  ACTION_KINDS,
+  type ActionKind,
+  type ActionReply,
+  type ActionRequest,
+  type ClusterNode,
+  type ClusterSummary,
+} from "./live-protocol.js";
 import type { DrawLatency } from "./draw-latency.js";
 
 export interface ActionsOptions {
   token: string;
-  available: readonly ActionKind[];
   cutBy?: "rules" | "disconnect";
   about: HTMLElement;
   status: HTMLElement;
@@ -31,16 +37,17 @@ export class ActionsUi {
 
   constructor(private readonly options: ActionsOptions) {}
 
-  /** The buttons of one node's row. */
+  /**
+   * The buttons of one node's row: what the server says applies to it now (it offers only what its
+   * runtime can do, and a page opened before the runtime was known learns it from the summary).
+   */
   buttonsFor(node: ClusterNode, summary: ClusterSummary): HTMLElement[] {
     const applies = new Set(node.actions ?? []);
-    return this.options.available
-      .filter((a) => applies.has(a))
-      .map((action) => {
-        const request: ActionRequest =
-          action === "add" ? { action, via: node.name, ...summary.proposal } : { action, node: node.name };
-        return this.button(LABEL[action], this.describe(request, node, summary), request);
-      });
+    return ACTION_KINDS.filter((a) => applies.has(a)).map((action) => {
+      const request: ActionRequest =
+        action === "add" ? { action, via: node.name, ...summary.proposal } : { action, node: node.name };
+      return this.button(LABEL[action], this.describe(request, node, summary), request);
+    });
   }
 
   /** The add form: name, port and the member to join through, prefilled with the proposal. */

@@ -50,7 +50,6 @@ function start(): void {
     boot.mode === "playground"
       ? new ActionsUi({
           token: boot.token,
-          available: boot.actions,
           ...(boot.cutBy ? { cutBy: boot.cutBy } : {}),
           about: panel.about,
           status: panel.actionStatus,
