@@ -1,7 +1,10 @@
-// Anti-entropy (push-pull): every syncIntervalMs a node sends its full view to one random present
+// Anti-entropy (push-pull): every sync period a node sends its full view to one random present
 // member and to one random failed one; the receiver merges it and answers with its own. The sync to
-// a failed member is what heals a partition: each side sees itself accused and refutes.
+// a failed member is what heals a partition: each side sees itself accused and refutes. The period
+// grows with the cluster (syncInterval, memberlist's pushPullScale): a view of n records costs
+// about n/60 datagrams, so a fixed period would make the idle cost per node grow with n.
 import type { Claims } from "./claims.js";
+import { syncInterval } from "./config.js";
 import { earliest, type EngineContext } from "./engine-context.js";
 import type { Sender } from "./types.js";
 import { ENVELOPE_ALLOWANCE, splitRecords, type SyncMessage } from "./wire.js";
@@ -23,8 +26,8 @@ export class AntiEntropy {
 
   tick(now: number): void {
     if (now < this.nextSyncAt) return;
-    this.nextSyncAt = now + this.ctx.config.syncIntervalMs;
-    const { table, random } = this.ctx;
+    const { table, random, config } = this.ctx;
+    this.nextSyncAt = now + syncInterval(config, table.presentCount());
     const alive = table.probeable();
     const failed = table.failedPeers();
     const a = alive[Math.floor(random() * alive.length)];
@@ -35,7 +38,7 @@ export class AntiEntropy {
 
   /** A view arrived: merge every record (each stands on its own), and answer the first part of a sync. */
   onView(msg: SyncMessage, now: number, replyTo: Sender | undefined): void {
-    for (const r of msg.members) this.claims.apply(r, now, { via: "sync", by: msg.from, fromSync: true });
+    for (const r of msg.members) this.claims.apply(r, now, { via: "sync", by: msg.from });
     if (msg.type === "sync" && msg.part === 0 && replyTo) this.sendView(replyTo, msg.from, "sync-ack");
   }
 

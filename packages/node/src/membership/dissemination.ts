@@ -1,36 +1,28 @@
-// How changes travel: the node that decides a change announces it to every member at the end of the
-// call, and every changed record is also piggybacked on later pings and acks (GossipQueue), so a
-// lost announcement is repaired within a few probe periods.
+// How changes travel: by gossip, never by broadcast. Every changed record is queued (GossipQueue)
+// and rides on pings and acks, and on a gossip round that sends the news to gossipFanout random
+// members: at once when fresh news arrives, then every gossipIntervalMs while there is news. Each
+// update is sent retransmitMult * ceil(log2(n + 1)) times, newest and fewest-sent first, so it
+// reaches everyone in O(log n) rounds and no node ever sends one datagram per member.
 import { retransmitLimit } from "./config.js";
-import type { EngineContext } from "./engine-context.js";
+import { pickRandom, type EngineContext } from "./engine-context.js";
 import { GossipQueue } from "./gossip-queue.js";
 import type { MemberRecord } from "./types.js";
-import { ENVELOPE_ALLOWANCE, splitRecords } from "./wire.js";
+import { ENVELOPE_ALLOWANCE } from "./wire.js";
 
 export class Dissemination {
   private readonly queue = new GossipQueue();
-  /** Members whose records this call announces to everyone. */
-  private readonly announced = new Set<number>();
+  /** When the next gossip round may go out (undefined: no round since the queue was last empty). */
+  private gossipAt: number | undefined;
 
   constructor(private readonly ctx: EngineContext) {}
 
-  /** A record changed: piggyback it from now on. */
+  /** A record changed: gossip and piggyback it from now on. */
   enqueue(id: number): void {
     this.queue.enqueue(id);
   }
 
-  /** We decided this change (or learned it from a push-pull): tell every member at the end of the call. */
-  announce(id: number): void {
-    this.announced.add(id);
-  }
-
   forget(id: number): void {
     this.queue.forget(id);
-  }
-
-  /** Drops what an interrupted call had collected. */
-  reset(): void {
-    this.announced.clear();
   }
 
   /** Recent updates for a ping or ack, news about the destination first (so it can refute). */
@@ -47,19 +39,31 @@ export class Dissemination {
     return updates.length > 0 ? { updates } : {};
   }
 
-  /** Sends this call's announcements to every recipient, as few update datagrams as fit. */
-  flush(): void {
-    if (this.announced.size === 0) return;
-    const { table, batch, selfId, state, config } = this.ctx;
-    const records = [...this.announced]
-      .map((id) => table.get(id)?.rec)
-      .filter((r): r is MemberRecord => r !== undefined)
-      .map((r) => ({ ...r }));
-    this.announced.clear();
-    if (state.stopped || records.length === 0) return;
-    const groups = splitRecords(records, config.maxDatagramBytes - ENVELOPE_ALLOWANCE);
-    for (const r of table.recipients()) {
-      for (const updates of groups) batch.send(r, r.id, { type: "update", from: selfId, updates });
+  /** The accused hears its accusation at once, so it can refute before the gossip reaches it. */
+  tellAccused(rec: MemberRecord): void {
+    if (rec.seed) return;
+    this.ctx.batch.send(rec, rec.id, { type: "update", from: this.ctx.selfId, updates: [{ ...rec }] });
+  }
+
+  /** One gossip round if one is due: the queued news to gossipFanout random members. */
+  tick(now: number): void {
+    const { state, table, config, random, batch, selfId } = this.ctx;
+    if (this.queue.size === 0 || state.stopped || !state.active) {
+      this.gossipAt = undefined;
+      return;
     }
+    if (!this.queue.fresh && this.gossipAt !== undefined && now < this.gossipAt) return;
+    this.queue.fresh = false;
+    this.gossipAt = now + config.gossipIntervalMs;
+    for (const to of pickRandom(table.probeable(), config.gossipFanout, random)) {
+      const { updates } = this.piggyback(to.id);
+      if (!updates) break;
+      batch.send(to, to.id, { type: "update", from: selfId, updates });
+    }
+  }
+
+  /** When the next gossip round is due (none while there is no news). */
+  nextDeadline(): number | undefined {
+    return this.queue.size > 0 ? this.gossipAt : undefined;
   }
 }

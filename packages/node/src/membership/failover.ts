@@ -48,7 +48,7 @@ export class Failover {
     if (!better && (this.ctx.state.degraded || this.hasQuorum(now, true))) return;
     self.role = "member";
     self.inc += 1;
-    this.dissemination.announce(this.ctx.selfId);
+    this.dissemination.enqueue(this.ctx.selfId);
     this.ctx.batch.emit({
       event: "master.resigned",
       message:
@@ -83,7 +83,7 @@ export class Failover {
     self.epoch = Math.max(state.maxEpoch, highestEpoch(table.records())) + 1;
     self.inc += 1;
     state.maxEpoch = self.epoch;
-    this.dissemination.announce(this.ctx.selfId);
+    this.dissemination.enqueue(this.ctx.selfId);
     return true;
   }
 

@@ -66,11 +66,6 @@ export class MemberTable {
     return n;
   }
 
-  /** Everyone reachable by UDP who has not left (failed ones too). */
-  recipients(): MemberRecord[] {
-    return [...this.records()].filter((r) => r.id !== this.selfId && r.state !== "left" && !r.seed);
-  }
-
   failedPeers(): MemberRecord[] {
     return [...this.records()].filter((r) => r.state === "failed" && !r.seed);
   }
