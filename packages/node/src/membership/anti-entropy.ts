@@ -11,6 +11,8 @@ import { ENVELOPE_ALLOWANCE, splitRecords, type SyncMessage } from "./wire.js";
 
 export class AntiEntropy {
   private nextSyncAt: number;
+  /** When a member that came back may next get a push-pull of its own (at most one per probe period). */
+  private nextRevivedSyncAt = -Infinity;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -40,6 +42,17 @@ export class AntiEntropy {
   onView(msg: SyncMessage, now: number, replyTo: Sender | undefined): void {
     for (const r of msg.members) this.claims.apply(r, now, { via: "sync", by: msg.from });
     if (msg.type === "sync" && msg.part === 0 && replyTo) this.sendView(replyTo, msg.from, "sync-ack");
+  }
+
+  /**
+   * A member we held failed is alive again: the partition between us healed, and our views differ
+   * most now (the other side may have elected a master we do not know yet). Exchange them at once.
+   */
+  revived(id: number, now: number): void {
+    const r = this.ctx.table.get(id)?.rec;
+    if (!r || r.seed || now < this.nextRevivedSyncAt) return;
+    this.nextRevivedSyncAt = now + this.ctx.config.probeIntervalMs;
+    this.sendView(r, id, "sync");
   }
 
   /** Pushes the view to an address outside the view (reconnect.ts); the answer merges as any sync-ack. */

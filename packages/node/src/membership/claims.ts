@@ -19,6 +19,8 @@ export interface ProbeHooks {
   slotIn(id: number): void;
   /** Learned second-hand: not probed until it speaks, or until `until`. */
   holdBack(id: number, until: number): void;
+  /** It is up (it spoke to us, or raised its incarnation): probe it from now on. */
+  confirm(id: number): void;
   /** Someone else suspects it: our own probe of it comes next (an independent confirmation, or not). */
   probeNext(id: number): void;
 }
@@ -29,6 +31,8 @@ export class Claims {
     private readonly dissemination: Dissemination,
     private readonly suspicions: Suspicions,
     private readonly probes: ProbeHooks,
+    /** A member we held failed is alive again (a partition healed): exchange views with it. */
+    private readonly revived: (id: number, now: number) => void,
   ) {}
 
   /**
@@ -41,7 +45,7 @@ export class Claims {
     const { state, table } = this.ctx;
     state.maxEpoch = Math.max(state.maxEpoch, incoming.epoch);
     if (incoming.id === this.ctx.selfId) {
-      this.aboutSelf(incoming);
+      this.aboutSelf(incoming, source.by);
       return false;
     }
     const cur = table.get(incoming.id);
@@ -57,6 +61,7 @@ export class Claims {
     state.dirty = true;
     if (wasSeed) cur.rec.seed = true; // whoever admitted a seed node knows best that it speaks no UDP
     this.dissemination.enqueue(claim.id);
+    if (claim.inc > 0) this.probes.confirm(claim.id); // its own word that it is up
     // Role changes need no event here: the master bookkeeping reports them (master.elected / resigned).
     if (prev !== claim.state) {
       cur.since = now;
@@ -92,7 +97,7 @@ export class Claims {
     this.onStateChange(e, prev, now, this.ctx.selfId);
     this.dissemination.enqueue(id);
     this.ctx.state.dirty = true;
-    if (verdict === "suspect") this.dissemination.tellAccused(e.rec);
+    if (verdict === "suspect") this.dissemination.sendRecord(id, e.rec);
   }
 
   /** A member we have never seen: only an alive claim introduces it. */
@@ -108,10 +113,12 @@ export class Claims {
     }
     table.set({ rec: { ...incoming }, since: now });
     state.dirty = true;
-    // Second-hand news: not probed until the member speaks to us (see newcomerGraceMs). Measured
-    // with 64 processes: probing members learned from a join response at once tripled suspicions.
+    // Second-hand news of a member that has not said it is up (incarnation 0: a joiner raises it
+    // once it has its join response) is not probed until it speaks to us (see newcomerGraceMs).
+    // Measured with 64 processes: probing members learned from a join response at once tripled
+    // suspicions.
     if (!incoming.seed) {
-      if (source.by === incoming.id) this.probes.slotIn(incoming.id);
+      if (source.by === incoming.id || incoming.inc > 0) this.probes.slotIn(incoming.id);
       else this.probes.holdBack(incoming.id, now + config.newcomerGraceMs);
     }
     // The members of a join response are no news to the cluster: only what we learn otherwise is passed on.
@@ -160,6 +167,7 @@ export class Claims {
         emit({ event: "member.suspect", message: `member ${r.id} suspected`, ...base });
         break;
       case "alive":
+        if (prev === "failed") this.revived(r.id, now);
         emit({
           event: "member.alive",
           message: `member ${r.id} alive again (was ${prev})`,
@@ -177,7 +185,7 @@ export class Claims {
   }
 
   /** Someone talks about us: refute any accusation by outbidding its incarnation. */
-  private aboutSelf(claim: MemberRecord): void {
+  private aboutSelf(claim: MemberRecord, teller: number): void {
     const self = this.ctx.table.self().rec;
     if (claim.state === "left" || this.ctx.state.stopped) return;
     const accused = claim.state !== "alive" && claim.inc >= self.inc;
@@ -187,6 +195,9 @@ export class Claims {
     if (!accused) return;
     // Having to refute is a sign of our own poor health (Lifeguard): probe more gently for a while.
     this.ctx.health.apply(1);
+    // The accuser and whoever told us hear it straight away: after a partition they may be on the
+    // other side, where our gossip does not reach yet, and their timers are running.
+    for (const id of new Set([claim.by ?? teller, teller])) this.dissemination.sendSelf(id);
     this.ctx.batch.emit({
       event: "member.alive",
       message: `refuted being ${claim.state} (incarnation now ${self.inc})`,

@@ -40,7 +40,7 @@ export interface MembershipConfig {
   electionDelayMs: number;
   /** Failed members count against the election quorum for this long (then they are history). */
   quorumMemoryMs: number;
-  /** Most updates carried by one datagram. */
+  /** Most updates piggybacked on one ping or ack (a gossip round fills its datagram). */
   maxPiggyback: number;
   /** Each update is sent retransmitMult * ceil(log2(n + 1)) times. */
   retransmitMult: number;
@@ -49,10 +49,10 @@ export interface MembershipConfig {
 }
 
 export const DEFAULT_MEMBERSHIP_CONFIG: MembershipConfig = {
-  probeIntervalMs: 200,
-  probeTimeoutMs: 100,
+  probeIntervalMs: 175,
+  probeTimeoutMs: 85,
   indirectProbes: 3,
-  suspicionMs: 300,
+  suspicionMs: 250,
   suspicionMaxMult: 4,
   suspicionConfirmations: 2,
   awarenessMax: 8,

@@ -25,27 +25,40 @@ export class Dissemination {
     this.queue.forget(id);
   }
 
-  /** Recent updates for a ping or ack, news about the destination first (so it can refute). */
-  piggyback(toId: number | undefined): { updates?: MemberRecord[] } {
-    if (this.queue.size === 0) return {};
+  /**
+   * Recent updates for a ping or ack (at most maxPiggyback, half a datagram), news about the
+   * destination first. A destination we hold suspect or failed always hears so, queued or not: it
+   * is talking to us, so it is up, and it can refute at no extra datagram.
+   */
+  piggyback(toId: number | undefined, whole = false): { updates?: MemberRecord[] } {
     const { config, table } = this.ctx;
+    const budget = config.maxDatagramBytes - ENVELOPE_ALLOWANCE;
     const updates = this.queue.take({
       toId,
       limit: retransmitLimit(config, table.presentCount()),
-      maxUpdates: config.maxPiggyback,
-      budgetBytes: (config.maxDatagramBytes - ENVELOPE_ALLOWANCE) / 2,
+      maxUpdates: whole ? Infinity : config.maxPiggyback,
+      budgetBytes: whole ? budget : budget / 2,
       lookup: (id) => table.get(id)?.rec,
     });
+    const dest = toId === undefined ? undefined : table.get(toId)?.rec;
+    const accused = dest !== undefined && (dest.state === "suspect" || dest.state === "failed");
+    if (accused && !updates.some((u) => u.id === toId)) updates.unshift({ ...dest });
     return updates.length > 0 ? { updates } : {};
   }
 
-  /** The accused hears its accusation at once, so it can refute before the gossip reaches it. */
-  tellAccused(rec: MemberRecord): void {
-    if (rec.seed) return;
-    this.ctx.batch.send(rec, rec.id, { type: "update", from: this.ctx.selfId, updates: [{ ...rec }] });
+  /** One record straight to one member (an accusation to the accused, so it can refute at once). */
+  sendRecord(toId: number, rec: MemberRecord): void {
+    const to = this.ctx.table.get(toId)?.rec;
+    if (!to || to.seed || to.state === "left" || toId === this.ctx.selfId) return;
+    this.ctx.batch.send(to, toId, { type: "update", from: this.ctx.selfId, updates: [{ ...rec }] });
   }
 
-  /** One gossip round if one is due: the queued news to gossipFanout random members. */
+  /** Our own record straight to one member (a refutation to our accuser). */
+  sendSelf(toId: number): void {
+    this.sendRecord(toId, this.ctx.table.self().rec);
+  }
+
+  /** One gossip round if one is due: as much queued news as fits one datagram, to gossipFanout random members. */
   tick(now: number): void {
     const { state, table, config, random, batch, selfId } = this.ctx;
     if (this.queue.size === 0 || state.stopped || !state.active) {
@@ -55,8 +68,8 @@ export class Dissemination {
     if (!this.queue.fresh && this.gossipAt !== undefined && now < this.gossipAt) return;
     this.queue.fresh = false;
     this.gossipAt = now + config.gossipIntervalMs;
-    for (const to of pickRandom(table.probeable(), config.gossipFanout, random)) {
-      const { updates } = this.piggyback(to.id);
+    for (const to of pickRandom(table.gossipTargets(now), config.gossipFanout, random)) {
+      const { updates } = this.piggyback(to.id, true);
       if (!updates) break;
       batch.send(to, to.id, { type: "update", from: selfId, updates });
     }

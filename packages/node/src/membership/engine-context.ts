@@ -16,6 +16,8 @@ export interface EngineState {
   dirty: boolean;
   /** The highest master epoch this node has seen: a new master takes the next one. */
   maxEpoch: number;
+  /** When a datagram from another member last arrived (a node nobody talks to is cut off). */
+  lastHeardAt: number;
 }
 
 export interface EngineContext {

@@ -1,6 +1,7 @@
 // Master failover without election messages: every node applies the same rule to its own view
 // (master-election.ts) and changes only its own role: it resigns when beaten or cut off from the
 // majority, and promotes itself when it is the rightful candidate for electionDelayMs.
+import { suspicionMin } from "./config.js";
 import type { Dissemination } from "./dissemination.js";
 import type { EngineContext } from "./engine-context.js";
 import { currentMaster, electionWinner, highestEpoch } from "./master-election.js";
@@ -127,6 +128,17 @@ export class Failover {
       else if (now - e.since >= this.ctx.config.quorumMemoryMs) continue;
       known++;
     }
-    return known <= 2 || present * 2 > known;
+    return known <= 2 || (present * 2 > known && !this.isolated(now));
+  }
+
+  /**
+   * Nobody has talked to us for longer than the longest suspicion: we are cut off, whatever the
+   * view still says. Local health slows an isolated node's probing (every probe fails, no helper
+   * nacks), so its view would take many seconds to show it alone; a master must not wait for that.
+   */
+  private isolated(now: number): boolean {
+    const { config, table, state } = this.ctx;
+    const longest = suspicionMin(config, table.presentCount()) * config.suspicionMaxMult;
+    return now - state.lastHeardAt > longest;
   }
 }

@@ -53,7 +53,10 @@ export class JoinLeave {
     const parsed = members === undefined || members === null ? undefined : parseRecords(members, "members");
     if (parsed === undefined || typeof parsed === "string") return this.degrade(parsed, responder, now);
     for (const r of parsed) this.claims.apply(r, now, { via: "join-response", by: responder.id });
-    // Gossip ourselves too: one lost datagram from the responder then costs nothing.
+    // We are up (UDP bound): our own word, a higher incarnation, tells everyone it may probe us now
+    // (see newcomerGraceMs), however many hands the gossip passed through. One lost datagram from
+    // the responder then costs nothing either.
+    this.ctx.table.self().rec.inc += 1;
     this.dissemination.enqueue(this.ctx.selfId);
   }
 

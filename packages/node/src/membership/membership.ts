@@ -66,7 +66,14 @@ export class Membership {
       gen: opts.self.gen ?? now,
     };
     this.table = new MemberTable(id, self, now);
-    this.state = { active: role === "master", degraded: false, stopped: false, dirty: true, maxEpoch: epoch };
+    this.state = {
+      active: role === "master",
+      degraded: false,
+      stopped: false,
+      dirty: true,
+      maxEpoch: epoch,
+      lastHeardAt: now,
+    };
     const ctx: EngineContext = {
       config: this.config,
       selfId: id,
@@ -88,7 +95,9 @@ export class Membership {
       },
       now,
     );
-    this.claims = new Claims(ctx, this.dissemination, this.suspicions, this.prober);
+    this.claims = new Claims(ctx, this.dissemination, this.suspicions, this.prober, (id, t) =>
+      this.antiEntropy.revived(id, t),
+    );
     this.failover = new Failover(ctx, this.dissemination);
     this.antiEntropy = new AntiEntropy(ctx, this.claims, now);
     this.reconnect = new Reconnect(ctx, (to, toId) => this.antiEntropy.pushTo(to, toId));
@@ -212,6 +221,7 @@ export class Membership {
     return this.call(now, () => {
       if (this.state.stopped || msg.from === this.selfId) return;
       const replyTo = sender ?? this.table.addressOf(msg.from);
+      this.state.lastHeardAt = now;
       this.prober.confirm(msg.from);
       if ("updates" in msg && msg.updates) {
         for (const r of msg.updates) this.claims.apply(r, now, { via: "gossip", by: msg.from });
@@ -251,7 +261,10 @@ export class Membership {
       this.failover.reconcile(now);
     }
     this.dissemination.tick(now);
-    this.dueAt = this.nextDeadline(now);
+    // A deadline already past (a confirmation shrank a suspicion) is due now, not late: only a tick
+    // that comes long after what was planned means we stalled.
+    const due = this.nextDeadline(now);
+    this.dueAt = due === undefined ? undefined : Math.max(due, now);
     return this.batch.take();
   }
 

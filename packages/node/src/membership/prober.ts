@@ -143,6 +143,7 @@ export class Prober implements ProbeHooks {
   }
 
   probeNext(id: number): void {
+    this.unconfirmed.delete(id); // someone probed it, so it was up: our probe is fair now
     if (this.probe?.target === id) return;
     this.order = [id, ...this.order.filter((x) => x !== id)];
   }
@@ -167,15 +168,17 @@ export class Prober implements ProbeHooks {
   }
 
   /**
-   * The probe's period is over. Local health (memberlist's probeNode): an ack lowers the score; a
-   * miss raises it by the nacks that did not come (helpers we could not reach either), or by one
-   * when no helper could be asked.
+   * The probe's period is over. Local health (after memberlist's probeNode): an ack lowers the
+   * score; a miss with no nack at all raises it (no helper got through to us either, so the fault is
+   * likely ours). A miss that some helper nacked does not: the target is silent, not us. memberlist
+   * counts every missing nack; in a partition half the helpers are across the cut, and that made
+   * both sides slow their probing until the cut was detected only seconds later.
    */
   private finish(p: Probe, now: number): void {
     this.probe = undefined;
     const { health } = this.ctx;
     if (p.acked) return health.apply(-1);
-    health.apply(p.expectedNacks > 0 ? p.expectedNacks - p.nacks : 1);
+    health.apply(p.nacks > 0 ? 0 : 1);
     const e = this.ctx.table.get(p.target);
     if (e?.rec.state === "alive") this.verdicts.suspect(e, now);
     else if (e?.rec.state === "suspect") this.verdicts.confirm(e);
