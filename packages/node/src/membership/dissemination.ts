@@ -1,6 +1,8 @@
 // How changes travel: by gossip, never by broadcast. Every changed record is queued (GossipQueue)
 // and rides on pings and acks, and on a gossip round that sends the news to gossipFanout random
-// members: at once when fresh news arrives, then every gossipIntervalMs while there is news. Each
+// members: at once when fresh news arrives (a quarter interval after the last round at the
+// soonest, so a busy node sends at most 4 * gossipFanout per interval), then every
+// gossipIntervalMs while there is news. Each
 // update is sent retransmitMult * ceil(log2(n + 1)) times, newest and fewest-sent first, so it
 // reaches everyone in O(log n) rounds and no node ever sends one datagram per member.
 import { retransmitLimit } from "./config.js";
@@ -13,6 +15,8 @@ export class Dissemination {
   private readonly queue = new GossipQueue();
   /** When the next gossip round may go out (undefined: no round since the queue was last empty). */
   private gossipAt: number | undefined;
+  /** When the last round went out: fresh news waits at least a quarter interval after it. */
+  private lastRoundAt = -Infinity;
 
   constructor(private readonly ctx: EngineContext) {}
 
@@ -65,8 +69,10 @@ export class Dissemination {
       this.gossipAt = undefined;
       return;
     }
-    if (!this.queue.fresh && this.gossipAt !== undefined && now < this.gossipAt) return;
+    const freshDue = this.queue.fresh && now - this.lastRoundAt >= config.gossipIntervalMs / 4;
+    if (!freshDue && this.gossipAt !== undefined && now < this.gossipAt) return;
     this.queue.fresh = false;
+    this.lastRoundAt = now;
     this.gossipAt = now + config.gossipIntervalMs;
     for (const to of pickRandom(table.gossipTargets(now), config.gossipFanout, random)) {
       const { updates } = this.piggyback(to.id, true);
@@ -77,6 +83,10 @@ export class Dissemination {
 
   /** When the next gossip round is due (none while there is no news). */
   nextDeadline(): number | undefined {
-    return this.queue.size > 0 ? this.gossipAt : undefined;
+    if (this.queue.size === 0) return undefined;
+    const freshAt = this.queue.fresh ? this.lastRoundAt + this.ctx.config.gossipIntervalMs / 4 : undefined;
+    return freshAt !== undefined && this.gossipAt !== undefined
+      ? Math.min(freshAt, this.gossipAt)
+      : this.gossipAt;
   }
 }

@@ -73,6 +73,7 @@ export class Failover {
       !currentMaster(table.records()) &&
       !state.degraded &&
       electionWinner(table.records())?.id === this.ctx.selfId &&
+      this.healthyEnough() &&
       this.hasQuorum(now, false);
     if (!candidate) this.candidateSince = undefined;
     else this.candidateSince ??= now;
@@ -86,6 +87,15 @@ export class Failover {
     state.maxEpoch = self.epoch;
     this.dissemination.enqueue(this.ctx.selfId);
     return true;
+  }
+
+  /**
+   * A node whose own probes keep failing without a nack (cut off, or starved) has a stale view:
+   * it cannot tell a lost cluster from its own trouble, so it does not take office (Lifeguard's
+   * local health, used for the election too).
+   */
+  private healthyEnough(): boolean {
+    return this.ctx.health.score * 2 < this.ctx.config.awarenessMax || this.ctx.config.awarenessMax === 0;
   }
 
   /** Logs only real changes: a masterless gap that ends with the same master is not one. */
