@@ -27,10 +27,26 @@ function crashTrial(n: number, seed: number): number {
   return ms;
 }
 
+/** Deaths after `healedAt` whose suspicion (the last one before the death) was raised after it. */
+function diedOfTheHeal(sim: Sim, healedAt: number): string[] {
+  const suspicionStart = (node: number, peer: unknown, before: number): number =>
+    Math.max(
+      ...sim
+        .eventsOf("member.suspect")
+        .filter((s) => s.node === node && s.ev.peerId === peer && s.t <= before)
+        .map((s) => s.t),
+    );
+  return sim
+    .eventsOf("member.failed")
+    .filter((e) => e.t >= healedAt && suspicionStart(e.node, e.ev.peerId, e.t) >= healedAt)
+    .map((e) => `${e.node} failed ${String(e.ev.peerId)} at ${e.t}`);
+}
+
 describe("membership figures (simulated, 1-3 ms links)", () => {
-  it("crash detected by all survivors: p99 under 1.5 s at 16 and 128 nodes", (t) => {
+  it("crash detected by all survivors: p99 under 1.5 s at 16 and 128 nodes (and 3 s at 64)", (t) => {
     for (const [n, trials] of [
       [16, 100],
+      [64, 10],
       [128, 4],
     ] as const) {
       const times = Array.from({ length: trials }, (_, i) => crashTrial(n, 100 + i));
@@ -85,7 +101,9 @@ describe("membership figures (simulated, 1-3 ms links)", () => {
       assert.ok(ms !== undefined, `seed ${seed}: healed`);
       // The majority's master stays; an even split had none, and then the lowest id is elected.
       assert.equal(sim.masters()[0], k * 2 === n ? ids[0] : b[0], `seed ${seed}: master`);
-      assert.equal(sim.eventsOf("member.failed").filter((e) => e.t >= healedAt).length, 0, `seed ${seed}`);
+      // The heal causes no death: a suspicion timer already running when the cut healed may still
+      // run out (its member really was unreachable), but no suspicion raised after the heal kills.
+      assert.deepEqual(diedOfTheHeal(sim, healedAt), [], `seed ${seed}`);
       times.push(ms);
     }
     const p99 = percentile(times, 99);

@@ -6,6 +6,7 @@ import { defaultAdvertiseAddress } from "../advertise-address.js";
 import { DEFAULTS, type NodeConfig } from "../config.js";
 import { parseHostPort } from "../host-port.js";
 import { LOG_FORMATS, LOG_LEVELS, type LoggerOptions } from "../log/node-logger.js";
+import { MEMBERSHIP_OPTIONS, membershipFromFlags } from "./membership-flags.js";
 
 export type ParsedFlags =
   | { kind: "run"; config: NodeConfig; log: LoggerOptions }
@@ -107,6 +108,7 @@ const OPTIONS = {
       "Cluster label (letters, digits, . _ -; up to 64): datagrams and joins with another label, or " +
       "none, are ignored, so two clusters on one network never merge.",
   },
+  ...MEMBERSHIP_OPTIONS,
 } as const;
 
 class BadFlag extends Error {}
@@ -201,6 +203,9 @@ function toConfig(raw: RawFlags): ParsedFlags {
       maxConnections: integer("maxConnections", raw.maxConnections, 1, 1_000_000, "a connection count"),
       maxLineBytes: integer("maxLineBytes", raw.maxLineBytes, 1024, 16 * 1024 * 1024, "a byte count"),
     };
+    const membership = membershipFromFlags(raw as unknown as Record<string, unknown>);
+    if (membership !== undefined && "problem" in membership) throw new BadFlag(membership.problem);
+    if (membership !== undefined) config.membership = membership;
     const auth = clusterAuth(raw);
     if (auth !== undefined) config.auth = auth;
     const log: LoggerOptions = {

@@ -1,13 +1,18 @@
-// Anti-entropy (push-pull): every syncIntervalMs a node sends its full view to one random present
+// Anti-entropy (push-pull): every sync period a node sends its full view to one random present
 // member and to one random failed one; the receiver merges it and answers with its own. The sync to
-// a failed member is what heals a partition: each side sees itself accused and refutes.
+// a failed member is what heals a partition: each side sees itself accused and refutes. The period
+// grows with the cluster (syncInterval, memberlist's pushPullScale): a view of n records costs
+// about n/60 datagrams, so a fixed period would make the idle cost per node grow with n.
 import type { Claims } from "./claims.js";
+import { syncInterval } from "./config.js";
 import { earliest, type EngineContext } from "./engine-context.js";
 import type { Sender } from "./types.js";
 import { ENVELOPE_ALLOWANCE, splitRecords, type SyncMessage } from "./wire.js";
 
 export class AntiEntropy {
   private nextSyncAt: number;
+  /** When a member that came back may next get a push-pull of its own (at most one per probe period). */
+  private nextRevivedSyncAt = -Infinity;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -23,8 +28,8 @@ export class AntiEntropy {
 
   tick(now: number): void {
     if (now < this.nextSyncAt) return;
-    this.nextSyncAt = now + this.ctx.config.syncIntervalMs;
-    const { table, random } = this.ctx;
+    const { table, random, config } = this.ctx;
+    this.nextSyncAt = now + syncInterval(config, table.presentCount());
     const alive = table.probeable();
     const failed = table.failedPeers();
     const a = alive[Math.floor(random() * alive.length)];
@@ -35,8 +40,19 @@ export class AntiEntropy {
 
   /** A view arrived: merge every record (each stands on its own), and answer the first part of a sync. */
   onView(msg: SyncMessage, now: number, replyTo: Sender | undefined): void {
-    for (const r of msg.members) this.claims.apply(r, now, { via: "sync", by: msg.from, fromSync: true });
+    for (const r of msg.members) this.claims.apply(r, now, { via: "sync", by: msg.from });
     if (msg.type === "sync" && msg.part === 0 && replyTo) this.sendView(replyTo, msg.from, "sync-ack");
+  }
+
+  /**
+   * A member we held failed is alive again: the partition between us healed, and our views differ
+   * most now (the other side may have elected a master we do not know yet). Exchange them at once.
+   */
+  revived(id: number, now: number): void {
+    const r = this.ctx.table.get(id)?.rec;
+    if (!r || r.seed || now < this.nextRevivedSyncAt) return;
+    this.nextRevivedSyncAt = now + this.ctx.config.probeIntervalMs;
+    this.sendView(r, id, "sync");
   }
 
   /** Pushes the view to an address outside the view (reconnect.ts); the answer merges as any sync-ack. */

@@ -11,16 +11,18 @@ import type { MemberRecord, MemberState } from "./types.js";
 export interface ClaimSource {
   via: string;
   by: number;
-  /** Learned from a push-pull: the rest of our side probably lacks it too, so it is announced. */
-  fromSync?: boolean;
 }
 
-/** What the prober needs to hear about newcomers (see newcomerGraceMs). */
-export interface NewcomerHooks {
+/** What the prober needs to hear about newcomers (see newcomerGraceMs) and suspects. */
+export interface ProbeHooks {
   /** The member spoke to us itself: probe it in this round. */
   slotIn(id: number): void;
   /** Learned second-hand: not probed until it speaks, or until `until`. */
   holdBack(id: number, until: number): void;
+  /** It is up (it spoke to us, or raised its incarnation): probe it from now on. */
+  confirm(id: number): void;
+  /** Someone else suspects it: our own probe of it comes next (an independent confirmation, or not). */
+  probeNext(id: number): void;
 }
 
 export class Claims {
@@ -28,7 +30,9 @@ export class Claims {
     private readonly ctx: EngineContext,
     private readonly dissemination: Dissemination,
     private readonly suspicions: Suspicions,
-    private readonly newcomers: NewcomerHooks,
+    private readonly probes: ProbeHooks,
+    /** A member we held failed is alive again (a partition healed): exchange views with it. */
+    private readonly revived: (id: number, now: number) => void,
   ) {}
 
   /**
@@ -41,21 +45,23 @@ export class Claims {
     const { state, table } = this.ctx;
     state.maxEpoch = Math.max(state.maxEpoch, incoming.epoch);
     if (incoming.id === this.ctx.selfId) {
-      this.aboutSelf(incoming);
+      this.aboutSelf(incoming, source.by);
       return false;
     }
     const cur = table.get(incoming.id);
     if (!cur) return this.learn(incoming, now, source);
-    let claim = incoming;
-    if (incoming.state === "failed" && isPresent(cur.rec)) claim = { ...incoming, state: "suspect" };
-    if (!supersedes(claim, cur.rec)) return false;
+    const claim = asClaim(incoming, cur.rec, source.by);
+    if (!supersedes(claim, cur.rec)) {
+      this.confirmation(cur, claim);
+      return false;
+    }
     const prev = cur.rec.state;
     const wasSeed = cur.rec.seed === true;
-    cur.rec = { ...claim };
+    cur.rec = claim;
     state.dirty = true;
     if (wasSeed) cur.rec.seed = true; // whoever admitted a seed node knows best that it speaks no UDP
     this.dissemination.enqueue(claim.id);
-    if (source.fromSync) this.dissemination.announce(claim.id);
+    if (claim.inc > 0) this.probes.confirm(claim.id); // its own word that it is up
     // Role changes need no event here: the master bookkeeping reports them (master.elected / resigned).
     if (prev !== claim.state) {
       cur.since = now;
@@ -64,21 +70,34 @@ export class Claims {
     return true;
   }
 
-  /** Our own verdict on a member: recorded, logged and announced (the accused hears it too). */
+  /**
+   * Another member's accusation of a member already suspect at the same incarnation: an
+   * independent confirmation shrinks our suspicion timeout, and is passed on (others count it too).
+   */
+  private confirmation(cur: Entry, claim: MemberRecord): void {
+    if (cur.rec.state !== "suspect" || claim.state !== "suspect" || claim.inc !== cur.rec.inc) return;
+    if (claim.by === undefined || !this.suspicions.confirm(cur.rec.id, claim.by)) return;
+    cur.rec = { ...cur.rec, by: claim.by };
+    this.dissemination.enqueue(cur.rec.id);
+  }
+
+  /** Our own probe of a suspect failed too: we confirm the suspicion. */
+  confirmOwn(e: Entry): void {
+    this.confirmation(e, { ...e.rec, by: this.ctx.selfId });
+  }
+
+  /** Our own verdict on a member: recorded, logged and gossiped (the accused hears a suspicion at once). */
   accuse(e: Entry, verdict: "suspect" | "failed", now: number): void {
     const id = e.rec.id;
     const prev = e.rec.state;
-    const ours = verdict === "suspect" || this.suspicions.isOurs(id);
-    e.rec = { ...e.rec, state: verdict };
+    const { by: _accuser, ...rec } = e.rec;
+    e.rec =
+      verdict === "suspect" ? { ...rec, state: verdict, by: this.ctx.selfId } : { ...rec, state: verdict };
     e.since = now;
     this.onStateChange(e, prev, now, this.ctx.selfId);
     this.dissemination.enqueue(id);
     this.ctx.state.dirty = true;
-    // Only the accuser announces the verdict; everyone else's timer fires at about the same time
-    // (they started it on the accuser's suspect announcement), and n nodes announcing to n would
-    // be an n² storm at the worst moment. Piggybacking still repairs a lost announcement.
-    if (ours) this.dissemination.announce(id);
-    if (verdict === "suspect") this.suspicions.markOurs(id);
+    if (verdict === "suspect") this.dissemination.sendRecord(id, e.rec);
   }
 
   /** A member we have never seen: only an alive claim introduces it. */
@@ -94,14 +113,16 @@ export class Claims {
     }
     table.set({ rec: { ...incoming }, since: now });
     state.dirty = true;
-    if (source.fromSync) this.dissemination.announce(incoming.id);
-    // Second-hand news: not probed until the member speaks to us (see newcomerGraceMs). Measured
-    // with 64 processes: probing members learned from a join response at once tripled suspicions.
+    // Second-hand news of a member that has not said it is up (incarnation 0: a joiner raises it
+    // once it has its join response) is not probed until it speaks to us (see newcomerGraceMs).
+    // Measured with 64 processes: probing members learned from a join response at once tripled
+    // suspicions.
     if (!incoming.seed) {
-      if (source.by === incoming.id) this.newcomers.slotIn(incoming.id);
-      else this.newcomers.holdBack(incoming.id, now + config.newcomerGraceMs);
+      if (source.by === incoming.id || incoming.inc > 0) this.probes.slotIn(incoming.id);
+      else this.probes.holdBack(incoming.id, now + config.newcomerGraceMs);
     }
-    this.dissemination.enqueue(incoming.id);
+    // The members of a join response are no news to the cluster: only what we learn otherwise is passed on.
+    if (source.via !== "join-response") this.dissemination.enqueue(incoming.id);
     this.ctx.batch.emit({
       event: "member.joined",
       message: `member ${incoming.id} joined (${source.via})`,
@@ -141,10 +162,12 @@ export class Claims {
     const emit = this.ctx.batch.emit.bind(this.ctx.batch);
     switch (r.state) {
       case "suspect":
-        this.suspicions.start(r.id, now);
+        this.suspicions.start(r.id, now, r.by ?? by);
+        if (r.by !== this.ctx.selfId) this.probes.probeNext(r.id);
         emit({ event: "member.suspect", message: `member ${r.id} suspected`, ...base });
         break;
       case "alive":
+        if (prev === "failed") this.revived(r.id, now);
         emit({
           event: "member.alive",
           message: `member ${r.id} alive again (was ${prev})`,
@@ -162,14 +185,19 @@ export class Claims {
   }
 
   /** Someone talks about us: refute any accusation by outbidding its incarnation. */
-  private aboutSelf(claim: MemberRecord): void {
+  private aboutSelf(claim: MemberRecord, teller: number): void {
     const self = this.ctx.table.self().rec;
     if (claim.state === "left" || this.ctx.state.stopped) return;
     const accused = claim.state !== "alive" && claim.inc >= self.inc;
     if (!accused && claim.inc <= self.inc) return;
     self.inc = claim.inc + 1;
-    this.dissemination.announce(this.ctx.selfId);
+    this.dissemination.enqueue(this.ctx.selfId);
     if (!accused) return;
+    // Having to refute is a sign of our own poor health (Lifeguard): probe more gently for a while.
+    this.ctx.health.apply(1);
+    // The accuser and whoever told us hear it straight away: after a partition they may be on the
+    // other side, where our gossip does not reach yet, and their timers are running.
+    for (const id of new Set([claim.by ?? teller, teller])) this.dissemination.sendSelf(id);
     this.ctx.batch.emit({
       event: "member.alive",
       message: `refuted being ${claim.state} (incarnation now ${self.inc})`,
@@ -180,4 +208,15 @@ export class Claims {
       self: true,
     });
   }
+}
+
+/**
+ * The claim as we record it: someone else's "failed" is only a suspicion to us while we hold the
+ * member present (our own timer decides), and an accuser is kept on suspect records only (a record
+ * from an older node without one counts whoever told us).
+ */
+function asClaim(incoming: MemberRecord, cur: MemberRecord, teller: number): MemberRecord {
+  const { by, ...rec } = incoming;
+  const state = incoming.state === "failed" && isPresent(cur) ? "suspect" : incoming.state;
+  return state === "suspect" ? { ...rec, state, by: by ?? teller } : { ...rec, state };
 }

@@ -1,21 +1,32 @@
-// Timing and size knobs of the membership engine, with defaults sized for the targets in targets.md.
+// Timing and size knobs of the membership engine, their defaults, the ranges they must stay in,
+// and how they scale with the cluster's size (after memberlist's util.go).
 
 export interface MembershipConfig {
-  /** One probe per period: ping a member, wait for its ack, else ask others to. */
+  /** One probe per period (scaled by local health): ping a member, wait for its ack, else ask others to. */
   probeIntervalMs: number;
-  /** How long a direct ping may take before indirect probes (ping-req) are sent. */
+  /** How long a direct ping may take before indirect probes (ping-req) are sent (scaled by local health). */
   probeTimeoutMs: number;
   /** How many other members are asked to probe on our behalf. */
   indirectProbes: number;
-  /** Time a suspect has to refute before it is declared failed. */
+  /** Shortest time a suspect has to refute (at up to 10 members; grows with log10 of the size). */
   suspicionMs: number;
+  /** A suspicion starts at suspicionMaxMult times the shortest, and shrinks as others confirm it. */
+  suspicionMaxMult: number;
+  /** Independent confirmations that bring a suspicion down to its shortest time. */
+  suspicionConfirmations: number;
+  /** Local health score cap (Lifeguard): probe period and timeout are scaled by score + 1. */
+  awarenessMax: number;
+  /** Period of the gossip tick, while there is news to pass on. */
+  gossipIntervalMs: number;
+  /** Members each gossip tick sends its news to. */
+  gossipFanout: number;
   /**
    * A member we learned of second-hand (a join we admitted, gossip, a join response) is probed only
    * once we heard from it directly, or after this long: a joiner binds UDP only after its join
    * response, and on a starved machine that can take seconds.
    */
   newcomerGraceMs: number;
-  /** Period of the anti-entropy push-pull of the full view with one random member. */
+  /** Period of the anti-entropy push-pull of the full view (scaled up past 32 members). */
   syncIntervalMs: number;
   /** How long failed entries stay in the view (for the record, and so a partition can heal). */
   retainFailedMs: number;
@@ -29,19 +40,24 @@ export interface MembershipConfig {
   electionDelayMs: number;
   /** Failed members count against the election quorum for this long (then they are history). */
   quorumMemoryMs: number;
-  /** Most updates piggybacked on one ping or ack. */
+  /** Most updates piggybacked on one ping or ack (a gossip round fills its datagram). */
   maxPiggyback: number;
-  /** Each update is piggybacked retransmitMult * ceil(log2(n + 1)) times. */
+  /** Each update is sent retransmitMult * ceil(log2(n + 1)) times. */
   retransmitMult: number;
   /** Largest datagram we send or accept, in bytes (JSON text). */
   maxDatagramBytes: number;
 }
 
 export const DEFAULT_MEMBERSHIP_CONFIG: MembershipConfig = {
-  probeIntervalMs: 150,
-  probeTimeoutMs: 75,
+  probeIntervalMs: 175,
+  probeTimeoutMs: 85,
   indirectProbes: 3,
-  suspicionMs: 500,
+  suspicionMs: 400,
+  suspicionMaxMult: 4,
+  suspicionConfirmations: 2,
+  awarenessMax: 8,
+  gossipIntervalMs: 200,
+  gossipFanout: 3,
   newcomerGraceMs: 3000,
   syncIntervalMs: 1000,
   retainFailedMs: 5 * 60_000,
@@ -56,7 +72,22 @@ export const DEFAULT_MEMBERSHIP_CONFIG: MembershipConfig = {
   maxDatagramBytes: 8000,
 };
 
-/** How many times one update is piggybacked before it is dropped from the gossip queue. */
+/** How many times one update is sent (piggybacked or gossiped) before it is dropped from the queue. */
 export function retransmitLimit(config: MembershipConfig, clusterSize: number): number {
   return config.retransmitMult * Math.max(1, Math.ceil(Math.log2(clusterSize + 1)));
+}
+
+/** Up to this many members the push-pull period is not scaled (memberlist's pushPullScaleThreshold). */
+export const SYNC_SCALE_THRESHOLD = 32;
+
+/** Push-pull period at this size: one more period per doubling past the threshold (pushPullScale). */
+export function syncInterval(config: MembershipConfig, clusterSize: number): number {
+  if (clusterSize <= SYNC_SCALE_THRESHOLD) return config.syncIntervalMs;
+  const multiplier = Math.ceil(Math.log2(clusterSize) - Math.log2(SYNC_SCALE_THRESHOLD)) + 1;
+  return multiplier * config.syncIntervalMs;
+}
+
+/** Shortest suspicion at this size: suspicionMs, times log10 of the size past 10 (suspicionTimeout). */
+export function suspicionMin(config: MembershipConfig, clusterSize: number): number {
+  return Math.round(config.suspicionMs * Math.max(1, Math.log10(Math.max(1, clusterSize))));
 }

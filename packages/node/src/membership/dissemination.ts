@@ -1,65 +1,92 @@
-// How changes travel: the node that decides a change announces it to every member at the end of the
-// call, and every changed record is also piggybacked on later pings and acks (GossipQueue), so a
-// lost announcement is repaired within a few probe periods.
+// How changes travel: by gossip, never by broadcast. Every changed record is queued (GossipQueue)
+// and rides on pings and acks, and on a gossip round that sends the news to gossipFanout random
+// members: at once when fresh news arrives (a quarter interval after the last round at the
+// soonest, so a busy node sends at most 4 * gossipFanout per interval), then every
+// gossipIntervalMs while there is news. Each
+// update is sent retransmitMult * ceil(log2(n + 1)) times, newest and fewest-sent first, so it
+// reaches everyone in O(log n) rounds and no node ever sends one datagram per member.
 import { retransmitLimit } from "./config.js";
-import type { EngineContext } from "./engine-context.js";
+import { pickRandom, type EngineContext } from "./engine-context.js";
 import { GossipQueue } from "./gossip-queue.js";
 import type { MemberRecord } from "./types.js";
-import { ENVELOPE_ALLOWANCE, splitRecords } from "./wire.js";
+import { ENVELOPE_ALLOWANCE } from "./wire.js";
 
 export class Dissemination {
   private readonly queue = new GossipQueue();
-  /** Members whose records this call announces to everyone. */
-  private readonly announced = new Set<number>();
+  /** When the next gossip round may go out (undefined: no round since the queue was last empty). */
+  private gossipAt: number | undefined;
+  /** When the last round went out: fresh news waits at least a quarter interval after it. */
+  private lastRoundAt = -Infinity;
 
   constructor(private readonly ctx: EngineContext) {}
 
-  /** A record changed: piggyback it from now on. */
+  /** A record changed: gossip and piggyback it from now on. */
   enqueue(id: number): void {
     this.queue.enqueue(id);
-  }
-
-  /** We decided this change (or learned it from a push-pull): tell every member at the end of the call. */
-  announce(id: number): void {
-    this.announced.add(id);
   }
 
   forget(id: number): void {
     this.queue.forget(id);
   }
 
-  /** Drops what an interrupted call had collected. */
-  reset(): void {
-    this.announced.clear();
-  }
-
-  /** Recent updates for a ping or ack, news about the destination first (so it can refute). */
-  piggyback(toId: number | undefined): { updates?: MemberRecord[] } {
-    if (this.queue.size === 0) return {};
+  /**
+   * Recent updates for a ping or ack (at most maxPiggyback, half a datagram), news about the
+   * destination first. A destination we hold suspect or failed always hears so, queued or not: it
+   * is talking to us, so it is up, and it can refute at no extra datagram.
+   */
+  piggyback(toId: number | undefined, whole = false): { updates?: MemberRecord[] } {
     const { config, table } = this.ctx;
+    const budget = config.maxDatagramBytes - ENVELOPE_ALLOWANCE;
     const updates = this.queue.take({
       toId,
       limit: retransmitLimit(config, table.presentCount()),
-      maxUpdates: config.maxPiggyback,
-      budgetBytes: (config.maxDatagramBytes - ENVELOPE_ALLOWANCE) / 2,
+      maxUpdates: whole ? Infinity : config.maxPiggyback,
+      budgetBytes: whole ? budget : budget / 2,
       lookup: (id) => table.get(id)?.rec,
     });
+    const dest = toId === undefined ? undefined : table.get(toId)?.rec;
+    const accused = dest !== undefined && (dest.state === "suspect" || dest.state === "failed");
+    if (accused && !updates.some((u) => u.id === toId)) updates.unshift({ ...dest });
     return updates.length > 0 ? { updates } : {};
   }
 
-  /** Sends this call's announcements to every recipient, as few update datagrams as fit. */
-  flush(): void {
-    if (this.announced.size === 0) return;
-    const { table, batch, selfId, state, config } = this.ctx;
-    const records = [...this.announced]
-      .map((id) => table.get(id)?.rec)
-      .filter((r): r is MemberRecord => r !== undefined)
-      .map((r) => ({ ...r }));
-    this.announced.clear();
-    if (state.stopped || records.length === 0) return;
-    const groups = splitRecords(records, config.maxDatagramBytes - ENVELOPE_ALLOWANCE);
-    for (const r of table.recipients()) {
-      for (const updates of groups) batch.send(r, r.id, { type: "update", from: selfId, updates });
+  /** One record straight to one member (an accusation to the accused, so it can refute at once). */
+  sendRecord(toId: number, rec: MemberRecord): void {
+    const to = this.ctx.table.get(toId)?.rec;
+    if (!to || to.seed || to.state === "left" || toId === this.ctx.selfId) return;
+    this.ctx.batch.send(to, toId, { type: "update", from: this.ctx.selfId, updates: [{ ...rec }] });
+  }
+
+  /** Our own record straight to one member (a refutation to our accuser). */
+  sendSelf(toId: number): void {
+    this.sendRecord(toId, this.ctx.table.self().rec);
+  }
+
+  /** One gossip round if one is due: as much queued news as fits one datagram, to gossipFanout random members. */
+  tick(now: number): void {
+    const { state, table, config, random, batch, selfId } = this.ctx;
+    if (this.queue.size === 0 || state.stopped || !state.active) {
+      this.gossipAt = undefined;
+      return;
     }
+    const freshDue = this.queue.fresh && now - this.lastRoundAt >= config.gossipIntervalMs / 4;
+    if (!freshDue && this.gossipAt !== undefined && now < this.gossipAt) return;
+    this.queue.fresh = false;
+    this.lastRoundAt = now;
+    this.gossipAt = now + config.gossipIntervalMs;
+    for (const to of pickRandom(table.gossipTargets(now), config.gossipFanout, random)) {
+      const { updates } = this.piggyback(to.id, true);
+      if (!updates) break;
+      batch.send(to, to.id, { type: "update", from: selfId, updates });
+    }
+  }
+
+  /** When the next gossip round is due (none while there is no news). */
+  nextDeadline(): number | undefined {
+    if (this.queue.size === 0) return undefined;
+    const freshAt = this.queue.fresh ? this.lastRoundAt + this.ctx.config.gossipIntervalMs / 4 : undefined;
+    return freshAt !== undefined && this.gossipAt !== undefined
+      ? Math.min(freshAt, this.gossipAt)
+      : this.gossipAt;
   }
 }

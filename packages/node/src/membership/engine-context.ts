@@ -2,6 +2,7 @@
 // current call, and the few flags that say where the engine is in its life.
 import type { Batch } from "./batch.js";
 import type { MembershipConfig } from "./config.js";
+import type { LocalHealth } from "./local-health.js";
 import type { MemberTable } from "./member-table.js";
 
 export interface EngineState {
@@ -15,6 +16,8 @@ export interface EngineState {
   dirty: boolean;
   /** The highest master epoch this node has seen: a new master takes the next one. */
   maxEpoch: number;
+  /** When a datagram from another member last arrived (a node nobody talks to is cut off). */
+  lastHeardAt: number;
 }
 
 export interface EngineContext {
@@ -25,6 +28,19 @@ export interface EngineContext {
   readonly table: MemberTable;
   readonly batch: Batch;
   readonly state: EngineState;
+  /** This node's own health score (Lifeguard): stretches its probe period and timeout. */
+  readonly health: LocalHealth;
+}
+
+/** Up to `count` distinct items picked at random (a Fisher-Yates stopped after `count` steps). */
+export function pickRandom<T>(items: readonly T[], count: number, random: () => number): T[] {
+  const a = [...items];
+  const n = Math.min(count, a.length);
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(random() * (a.length - i));
+    [a[i], a[j]] = [a[j] as T, a[i] as T];
+  }
+  return a.slice(0, n);
 }
 
 /** A shuffled copy (Fisher-Yates with the engine's randomness). */

@@ -1,6 +1,7 @@
 // Master failover without election messages: every node applies the same rule to its own view
 // (master-election.ts) and changes only its own role: it resigns when beaten or cut off from the
 // majority, and promotes itself when it is the rightful candidate for electionDelayMs.
+import { suspicionMin } from "./config.js";
 import type { Dissemination } from "./dissemination.js";
 import type { EngineContext } from "./engine-context.js";
 import { currentMaster, electionWinner, highestEpoch } from "./master-election.js";
@@ -48,7 +49,7 @@ export class Failover {
     if (!better && (this.ctx.state.degraded || this.hasQuorum(now, true))) return;
     self.role = "member";
     self.inc += 1;
-    this.dissemination.announce(this.ctx.selfId);
+    this.dissemination.enqueue(this.ctx.selfId);
     this.ctx.batch.emit({
       event: "master.resigned",
       message:
@@ -72,6 +73,7 @@ export class Failover {
       !currentMaster(table.records()) &&
       !state.degraded &&
       electionWinner(table.records())?.id === this.ctx.selfId &&
+      this.healthyEnough() &&
       this.hasQuorum(now, false);
     if (!candidate) this.candidateSince = undefined;
     else this.candidateSince ??= now;
@@ -83,8 +85,17 @@ export class Failover {
     self.epoch = Math.max(state.maxEpoch, highestEpoch(table.records())) + 1;
     self.inc += 1;
     state.maxEpoch = self.epoch;
-    this.dissemination.announce(this.ctx.selfId);
+    this.dissemination.enqueue(this.ctx.selfId);
     return true;
+  }
+
+  /**
+   * A node whose own probes keep failing without a nack (cut off, or starved) has a stale view:
+   * it cannot tell a lost cluster from its own trouble, so it does not take office (Lifeguard's
+   * local health, used for the election too).
+   */
+  private healthyEnough(): boolean {
+    return this.ctx.health.score * 2 < this.ctx.config.awarenessMax || this.ctx.config.awarenessMax === 0;
   }
 
   /** Logs only real changes: a masterless gap that ends with the same master is not one. */
@@ -127,6 +138,17 @@ export class Failover {
       else if (now - e.since >= this.ctx.config.quorumMemoryMs) continue;
       known++;
     }
-    return known <= 2 || present * 2 > known;
+    return known <= 2 || (present * 2 > known && !this.isolated(now));
+  }
+
+  /**
+   * Nobody has talked to us for longer than the longest suspicion: we are cut off, whatever the
+   * view still says. Local health slows an isolated node's probing (every probe fails, no helper
+   * nacks), so its view would take many seconds to show it alone; a master must not wait for that.
+   */
+  private isolated(now: number): boolean {
+    const { config, table, state } = this.ctx;
+    const longest = suspicionMin(config, table.presentCount()) * config.suspicionMaxMult;
+    return now - state.lastHeardAt > longest;
   }
 }

@@ -1,5 +1,5 @@
 // The updates this node still has to pass on: each member's latest record is piggybacked a bounded
-// number of times (retransmitLimit), the least-sent first, then dropped from the queue.
+// number of times (retransmitLimit), the least-sent first (the newest among equals), then dropped.
 import { byteLength } from "./wire.js";
 import type { MemberRecord } from "./types.js";
 
@@ -19,6 +19,11 @@ export interface TakeOptions {
 export class GossipQueue {
   /** member id -> times its current record was sent. */
   private readonly sent = new Map<number, number>();
+  /** member id -> when it was queued (a counter): the newest news goes first among equals. */
+  private readonly queuedAt = new Map<number, number>();
+  private clock = 0;
+  /** Something was queued since the last gossip round: it goes out at once, not at the next tick. */
+  fresh = false;
 
   get size(): number {
     return this.sent.size;
@@ -27,17 +32,26 @@ export class GossipQueue {
   /** The member's record changed: it goes out again from the start. */
   enqueue(id: number): void {
     this.sent.set(id, 0);
+    this.queuedAt.set(id, ++this.clock);
+    this.fresh = true;
   }
 
   forget(id: number): void {
     this.sent.delete(id);
+    this.queuedAt.delete(id);
+  }
+
+  /** Queued ids, fewest-sent first, then newest first. */
+  private order(): number[] {
+    const at = (id: number): number => this.queuedAt.get(id) ?? 0;
+    return [...this.sent.entries()].sort((a, b) => a[1] - b[1] || at(b[0]) - at(a[0])).map(([id]) => id);
   }
 
   /** Copies of the updates for one datagram, counting each as sent once more. */
   take(options: TakeOptions): MemberRecord[] {
     if (this.sent.size === 0) return [];
     const { toId, limit, maxUpdates, budgetBytes, lookup } = options;
-    const ids = [...this.sent.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+    const ids = this.order();
     if (toId !== undefined && this.sent.has(toId)) ids.unshift(toId);
     const updates: MemberRecord[] = [];
     let bytes = 0;
@@ -46,7 +60,7 @@ export class GossipQueue {
       const rec = lookup(id);
       const count = this.sent.get(id);
       if (!rec || count === undefined) {
-        this.sent.delete(id);
+        this.forget(id);
         continue;
       }
       if (updates.some((u) => u.id === id)) continue;
@@ -54,7 +68,7 @@ export class GossipQueue {
       if (bytes + size > budgetBytes) break;
       bytes += size;
       updates.push({ ...rec });
-      if (count + 1 >= limit) this.sent.delete(id);
+      if (count + 1 >= limit) this.forget(id);
       else this.sent.set(id, count + 1);
     }
     return updates;

@@ -7,3 +7,4 @@ export type { MembershipMessage } from "./wire.js";
 export type * from "./types.js";
 export { UdpTransport } from "./udp-transport.js";
 export { MembershipRunner, type MembershipRunnerOptions } from "./membership-runner.js";
+export { KNOBS, configProblem, type Knob } from "./config-check.js";

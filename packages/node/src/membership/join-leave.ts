@@ -2,7 +2,7 @@
 // adopting the view a join response carries (joiner side), and leaving gracefully.
 import type { Claims } from "./claims.js";
 import type { Dissemination } from "./dissemination.js";
-import type { EngineContext } from "./engine-context.js";
+import { pickRandom, type EngineContext } from "./engine-context.js";
 import { peerOf } from "./member-table.js";
 import type { JoinerInfo, MemberRecord } from "./types.js";
 import type { LeaveMessage } from "./wire.js";
@@ -43,7 +43,7 @@ export class JoinLeave {
     if (old && info.id !== selfId && (old.rec.state !== "alive" || rec.gen > old.rec.gen)) {
       this.replaceEntry(info.id);
     }
-    if (this.claims.apply(rec, now, { via: "join", by: selfId })) this.dissemination.announce(info.id);
+    this.claims.apply(rec, now, { via: "join", by: selfId });
     return table.presentView();
   }
 
@@ -53,20 +53,26 @@ export class JoinLeave {
     const parsed = members === undefined || members === null ? undefined : parseRecords(members, "members");
     if (parsed === undefined || typeof parsed === "string") return this.degrade(parsed, responder, now);
     for (const r of parsed) this.claims.apply(r, now, { via: "join-response", by: responder.id });
-    // Announce ourselves directly too: one lost announcement from the responder then costs nothing.
-    this.dissemination.announce(this.ctx.selfId);
+    // We are up (UDP bound): our own word, a higher incarnation, tells everyone it may probe us now
+    // (see newcomerGraceMs), however many hands the gossip passed through. One lost datagram from
+    // the responder then costs nothing either.
+    this.ctx.table.self().rec.inc += 1;
+    this.dissemination.enqueue(this.ctx.selfId);
   }
 
-  /** Graceful stop: every member hears it; after this the engine is inert. */
+  /**
+   * Graceful stop: gossipFanout random members hear it from us and gossip it on at once (we cannot:
+   * the engine is inert after this), so everyone knows within a few hops.
+   */
   leave(now: number): void {
-    const { state, table, batch, selfId } = this.ctx;
+    const { state, table, batch, selfId, config, random } = this.ctx;
     if (state.stopped) return;
     const self = table.self();
     const wasMaster = self.rec.role === "master";
     self.rec.state = "left";
     self.since = now;
     const msg: LeaveMessage = { type: "leave", from: selfId, inc: self.rec.inc };
-    for (const r of table.recipients()) batch.send(r, r.id, msg);
+    for (const r of pickRandom(table.probeable(), config.gossipFanout, random)) batch.send(r, r.id, msg);
     if (wasMaster) {
       const { epoch } = self.rec;
       batch.emit({

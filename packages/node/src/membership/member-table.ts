@@ -3,6 +3,9 @@ import type { MembershipConfig } from "./config.js";
 import { isPresent } from "./precedence.js";
 import type { MemberRecord, Sender } from "./types.js";
 
+/** How long a failed member still gets gossip (a false death, or a partition, may heal). */
+export const GOSSIP_TO_THE_DEAD_MS = 30_000;
+
 export interface Entry {
   rec: MemberRecord;
   /** When the current state began (garbage collection, the election quorum's memory). */
@@ -66,9 +69,18 @@ export class MemberTable {
     return n;
   }
 
-  /** Everyone reachable by UDP who has not left (failed ones too). */
-  recipients(): MemberRecord[] {
-    return [...this.records()].filter((r) => r.id !== this.selfId && r.state !== "left" && !r.seed);
+  /**
+   * Whom gossip goes to: present members, and members failed less than GOSSIP_TO_THE_DEAD_MS ago
+   * (memberlist's GossipToTheDeadTime): after a partition heals, gossip then crosses it.
+   */
+  gossipTargets(now: number): MemberRecord[] {
+    const targets: MemberRecord[] = [];
+    for (const e of this.entries.values()) {
+      const r = e.rec;
+      if (r.id === this.selfId || r.seed) continue;
+      if (isPresent(r) || (r.state === "failed" && now - e.since < GOSSIP_TO_THE_DEAD_MS)) targets.push(r);
+    }
+    return targets;
   }
 
   failedPeers(): MemberRecord[] {

@@ -44,16 +44,21 @@ export class MembershipRunner {
   }
 
   /**
-   * One timer, armed for the engine's next deadline (re-armed earlier when a call brings one
-   * forward), instead of a 10 ms poll: 64 idle nodes on two cores no longer wake 6,400 times a
+   * One timer, armed for the engine's next deadline (re-armed when a call moves it), instead of a
+   * 10 ms poll: 64 idle nodes on two cores no longer wake 6,400 times a
    * second. The tick waits for the I/O already there (IoFirstTimer): after a stall, the datagrams
    * waiting (acks, refutations) are read first, so a timeout is never judged before its answer.
    */
   private arm(): void {
     if (this.stopped) return;
-    const due = this.membership.nextDeadline(this.clock());
-    if (due === undefined || due >= this.armedFor) return;
+    const due = this.membership.plannedDeadline() ?? this.membership.nextDeadline(this.clock());
+    if (due === this.armedFor) return;
+    // Re-armed when the deadline moves later too: a probe acked early no longer wakes the node at
+    // its timeout only to find nothing to do (a quarter of an idle node's wake-ups).
     this.timer?.cancel();
+    this.timer = undefined;
+    this.armedFor = Infinity;
+    if (due === undefined) return;
     this.armedFor = due;
     const tick = (): void => {
       this.timer = undefined;

@@ -10,6 +10,7 @@ import { Dissemination } from "./dissemination.js";
 import { earliest, type EngineContext, type EngineState } from "./engine-context.js";
 import { Failover } from "./failover.js";
 import { JoinLeave } from "./join-leave.js";
+import { LocalHealth } from "./local-health.js";
 import { currentMaster } from "./master-election.js";
 import { MemberTable } from "./member-table.js";
 import { isPresent } from "./precedence.js";
@@ -44,6 +45,7 @@ export class Membership {
   private readonly antiEntropy: AntiEntropy;
   private readonly reconnect: Reconnect;
   private readonly joinLeave: JoinLeave;
+  private readonly health: LocalHealth;
   /** The earliest deadline after the last call: a tick much later than this means we were stalled. */
   private dueAt: number | undefined;
 
@@ -64,7 +66,14 @@ export class Membership {
       gen: opts.self.gen ?? now,
     };
     this.table = new MemberTable(id, self, now);
-    this.state = { active: role === "master", degraded: false, stopped: false, dirty: true, maxEpoch: epoch };
+    this.state = {
+      active: role === "master",
+      degraded: false,
+      stopped: false,
+      dirty: true,
+      maxEpoch: epoch,
+      lastHeardAt: now,
+    };
     const ctx: EngineContext = {
       config: this.config,
       selfId: id,
@@ -72,12 +81,23 @@ export class Membership {
       table: this.table,
       batch: this.batch,
       state: this.state,
+      health: new LocalHealth(this.config.awarenessMax),
     };
+    this.health = ctx.health;
     this.dissemination = new Dissemination(ctx);
     this.suspicions = new Suspicions(ctx);
-    const suspect = (e: Parameters<Claims["accuse"]>[0], t: number) => this.claims.accuse(e, "suspect", t);
-    this.prober = new Prober(ctx, this.dissemination, suspect, now);
-    this.claims = new Claims(ctx, this.dissemination, this.suspicions, this.prober);
+    this.prober = new Prober(
+      ctx,
+      this.dissemination,
+      {
+        suspect: (e, t) => this.claims.accuse(e, "suspect", t),
+        confirm: (e) => this.claims.confirmOwn(e),
+      },
+      now,
+    );
+    this.claims = new Claims(ctx, this.dissemination, this.suspicions, this.prober, (id, t) =>
+      this.antiEntropy.revived(id, t),
+    );
     this.failover = new Failover(ctx, this.dissemination);
     this.antiEntropy = new AntiEntropy(ctx, this.claims, now);
     this.reconnect = new Reconnect(ctx, (to, toId) => this.antiEntropy.pushTo(to, toId));
@@ -119,6 +139,16 @@ export class Membership {
     return this.state.degraded;
   }
 
+  /** Local health (Lifeguard): 0 is healthy; probe period and timeout are scaled by score + 1. */
+  healthScore(): number {
+    return this.health.score;
+  }
+
+  /** The deadline the last call reported (what the runner armed its timer for). */
+  plannedDeadline(): number | undefined {
+    return this.dueAt;
+  }
+
   isActive(): boolean {
     return this.state.active && !this.state.stopped;
   }
@@ -134,6 +164,7 @@ export class Membership {
     due = earliest(due, this.prober.nextDeadline());
     due = earliest(due, this.failover.nextDeadline());
     due = earliest(due, this.suspicions.nextDeadline());
+    due = earliest(due, this.dissemination.nextDeadline());
     return earliest(due, this.table.nextExpiry(now, this.config));
   }
 
@@ -157,7 +188,7 @@ export class Membership {
     return this.call(now, () => this.joinLeave.adopt(members, responder, now));
   }
 
-  /** Graceful stop: tell everyone we leave. After this the engine is inert. */
+  /** Graceful stop: tell a few members we leave (they gossip it on). After this the engine is inert. */
   leave(now: number): Output {
     return this.call(now, () => this.joinLeave.leave(now));
   }
@@ -190,6 +221,7 @@ export class Membership {
     return this.call(now, () => {
       if (this.state.stopped || msg.from === this.selfId) return;
       const replyTo = sender ?? this.table.addressOf(msg.from);
+      this.state.lastHeardAt = now;
       this.prober.confirm(msg.from);
       if ("updates" in msg && msg.updates) {
         for (const r of msg.updates) this.claims.apply(r, now, { via: "gossip", by: msg.from });
@@ -201,6 +233,8 @@ export class Membership {
           return this.prober.onAck(msg.seq);
         case "ping-req":
           return this.prober.onPingReq(msg, replyTo, now);
+        case "nack":
+          return this.prober.onNack(msg.seq, msg.target);
         case "sync":
         case "sync-ack":
           return this.antiEntropy.onView(msg, now, replyTo);
@@ -216,19 +250,21 @@ export class Membership {
 
   /**
    * The one entry point of every public call: a fresh batch, the call's own work, then what every
-   * call ends with (the master rule if the view changed, this call's announcements, the next
-   * deadline), and the batch handed back.
+   * call ends with (the master rule if the view changed, a gossip round if news is waiting and one
+   * is due, the next deadline), and the batch handed back.
    */
   private call(now: number, body: () => void): Output {
     this.batch.take();
-    this.dissemination.reset();
     body();
     if (this.state.dirty) {
       this.state.dirty = false;
       this.failover.reconcile(now);
     }
-    this.dissemination.flush();
-    this.dueAt = this.nextDeadline(now);
+    this.dissemination.tick(now);
+    // A deadline already past (a confirmation shrank a suspicion) is due now, not late: only a tick
+    // that comes long after what was planned means we stalled.
+    const due = this.nextDeadline(now);
+    this.dueAt = due === undefined ? undefined : Math.max(due, now);
     return this.batch.take();
   }
 

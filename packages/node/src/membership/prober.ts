@@ -1,9 +1,12 @@
-// Failure detection (SWIM): every probe period, ping one member (a shuffled round robin, so each is
-// probed once per round); no ack within probeTimeoutMs, ask indirectProbes others to ping it for
-// us; no ack by the end of the period, it is suspect. Also answers others' pings and ping-reqs.
-import type { NewcomerHooks } from "./claims.js";
+// Failure detection (SWIM with Lifeguard): every probe period, ping one member (a shuffled round
+// robin, so each is probed once per round); no ack within the probe timeout, ask indirectProbes
+// others to ping it for us, and to nack if it stays silent; no ack by the end of the period, it is
+// suspect (or, if it already was, we confirm the suspicion). Period and timeout are stretched by
+// this node's local health, which the probe's outcome and the nacks (or their absence) adjust.
+// Also answers others' pings and ping-reqs.
+import type { ProbeHooks } from "./claims.js";
 import type { Dissemination } from "./dissemination.js";
-import { earliest, shuffle, type EngineContext } from "./engine-context.js";
+import { earliest, pickRandom, shuffle, type EngineContext } from "./engine-context.js";
 import type { Entry } from "./member-table.js";
 import { isPresent } from "./precedence.js";
 import type { MemberRecord, Sender } from "./types.js";
@@ -12,24 +15,36 @@ import type { PingMessage, PingReqMessage } from "./wire.js";
 interface Probe {
   target: number;
   seq: number;
-  startedAt: number;
+  /** When indirect probes go out, and when the probe ends (both fixed at its start). */
+  timeoutAt: number;
+  endAt: number;
   indirectSent: boolean;
   acked: boolean;
+  /** Helpers asked to nack, and nacks received: a helper that answers proves our own link works. */
+  expectedNacks: number;
+  nacks: number;
 }
 
-/** A ping we send for someone else (ping-req): its ack is forwarded to them. */
+/** A ping we send for someone else (ping-req): its ack is forwarded to them, or a nack if none comes. */
 interface Relay {
   origin: Sender;
   /** Who asked: the forwarded ack is meant for it (a signed datagram names its receiver). */
   originId: number;
   originSeq: number;
   target: number;
+  /** When to nack if the target has not acked (undefined: not asked for, or sent). */
+  nackAt: number | undefined;
   expires: number;
 }
 
-export type Accuse = (e: Entry, now: number) => void;
+export interface ProbeVerdicts {
+  /** A present member missed our probe. */
+  suspect: (e: Entry, now: number) => void;
+  /** A member already suspect missed our probe too. */
+  confirm: (e: Entry) => void;
+}
 
-export class Prober implements NewcomerHooks {
+export class Prober implements ProbeHooks {
   private seq = 0;
   private probe: Probe | undefined;
   private order: number[] = [];
@@ -41,40 +56,36 @@ export class Prober implements NewcomerHooks {
   constructor(
     private readonly ctx: EngineContext,
     private readonly dissemination: Dissemination,
-    private readonly suspect: Accuse,
+    private readonly verdicts: ProbeVerdicts,
     now: number,
   ) {
     this.nextProbeAt = now;
   }
 
-  /** Our own process stalled (paused, starved): the silence of our target proves nothing. */
+  /** Our own process stalled (paused, starved): the silence of our target proves nothing, and we are unwell. */
   abandon(now: number): void {
+    this.ctx.health.apply(1);
     if (!this.probe) return;
     this.probe = undefined;
     this.nextProbeAt = now;
   }
 
   run(now: number): void {
-    const cfg = this.ctx.config;
     const p = this.probe;
-    if (p && !p.acked && !p.indirectSent && now >= p.startedAt + cfg.probeTimeoutMs) this.askOthers(p);
-    if (p && now >= p.startedAt + cfg.probeIntervalMs) {
-      this.probe = undefined;
-      const e = this.ctx.table.get(p.target);
-      if (!p.acked && e && e.rec.state === "alive") this.suspect(e, now);
-    }
+    if (p && !p.acked && !p.indirectSent && now >= p.timeoutAt) this.askOthers(p);
+    if (p && now >= p.endAt) this.finish(p, now);
     if (!this.probe && now >= this.nextProbeAt) this.startProbe(now);
   }
 
   nextDeadline(): number | undefined {
-    const cfg = this.ctx.config;
     const p = this.probe;
     let due: number | undefined;
     if (p) {
-      if (!p.acked && !p.indirectSent) due = earliest(due, p.startedAt + cfg.probeTimeoutMs);
-      due = earliest(due, p.startedAt + cfg.probeIntervalMs);
+      if (!p.acked && !p.indirectSent) due = earliest(due, p.timeoutAt);
+      due = earliest(due, p.endAt);
     } else due = earliest(due, this.nextProbeAt);
     for (const until of this.unconfirmed.values()) due = earliest(due, until);
+    for (const relay of this.relays.values()) due = earliest(due, relay.nackAt ?? relay.expires);
     return due;
   }
 
@@ -86,18 +97,15 @@ export class Prober implements NewcomerHooks {
 
   onPingReq(msg: PingReqMessage, replyTo: Sender | undefined, now: number): void {
     const seq = ++this.seq;
+    const { config, batch, selfId } = this.ctx;
     if (replyTo) {
-      const expires = now + this.ctx.config.probeIntervalMs;
-      this.relays.set(seq, {
-        origin: replyTo,
-        originId: msg.from,
-        originSeq: msg.seq,
-        target: msg.target,
-        expires,
-      });
+      const nackAt = msg.nack === true ? now + config.probeTimeoutMs : undefined;
+      const expires = now + config.probeIntervalMs;
+      const relay = { origin: replyTo, originId: msg.from, originSeq: msg.seq, target: msg.target };
+      this.relays.set(seq, { ...relay, nackAt, expires });
     }
-    const ping = { type: "ping" as const, from: this.ctx.selfId, seq };
-    this.ctx.batch.send(msg, msg.target, { ...ping, ...this.dissemination.piggyback(msg.target) });
+    const ping = { type: "ping" as const, from: selfId, seq };
+    batch.send(msg, msg.target, { ...ping, ...this.dissemination.piggyback(msg.target) });
   }
 
   onAck(seq: number): void {
@@ -106,21 +114,38 @@ export class Prober implements NewcomerHooks {
     if (!relay) return;
     this.relays.delete(seq);
     const { selfId, batch } = this.ctx;
-    batch.send(relay.origin, relay.originId, {
-      type: "ack",
-      from: selfId,
-      seq: relay.originSeq,
-      target: relay.target,
-    });
+    const ack = { type: "ack" as const, from: selfId, seq: relay.originSeq, target: relay.target };
+    batch.send(relay.origin, relay.originId, ack);
   }
 
+  /** A helper could not reach our target either: the silence is the target's, not our link's. */
+  onNack(seq: number, target: number): void {
+    const p = this.probe;
+    if (p && p.seq === seq && p.target === target) p.nacks++;
+  }
+
+  /** Nacks the relays whose target stayed silent; forgets the relays that expired. */
   expireRelays(now: number): void {
-    for (const [seq, relay] of this.relays) if (relay.expires <= now) this.relays.delete(seq);
+    const { selfId, batch } = this.ctx;
+    for (const [seq, relay] of this.relays) {
+      if (relay.nackAt !== undefined && relay.nackAt <= now) {
+        relay.nackAt = undefined;
+        const nack = { type: "nack" as const, from: selfId, seq: relay.originSeq, target: relay.target };
+        batch.send(relay.origin, relay.originId, nack);
+      }
+      if (relay.expires <= now) this.relays.delete(seq);
+    }
   }
 
   /** Probe a member this round, not only after the current round (which can last n periods). */
   slotIn(id: number): void {
     this.order.splice(Math.floor(this.ctx.random() * (this.order.length + 1)), 0, id);
+  }
+
+  probeNext(id: number): void {
+    this.unconfirmed.delete(id); // someone probed it, so it was up: our probe is fair now
+    if (this.probe?.target === id) return;
+    this.order = [id, ...this.order.filter((x) => x !== id)];
   }
 
   holdBack(id: number, until: number): void {
@@ -142,12 +167,33 @@ export class Prober implements NewcomerHooks {
     this.unconfirmed.delete(id);
   }
 
+  /**
+   * The probe's period is over. Local health (after memberlist's probeNode): an ack lowers the
+   * score; a miss with no nack at all raises it (no helper got through to us either, so the fault is
+   * likely ours). A miss that some helper nacked does not: the target is silent, not us. memberlist
+   * counts every missing nack; in a partition half the helpers are across the cut, and that made
+   * both sides slow their probing until the cut was detected only seconds later.
+   */
+  private finish(p: Probe, now: number): void {
+    this.probe = undefined;
+    const { health } = this.ctx;
+    if (p.acked) return health.apply(-1);
+    health.apply(p.nacks > 0 ? 0 : 1);
+    const e = this.ctx.table.get(p.target);
+    if (e?.rec.state === "alive") this.verdicts.suspect(e, now);
+    else if (e?.rec.state === "suspect") this.verdicts.confirm(e);
+  }
+
   private startProbe(now: number): void {
+    const { config, health } = this.ctx;
     const target = this.nextTarget();
-    this.nextProbeAt = now + this.ctx.config.probeIntervalMs;
+    const endAt = now + health.scale(config.probeIntervalMs);
+    this.nextProbeAt = endAt;
     if (!target) return;
     const seq = ++this.seq;
-    this.probe = { target: target.id, seq, startedAt: now, indirectSent: false, acked: false };
+    const timeoutAt = now + health.scale(config.probeTimeoutMs);
+    const fresh = { indirectSent: false, acked: false, expectedNacks: 0, nacks: 0 };
+    this.probe = { target: target.id, seq, timeoutAt, endAt, ...fresh };
     const ping = { type: "ping" as const, from: this.ctx.selfId, seq };
     this.ctx.batch.send(target, target.id, { ...ping, ...this.dissemination.piggyback(target.id) });
   }
@@ -158,11 +204,12 @@ export class Prober implements NewcomerHooks {
     const { table, config, random, selfId, batch } = this.ctx;
     const target = table.get(p.target)?.rec;
     if (!target) return;
-    const others = table.probeable().filter((r) => r.id !== p.target);
-    for (const h of shuffle(others, random).slice(0, config.indirectProbes)) {
-      const req = { type: "ping-req" as const, from: selfId, seq: p.seq, target: target.id };
+    const others = table.probeable().filter((r) => r.id !== p.target && r.state === "alive");
+    for (const h of pickRandom(others, config.indirectProbes, random)) {
+      const req = { type: "ping-req" as const, from: selfId, seq: p.seq, target: target.id, nack: true };
       const at = { addr: target.addr, port: target.port };
       batch.send(h, h.id, { ...req, ...at, ...this.dissemination.piggyback(h.id) });
+      p.expectedNacks++;
     }
   }
 

@@ -1,13 +1,30 @@
-// Suspicion timers: a suspect that does not refute within suspicionMs is declared failed by this
-// node's own timer (someone else's verdict only starts ours: see Claims.apply).
+// Dynamic suspicion (Lifeguard, memberlist's suspicion.go): a suspicion starts with a long time to
+// refute, suspicionMaxMult times the shortest, which shrinks logarithmically with every independent
+// confirmation (another member's own accusation at the same incarnation) down to the shortest after
+// suspicionConfirmations of them. One node's doubt (it may be the slow one) gives the accused time
+// to refute; several nodes' doubts agree on a death quickly. Only this node's timer kills: someone
+// else's verdict only starts (or confirms) ours (see Claims.apply).
+import { suspicionMin } from "./config.js";
 import type { EngineContext } from "./engine-context.js";
 import { earliest } from "./engine-context.js";
 import type { Entry } from "./member-table.js";
 
 interface Timer {
+  start: number;
+  minMs: number;
+  maxMs: number;
+  /** Confirmations that shrink the timeout fully. */
+  k: number;
+  /** Who accused at this incarnation: the first accuser, then each confirmation. */
+  accusers: Set<number>;
   deadline: number;
-  /** We raised this suspicion (our probe failed): we also announce the verdict. */
-  ours: boolean;
+}
+
+/** Time left after n of k confirmations: from max down to min, logarithmically (memberlist's formula). */
+export function suspicionTimeout(n: number, k: number, minMs: number, maxMs: number): number {
+  if (k < 1) return minMs;
+  const fraction = Math.log(n + 1) / Math.log(k + 1);
+  return Math.max(minMs, Math.floor(maxMs - fraction * (maxMs - minMs)));
 }
 
 export class Suspicions {
@@ -15,19 +32,26 @@ export class Suspicions {
 
   constructor(private readonly ctx: EngineContext) {}
 
-  /** The member just became suspect: its time to refute starts now. */
-  start(id: number, now: number): void {
-    this.timers.set(id, { deadline: now + this.ctx.config.suspicionMs, ours: false });
+  /** The member just became suspect (accused by `accuser`): its time to refute starts now. */
+  start(id: number, now: number, accuser: number): void {
+    const { config, table } = this.ctx;
+    const size = table.presentCount();
+    const minMs = suspicionMin(config, size);
+    // The accused and the accuser cannot confirm: a small cluster waits only the shortest time.
+    const k = size - 2 < config.suspicionConfirmations ? 0 : config.suspicionConfirmations;
+    const maxMs = minMs * config.suspicionMaxMult;
+    const timer = { start: now, minMs, maxMs, k, accusers: new Set([accuser]), deadline: 0 };
+    timer.deadline = now + suspicionTimeout(0, k, minMs, maxMs);
+    this.timers.set(id, timer);
   }
 
-  /** Our own probe raised it. */
-  markOurs(id: number): void {
+  /** Another member accuses the same suspect: true if that is a new, independent confirmation. */
+  confirm(id: number, accuser: number): boolean {
     const t = this.timers.get(id);
-    if (t) t.ours = true;
-  }
-
-  isOurs(id: number): boolean {
-    return this.timers.get(id)?.ours === true;
+    if (!t || t.accusers.has(accuser) || t.accusers.size > t.k) return false;
+    t.accusers.add(accuser);
+    t.deadline = t.start + suspicionTimeout(t.accusers.size - 1, t.k, t.minMs, t.maxMs);
+    return true;
   }
 
   /** The member's state changed (refuted, failed, left, replaced): no timer any more. */
@@ -35,13 +59,12 @@ export class Suspicions {
     this.timers.delete(id);
   }
 
-  /** Suspects whose time ran out, in view order. */
+  /** Suspects whose time ran out. */
   expired(now: number): Entry[] {
-    if (this.timers.size === 0) return [];
     const due: Entry[] = [];
-    for (const e of this.ctx.table.values()) {
-      const t = this.timers.get(e.rec.id);
-      if (e.rec.state === "suspect" && t !== undefined && t.deadline <= now) due.push(e);
+    for (const [id, t] of this.timers) {
+      const e = this.ctx.table.get(id);
+      if (e && e.rec.state === "suspect" && t.deadline <= now) due.push(e);
     }
     return due;
   }

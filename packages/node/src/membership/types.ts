@@ -22,6 +22,8 @@ export interface MemberRecord {
   gen: number;
   /** A seed (Go) node: joined by TCP only, speaks no UDP, so it is never probed (see docs/membership.md). */
   seed?: boolean;
+  /** On a suspect record only: who accused it (its own probe failed), so others can count independent confirmations. */
+  by?: number;
 }
 
 /** What the node knows about itself when it creates the engine. */

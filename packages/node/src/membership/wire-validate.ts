@@ -38,6 +38,7 @@ function recordProblem(v: unknown): string | undefined {
   if (!isCount(v.epoch)) return "record epoch";
   if (!isCount(v.gen)) return "record gen";
   if (v.seed !== undefined && typeof v.seed !== "boolean") return "record seed";
+  if (v.by !== undefined && !isId(v.by)) return "record by";
   return undefined;
 }
 
@@ -54,6 +55,7 @@ function cleanRecord(v: Record<string, unknown>): MemberRecord {
     gen: v.gen as number,
   };
   if (v.seed === true) r.seed = true;
+  if (v.state === "suspect" && v.by !== undefined) r.by = v.by as number;
   return r;
 }
 
@@ -74,6 +76,63 @@ function invalid(reason: string): ParseResult {
   return { ok: false, code: "invalid-message", reason };
 }
 
+type Fields = Record<string, unknown>;
+/** One message type's checks: the message, or the reason it is invalid. */
+type TypeParser = (
+  v: Fields,
+  from: number,
+  updates: MemberRecord[] | undefined,
+) => MembershipMessage | string;
+
+const withUpdates = <T extends object>(m: T, updates: MemberRecord[] | undefined): T =>
+  updates ? { ...m, updates } : m;
+
+function parseAck(v: Fields, from: number, updates: MemberRecord[] | undefined): MembershipMessage | string {
+  if (!isCount(v.seq)) return "seq";
+  if (v.target !== undefined && !isId(v.target)) return "target";
+  const target = v.target !== undefined ? { target: v.target } : {};
+  return withUpdates({ type: "ack" as const, from, seq: v.seq, ...target }, updates);
+}
+
+function parsePingReq(
+  v: Fields,
+  from: number,
+  updates: MemberRecord[] | undefined,
+): MembershipMessage | string {
+  if (!isCount(v.seq)) return "seq";
+  if (!isId(v.target)) return "target";
+  if (!isAddr(v.addr)) return "addr";
+  if (!isPort(v.port)) return "port";
+  if (v.nack !== undefined && typeof v.nack !== "boolean") return "nack";
+  const req = { type: "ping-req" as const, from, seq: v.seq, target: v.target, addr: v.addr, port: v.port };
+  return withUpdates(v.nack === true ? { ...req, nack: true } : req, updates);
+}
+
+function parseView(v: Fields, from: number): MembershipMessage | string {
+  if (!isCount(v.part) || !isCount(v.parts) || v.part >= v.parts) return "part/parts";
+  const members = parseRecords(v.members, "members");
+  if (typeof members === "string") return members;
+  const type = v.type as "sync" | "sync-ack";
+  return { type, from, part: v.part, parts: v.parts, members };
+}
+
+const PARSERS: Readonly<Record<string, TypeParser>> = {
+  ping: (v, from, updates) =>
+    isCount(v.seq) ? withUpdates({ type: "ping" as const, from, seq: v.seq }, updates) : "seq",
+  ack: parseAck,
+  "ping-req": parsePingReq,
+  nack: (v, from) =>
+    !isCount(v.seq)
+      ? "seq"
+      : !isId(v.target)
+        ? "target"
+        : { type: "nack", from, seq: v.seq, target: v.target },
+  sync: parseView,
+  "sync-ack": parseView,
+  update: (_v, from, updates) => (updates ? { type: "update", from, updates } : "update without updates"),
+  leave: (v, from) => (isCount(v.inc) ? { type: "leave", from, inc: v.inc } : "inc"),
+};
+
 /** Parses one datagram. Never throws. */
 export function parseDatagram(data: Buffer | string, maxBytes: number): ParseResult {
   const size = typeof data === "string" ? Buffer.byteLength(data) : data.length;
@@ -86,59 +145,14 @@ export function parseDatagram(data: Buffer | string, maxBytes: number): ParseRes
   }
   if (!isObject(v)) return invalid("not a JSON object");
   if (!isId(v.from)) return invalid("from is not a node id");
-  const from = v.from;
   let updates: MemberRecord[] | undefined;
   if (v.updates !== undefined) {
     const u = parseRecords(v.updates, "updates");
     if (typeof u === "string") return invalid(u);
     updates = u;
   }
-  const withUpdates = <T extends object>(m: T): T => (updates ? { ...m, updates } : m);
-  switch (v.type) {
-    case "ping":
-      if (!isCount(v.seq)) return invalid("seq");
-      return { ok: true, msg: withUpdates({ type: "ping", from, seq: v.seq }) };
-    case "ack": {
-      if (!isCount(v.seq)) return invalid("seq");
-      if (v.target !== undefined && !isId(v.target)) return invalid("target");
-      const ack = {
-        type: "ack" as const,
-        from,
-        seq: v.seq,
-        ...(v.target !== undefined ? { target: v.target } : {}),
-      };
-      return { ok: true, msg: withUpdates(ack) };
-    }
-    case "ping-req":
-      if (!isCount(v.seq)) return invalid("seq");
-      if (!isId(v.target)) return invalid("target");
-      if (!isAddr(v.addr)) return invalid("addr");
-      if (!isPort(v.port)) return invalid("port");
-      return {
-        ok: true,
-        msg: withUpdates({
-          type: "ping-req",
-          from,
-          seq: v.seq,
-          target: v.target,
-          addr: v.addr,
-          port: v.port,
-        }),
-      };
-    case "sync":
-    case "sync-ack": {
-      if (!isCount(v.part) || !isCount(v.parts) || v.part >= v.parts) return invalid("part/parts");
-      const members = parseRecords(v.members, "members");
-      if (typeof members === "string") return invalid(members);
-      return { ok: true, msg: { type: v.type, from, part: v.part, parts: v.parts, members } };
-    }
-    case "update":
-      if (!updates) return invalid("update without updates");
-      return { ok: true, msg: { type: "update", from, updates } };
-    case "leave":
-      if (!isCount(v.inc)) return invalid("inc");
-      return { ok: true, msg: { type: "leave", from, inc: v.inc } };
-    default:
-      return invalid("unknown type");
-  }
+  const parser = typeof v.type === "string" && Object.hasOwn(PARSERS, v.type) ? PARSERS[v.type] : undefined;
+  if (!parser) return invalid("unknown type");
+  const msg = parser(v, v.from, updates);
+  return typeof msg === "string" ? invalid(msg) : { ok: true, msg };
 }

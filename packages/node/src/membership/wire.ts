@@ -26,7 +26,17 @@ export interface PingReqMessage {
   target: number;
   addr: string;
   port: number;
+  /** Lifeguard: answer with a nack if the target does not ack within the probe timeout. */
+  nack?: boolean;
   updates?: MemberRecord[];
+}
+
+/** "I asked `target` for you (your `seq`) and it did not answer in time": our own link works. */
+export interface NackMessage {
+  type: "nack";
+  from: number;
+  seq: number;
+  target: number;
 }
 
 /** Anti-entropy: part `part` of `parts` of the sender's full view; part 0 asks for a sync-ack. */
@@ -38,7 +48,7 @@ export interface SyncMessage {
   members: MemberRecord[];
 }
 
-/** A change broadcast to every member right away. */
+/** Gossip: recent changes, sent to a few random members each gossip tick. */
 export interface UpdateMessage {
   type: "update";
   from: number;
@@ -53,7 +63,7 @@ export interface LeaveMessage {
 }
 
 export type MembershipMessage =
-  PingMessage | AckMessage | PingReqMessage | SyncMessage | UpdateMessage | LeaveMessage;
+  PingMessage | AckMessage | PingReqMessage | NackMessage | SyncMessage | UpdateMessage | LeaveMessage;
 
 export function encodeMessage(msg: MembershipMessage): string {
   return JSON.stringify(msg);
