@@ -18,12 +18,18 @@ async function main(): Promise<void> {
   const logger = new NodeLogger(flags.log);
   const node = new Node(flags.config, logger);
 
-  // A bug must not exit with 1, which means "no cluster": report it and exit 3.
+  // A bug must not exit with 1, which means "no cluster": report it and exit 3. A closed stdout
+  // (whoever read the log is gone: EPIPE) or a second error while reporting the first leaves at
+  // once: reporting would only raise the same error again.
+  let crashing = false;
   const onCrash = (err: unknown): void => {
+    if (crashing || isBrokenPipe(err)) process.exit(EXIT_STARTUP_FAILED);
+    crashing = true;
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
     process.stderr.write(`joinlab-node: internal error: ${text}\n`);
     logger.error({ event: "node.fatal", message: `internal error: ${text}`, reason: "internal-error" });
     void logger.flush().then(() => process.exit(EXIT_STARTUP_FAILED));
+    setTimeout(() => process.exit(EXIT_STARTUP_FAILED), EXIT_BACKSTOP_MS).unref();
   };
   process.on("uncaughtException", onCrash);
   process.on("unhandledRejection", onCrash);
@@ -47,6 +53,10 @@ async function main(): Promise<void> {
     await logger.flush();
     leave(exitCode);
   }
+}
+
+function isBrokenPipe(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === "EPIPE";
 }
 
 function leave(exitCode: number): void {

@@ -199,3 +199,17 @@ test("--logFormat text gives human lines with the name", async () => {
   assert.match(node.stdout, /^\S+Z INFO {2}reader \(\d+\) node\.started: /m);
   assert.match(node.stdout, /ERROR reader \(\d+\) node\.quitting: could not join/);
 });
+
+test("stdout closed under it (its log reader gone): the node exits with 3 at the next line, it does not spin", async () => {
+  const { node: master, port } = await fleet.master();
+  master.child.stdout?.destroy();
+  const joiner = fleet.spawn(["--myport", String(await freePort()), "--clusterip", `127.0.0.1:${port}`]);
+  const { code } = await Promise.race([
+    master.exited,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("the node did not exit after its stdout closed")), 10_000).unref(),
+    ),
+  ]);
+  assert.equal(code, 3);
+  joiner.kill();
+});
