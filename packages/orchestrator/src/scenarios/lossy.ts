@@ -9,6 +9,11 @@ import type { ScenarioDefinition, ScenarioStep } from "./types.js";
 export const LOSSY_RATE = 0.2;
 export const LOSSY_MS = 20_000;
 export const LOSSY_NODES = { default: 16, min: 4, max: 64 };
+/**
+ * The newcomers retry their join for this long: a fifth of their TCP segments are lost too, and one
+ * lost answer must not make a joiner quit. Within the run's 15 s wait for a node to be ready.
+ */
+export const LOSSY_JOIN_DEADLINE_MS = 12_000;
 
 export const lossy: ScenarioDefinition = {
   name: "lossy",
@@ -16,7 +21,10 @@ export const lossy: ScenarioDefinition = {
   nodes: LOSSY_NODES,
   build: ({ nodes = LOSSY_NODES.default }) => {
     const late = Math.max(1, Math.floor(nodes / 4));
-    const specs = starNodes(nodes).map((n, i) => (i >= nodes - late ? { ...n, deferred: true } : n));
+    const retry = ["--joinDeadline", String(LOSSY_JOIN_DEADLINE_MS)];
+    const specs = starNodes(nodes).map((n, i) =>
+      i >= nodes - late ? { ...n, deferred: true, flags: [...(n.flags ?? []), ...retry] } : n,
+    );
     const joiners = specs.filter((n) => n.deferred).map((n) => n.name);
     // The joins spread over the middle of the loss, the first a few seconds in.
     const gap = Math.floor(LOSSY_MS / (joiners.length + 2));
@@ -27,7 +35,7 @@ export const lossy: ScenarioDefinition = {
     ];
     return {
       name: "lossy",
-      description: `${nodes} nodes, node1 master. For ${LOSSY_MS} ms every node drops ${LOSSY_RATE * 100} % of the packets it receives from the network (iptables statistic match in its namespace; loopback untouched); ${joiners.join(", ")} start one by one during the loss (the loss is in place in a newcomer's namespace before its program runs) and join through node1. Probes and their answers get lost, so suspicions come and go; the failure detector must refute them in time: no node may be declared failed, every join must succeed, and after the heal there is one view and one master.`,
+      description: `${nodes} nodes, node1 master. For ${LOSSY_MS} ms every node drops ${LOSSY_RATE * 100} % of the packets it receives from the network (iptables statistic match in its namespace; loopback untouched); ${joiners.join(", ")} start one by one during the loss (the loss is in place in a newcomer's namespace before its program runs) and join through node1, retrying for up to ${LOSSY_JOIN_DEADLINE_MS / 1000} s. Probes and their answers get lost, so suspicions come and go; the failure detector must refute them in time: no node may be declared failed, every join must succeed, and after the heal there is one view and one master.`,
       nodes: specs,
       checks: MEMBERSHIP_CHECKS,
       steps,
