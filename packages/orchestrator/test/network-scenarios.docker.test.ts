@@ -118,7 +118,9 @@ describe("network-fault scenarios in Docker", () => {
 
   it(
     "lossy: every join succeeds under 20 % loss and nobody is declared failed",
-    { todo: "passes on a quiet machine; beside other work a node starved under 20 % loss can still be declared failed" },
+    {
+      todo: "passes on a quiet machine; beside other work a node starved under 20 % loss can still be declared failed",
+    },
     async () => {
       const { result } = await run(["lossy"]);
       assert.equal(result.checks.find((c) => c.name === "joined")?.valid, true);
