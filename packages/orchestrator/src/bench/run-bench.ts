@@ -17,6 +17,7 @@ import { runScenario } from "../run/run-scenario.js";
 import { chooseRuntime } from "../runtime/choose-runtime.js";
 import { DockerRuntime } from "../runtime/docker-runtime.js";
 import type { Runtime } from "../runtime/types.js";
+import { FAULT_NODES } from "../scenarios/fault-cluster.js";
 import type { ScenarioSpec } from "../scenarios/types.js";
 import { bareDockerStart } from "./bare-start.js";
 import type { BenchArgs } from "./bench-arguments.js";
@@ -58,7 +59,7 @@ interface Bench {
 
 export async function runBench(args: BenchArgs): Promise<number> {
   const sizes = parseSizes(args.sizes);
-  if (!sizes) return 2;
+  if (!sizes || !detectSizesValid(args.detect)) return 2;
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const loadBefore = loadavg().map((x) => round(x, 2)!);
   say(`• load average before the bench: ${loadBefore.join(", ")} (quiet: below 1 on this machine)`);
@@ -108,6 +109,19 @@ function parseSizes(text: string): number[] | undefined {
   return undefined;
 }
 
+/** --detect names node-crash runs: each size must be one node-crash can have. */
+function detectSizesValid(text: string | undefined): boolean {
+  const bad = (text ?? "")
+    .split(",")
+    .filter((x) => x.trim() !== "")
+    .find((x) => !Number.isInteger(Number(x)) || Number(x) < FAULT_NODES.min || Number(x) > FAULT_NODES.max);
+  if (bad === undefined) return true;
+  process.stderr.write(
+    `joinlab bench: --detect ${JSON.stringify(text)}: ${bad} is not a node-crash size (${FAULT_NODES.min}..${FAULT_NODES.max})\n`,
+  );
+  return false;
+}
+
 async function openBench(args: BenchArgs, say: (line: string) => void): Promise<Bench> {
   const logger = createLogger(args.verbose ? "debug" : "warn");
   const runtime = await chooseRuntime({
@@ -123,8 +137,8 @@ async function openBench(args: BenchArgs, say: (line: string) => void): Promise<
 
 async function benchSizes(bench: Bench, sizes: number[]): Promise<SizeReport[]> {
   const { args, runtime, logger, runsDir, say } = bench;
-  // Failure detection by default at 16 and 64 nodes (the sizes the detection targets name).
-  const detect = (args.detect ?? sizes.filter((n) => n >= 16 && n <= 64).join(","))
+  // Failure detection by default from 16 nodes up to node-crash's largest cluster.
+  const detect = (args.detect ?? sizes.filter((n) => n >= 16 && n <= FAULT_NODES.max).join(","))
     .split(",")
     .filter((x) => x.trim() !== "")
     .map(Number);
