@@ -25,21 +25,34 @@ function isAddr(v: unknown): v is string {
   return typeof v === "string" && v.length > 0 && v.length <= 255;
 }
 
+const oneOf =
+  (...allowed: string[]) =>
+  (v: unknown): boolean =>
+    typeof v === "string" && allowed.includes(v);
+const optional =
+  (check: (v: unknown) => boolean) =>
+  (v: unknown): boolean =>
+    v === undefined || check(v);
+
+/** Each field of a member record and what it must be, in the order they are checked. */
+const RECORD_FIELDS: readonly [string, (v: unknown) => boolean][] = [
+  ["id", isId],
+  ["addr", isAddr],
+  ["port", isPort],
+  ["role", oneOf("master", "member")],
+  ["state", oneOf("alive", "suspect", "failed", "left")],
+  ["inc", isCount],
+  ["epoch", isCount],
+  ["gen", isCount],
+  ["seed", optional((v) => typeof v === "boolean")],
+  ["by", optional(isId)],
+];
+
 /** Returns the reason a record is invalid, or undefined if it is fine. */
 function recordProblem(v: unknown): string | undefined {
   if (!isObject(v)) return "record is not an object";
-  if (!isId(v.id)) return "record id";
-  if (!isAddr(v.addr)) return "record addr";
-  if (!isPort(v.port)) return "record port";
-  if (v.role !== "master" && v.role !== "member") return "record role";
-  if (v.state !== "alive" && v.state !== "suspect" && v.state !== "failed" && v.state !== "left")
-    return "record state";
-  if (!isCount(v.inc)) return "record inc";
-  if (!isCount(v.epoch)) return "record epoch";
-  if (!isCount(v.gen)) return "record gen";
-  if (v.seed !== undefined && typeof v.seed !== "boolean") return "record seed";
-  if (v.by !== undefined && !isId(v.by)) return "record by";
-  return undefined;
+  const bad = RECORD_FIELDS.find(([field, valid]) => !valid(v[field]));
+  return bad ? `record ${bad[0]}` : undefined;
 }
 
 /** Copies only the known keys, so unknown extras never reach the engine. */
