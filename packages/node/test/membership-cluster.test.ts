@@ -16,10 +16,12 @@ test("the seed topology converges: every node learns every other, the master inc
       if (other !== node) await awaitAbout(node, "member.joined", other.id);
     }
   }
-  // The master heard of c from a's broadcast, not from a handshake of its own.
+  // The master heard of c by gossip, not from a handshake of its own: from a, which admitted c, or
+  // from any member a's gossip reached first (gossip goes to a few random members, not to all).
   const learned = await awaitAbout(master, "member.joined", c.id);
   assert.equal(learned["via"], "gossip");
-  assert.equal(learned["by"], a.id);
+  const relays = nodes.filter((node) => node !== master).map((node) => node.id);
+  assert.ok(relays.includes(learned["by"] as number), `learned from a member (by ${String(learned["by"])})`);
   // Every joiner agrees on who the master is.
   for (const node of nodes.slice(1)) {
     const elected = node.node.lines.find((line) => line.event === "master.elected");
