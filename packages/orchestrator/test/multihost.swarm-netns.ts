@@ -16,6 +16,7 @@ import { RecordBuilder, splitTimestamped } from "../src/logs/records.js";
 import { MERGED_FILE, EVENTS_FILE, TRACE_FILE } from "../src/results/run-dir.js";
 import { makeRunId } from "../src/results/run-id.js";
 import { ENGINE_SKEW_ENV } from "../src/runtime/engine-skew.js";
+import type { EngineClockReport } from "../src/runtime/types.js";
 
 /** The made-up clock errors (ms): one engine ahead, one behind, the manager's true. */
 const SKEWS_MS: Record<string, number> = { jlmh2: 250, jlmh3: -400 };
@@ -26,21 +27,11 @@ const SKEWS_MS: Record<string, number> = { jlmh2: 250, jlmh3: -400 };
  */
 const STAMP_SLACK_MS = 100;
 
-interface EngineClock {
-  host: string;
-  testSkewMs?: number;
-  startOffsetMs?: number;
-  startBoundMs?: number;
-  endOffsetMs?: number;
-  endBoundMs?: number;
-  boundMs?: number;
-}
-
 interface Results {
   verdict: unknown;
   timings: { totalMs: number; upAndVerifiedMs?: number };
   nodes: { name: string; host?: string }[];
-  clocks?: { engines: EngineClock[]; boundMs?: number };
+  clocks?: { engines: EngineClockReport[]; boundMs?: number };
 }
 
 interface Stamp {

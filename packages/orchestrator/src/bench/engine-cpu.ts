@@ -2,10 +2,9 @@
 // containerd and the per-container shims, read from /proc) against the whole machine's busy time
 // (/proc/stat). Local engines on Linux only; elsewhere the figure is absent.
 import { readdirSync, readFileSync } from "node:fs";
+import { CLOCK_TICKS_PER_SECOND, procStat } from "../runtime/proc-stat.js";
 import { round } from "./stats.js";
 
-/** USER_HZ: the unit of /proc CPU times on Linux. */
-const TICKS_PER_SECOND = 100;
 const ENGINE_PROCESS = /^(dockerd|containerd|containerd-shim.*|runc)$/;
 
 export interface CpuSnapshot {
@@ -37,7 +36,7 @@ export function engineCpuShare(
   if (!from || !to) return undefined;
   const seconds = (to.at - from.at) / 1000;
   if (seconds <= 0) return undefined;
-  const cores = (ticks: number) => round(ticks / TICKS_PER_SECOND / seconds, 2)!;
+  const cores = (ticks: number) => round(ticks / CLOCK_TICKS_PER_SECOND / seconds, 2)!;
   return {
     engineCores: cores(to.engineTicks - from.engineTicks),
     busyCores: cores(to.busyTicks - from.busyTicks),
@@ -50,15 +49,8 @@ function engineTicks(): number {
   let ticks = 0;
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      if (!ENGINE_PROCESS.test(comm)) continue;
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    } catch {
-      // The process ended between the listing and the read.
-    }
+    const stat = procStat(pid, (path) => readFileSync(path, "utf8"));
+    if (stat && ENGINE_PROCESS.test(stat.comm)) ticks += stat.ticks + stat.childTicks;
   }
   return ticks;
 }

@@ -2,7 +2,7 @@
 // process's /proc times) read twice, a window apart, while nothing happens but membership upkeep.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { StartedNode } from "../runtime/types.js";
-import { median, round } from "./stats.js";
+import { median, round, spread } from "./stats.js";
 
 /** How long the cluster is watched: long enough for several push-pull periods. */
 export const IDLE_WINDOW_MS = 10_000;
@@ -37,11 +37,6 @@ export async function idleCpuPerNode(
     samples: percents.length,
     windowMs,
   };
-}
-
-function spread<T>(items: readonly T[], limit: number): T[] {
-  const step = Math.max(1, Math.floor(items.length / limit));
-  return items.filter((_, i) => i % step === 0).slice(0, limit);
 }
 
 function cpuTimes(nodes: readonly StartedNode[]): Promise<(number | undefined)[]> {

@@ -16,7 +16,7 @@ import {
   summarize,
   type CrashDetection,
 } from "./membership-bench.js";
-import { median, round } from "./stats.js";
+import { median, round, spread } from "./stats.js";
 
 /**
  * The bring-up targets this project holds itself to: a valid verdict, up + verified as a ratio to
@@ -193,9 +193,7 @@ function nodeTime(result: RunResult, node: string, event: string): number | unde
 
 async function sampleRss(nodes: StartedNode[], limit: number): Promise<number[]> {
   // A spread of nodes, not all: docker stats costs a round trip each.
-  const step = Math.max(1, Math.floor(nodes.length / limit));
-  const picked = nodes.filter((_, i) => i % step === 0).slice(0, limit);
-  const values = await Promise.all(picked.map((n) => n.rssBytes().catch(() => undefined)));
+  const values = await Promise.all(spread(nodes, limit).map((n) => n.rssBytes().catch(() => undefined)));
   return values.filter((v): v is number => v !== undefined).map((v) => v / 2 ** 20);
 }
 

@@ -15,3 +15,9 @@ export function median(values: readonly number[]): number | undefined {
 
 export const round = (value: number | undefined, digits = 1): number | undefined =>
   value === undefined ? undefined : Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** At most `limit` items, spread evenly over the list (samples of a cluster, not its first nodes). */
+export function spread<T>(items: readonly T[], limit: number): T[] {
+  const step = Math.max(1, Math.floor(items.length / limit));
+  return items.filter((_, i) => i % step === 0).slice(0, limit);
+}

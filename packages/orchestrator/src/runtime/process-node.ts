@@ -7,10 +7,8 @@ import type { Logger } from "winston";
 import { LineSplitter } from "../logs/line-splitter.js";
 import { NodeLog } from "../logs/node-log.js";
 import { nowMicros, RecordBuilder } from "../logs/records.js";
+import { CLOCK_TICKS_PER_SECOND, procStat } from "./proc-stat.js";
 import type { CreatedNode, ExitInfo, NodeLaunch, StartedNode } from "./types.js";
-
-/** USER_HZ: the unit of /proc/<pid>/stat's CPU times on Linux. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 export class ProcessNode implements CreatedNode, StartedNode {
   readonly log: NodeLog;
@@ -143,15 +141,8 @@ export class ProcessNode implements CreatedNode, StartedNode {
   async cpuSeconds(): Promise<number | undefined> {
     const pid = this.child?.pid;
     if (pid === undefined || this.exitInfo) return undefined;
-    try {
-      // /proc/<pid>/stat: the fields after the command's closing parenthesis; utime and stime are
-      // the 12th and 13th of them, in clock ticks (100 a second on Linux).
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-    } catch {
-      return undefined;
-    }
+    const stat = procStat(pid, (path) => readFileSync(path, "utf8"));
+    return stat === undefined ? undefined : stat.ticks / CLOCK_TICKS_PER_SECOND;
   }
 
   async rssBytes(): Promise<number | undefined> {
