@@ -65,7 +65,13 @@ async function startNode(
     stdio: ["ignore", "pipe", "inherit"],
     env,
   });
-  await waitForReady(child);
+  try {
+    await waitForReady(child);
+  } catch (err) {
+    // Not in the caller's list yet: nobody else would stop it.
+    child.kill("SIGKILL");
+    throw err;
+  }
   return child;
 }
 
