@@ -31,6 +31,8 @@ describe("report page", () => {
       assert.equal(await report.page.innerText("header.verdict .badge"), "INVALID");
       await report.page.click(`#checks a:has-text("node4: expected")`);
       const selected = report.page.locator("svg.marks circle.ev.selected");
+      // The diagram redraws in the frame after the scroll the click asked for.
+      await selected.first().waitFor({ state: "attached" });
       assert.equal(await selected.count(), 1);
       const lane = await report.page.$eval(
         `.lane-head:has(b:text-is("node4"))`,

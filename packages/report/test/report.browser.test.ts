@@ -115,8 +115,11 @@ describe("report in Chromium", () => {
       const node1 = await laneNamed(report, "node1");
       await report.page.click(`table.figures-faults a`); // "kill node1": shows that moment
       const kill = report.page.locator(`g.lane-end.kill[data-lane="${node1}"]`);
+      const lane = report.page.locator(`line.lane-line[data-lane="${node1}"]`);
+      // The diagram redraws what is on screen in the frame after the scroll the click asked for.
+      await Promise.all([kill.waitFor({ state: "attached" }), lane.waitFor({ state: "attached" })]);
       const end = await kill.boundingBox();
-      const line = await report.page.locator(`line.lane-line[data-lane="${node1}"]`).boundingBox();
+      const line = await lane.boundingBox();
       assert.ok(end && line, "the lane and its kill mark are drawn");
       assert.ok(Math.abs(line.y + line.height - (end.y + end.height / 2)) < 8, "the lane stops at the kill");
       const elected = report.page.locator("g.election", { hasText: "elected master" });
