@@ -21,7 +21,7 @@ export interface ProbeHooks {
   holdBack(id: number, until: number): void;
   /** It is up (it spoke to us, or raised its incarnation): probe it from now on. */
   confirm(id: number): void;
-  /** Someone else suspects it: our own probe of it comes next (an independent confirmation, or not). */
+  /** Someone else suspects it: our own probe of it may come next (an independent confirmation, or not). */
   probeNext(id: number): void;
 }
 

@@ -142,9 +142,18 @@ export class Prober implements ProbeHooks {
     this.order.splice(Math.floor(this.ctx.random() * (this.order.length + 1)), 0, id);
   }
 
+  /**
+   * Someone else suspects the member. About suspicionConfirmations + 2 of the members that hear it
+   * probe it next (each with that many chances in n − 2): enough for the confirmations a real crash
+   * needs within one period, without every member pinging a node that may only be starved at once
+   * (a flood it must work through before it can refute).
+   */
   probeNext(id: number): void {
     this.unconfirmed.delete(id); // someone probed it, so it was up: our probe is fair now
     if (this.probe?.target === id) return;
+    const { config, table, random } = this.ctx;
+    const others = table.presentCount() - 2; // neither the suspect nor its accuser
+    if (random() * others >= config.suspicionConfirmations + 2) return;
     this.order = [id, ...this.order.filter((x) => x !== id)];
   }
 
