@@ -140,7 +140,15 @@ export class MembershipRunner {
 
   private onMessage(msg: MembershipMessage, sender: Sender): void {
     if (this.stopped) return;
-    this.apply(this.membership.receive(msg, this.clock(), sender));
+    const out = this.membership.receive(msg, this.clock(), sender);
+    this.learnAddress(msg.from, sender);
+    this.apply(out);
+  }
+
+  /** A member's datagram came from its own port: its address is where we reach it (no DNS). */
+  private learnAddress(id: number, sender: Sender): void {
+    const rec = this.membership.member(id);
+    if (rec !== undefined && rec.port === sender.port) this.transport.learnAddress(rec.addr, sender.addr);
   }
 
   private onInvalid(code: string, reason: string, sender: Sender): void {

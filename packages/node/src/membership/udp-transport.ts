@@ -19,7 +19,12 @@ export interface TransportStats {
   sendErrors: number;
 }
 
-/** Resolved names are reused this long: a broadcast to 127 DNS names must not queue 127 lookups. */
+/**
+ * Resolved names are reused this long, and so is the address a member's datagrams came from. A
+ * lookup goes through libuv's four-thread pool, and Docker's DNS (in the engine) answers slowly
+ * while the engine starts containers: a node that looked up 63 names before each send could not
+ * refute a suspicion in time.
+ */
 const DNS_CACHE_MS = 30_000;
 
 export type InvalidHandler = (code: string, reason: string, sender: Sender) => void;
@@ -31,6 +36,8 @@ export class UdpTransport {
   private onBad: InvalidHandler = () => {};
   private closed = false;
   private readonly resolved = new Map<string, { ip: string; until: number }>();
+  /** Lookups under way: sends to the same name wait for one answer. */
+  private readonly resolving = new Map<string, Promise<string | undefined>>();
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -108,11 +115,26 @@ export class UdpTransport {
     });
   }
 
+  /** A datagram of the member advertised as `host` came from `ip`: sends to it need no lookup. */
+  learnAddress(host: string, ip: string): void {
+    if (net.isIPv4(host) || !net.isIPv4(ip)) return;
+    this.resolved.set(host, { ip, until: Date.now() + DNS_CACHE_MS });
+  }
+
   /** An IPv4 address as is; a name through a small cache (Docker's DNS names are stable). */
-  private async resolve(host: string): Promise<string | undefined> {
+  private resolve(host: string): Promise<string | undefined> | string {
     if (net.isIPv4(host)) return host;
     const hit = this.resolved.get(host);
     if (hit && hit.until > Date.now()) return hit.ip;
+    let pending = this.resolving.get(host);
+    if (pending === undefined) {
+      pending = this.lookup(host).finally(() => this.resolving.delete(host));
+      this.resolving.set(host, pending);
+    }
+    return pending;
+  }
+
+  private async lookup(host: string): Promise<string | undefined> {
     try {
       const { address } = await dns.promises.lookup(host, { family: 4 });
       this.resolved.set(host, { ip: address, until: Date.now() + DNS_CACHE_MS });
