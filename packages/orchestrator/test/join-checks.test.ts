@@ -13,11 +13,11 @@ import type { CheckContext } from "../src/checks/types.js";
 import { mergeTimeline } from "../src/logs/merge.js";
 import { formatTimestamp, type LogRecord } from "../src/logs/records.js";
 import {
-  JOIN_RETRY_ABOVE_NODES,
-  RUN_JOIN_DEADLINE_MS,
-  joinDeadlineFor,
-  readyTimeoutFor,
-} from "../src/run/join-deadline.js";
+  LARGE_RUN_ABOVE_NODES,
+  LARGE_RUN_MEMBERSHIP_FLAGS,
+  membershipFlagsFor,
+} from "../src/run/large-run.js";
+import { RUN_JOIN_DEADLINE_MS, joinDeadlineFor, readyTimeoutFor } from "../src/run/join-deadline.js";
 import { buildScenario } from "../src/scenarios/registry.js";
 import { FIXTURES, observedOnDocker, recordedRun, recordedRunIn } from "./helpers.js";
 
@@ -164,16 +164,29 @@ describe("a retried join", () => {
 });
 
 describe("the run's join deadline", () => {
-  it(`goes to the joiners of runs over ${JOIN_RETRY_ABOVE_NODES} nodes only, never to the master`, () => {
-    const small = buildScenario("star-join", { nodes: JOIN_RETRY_ABOVE_NODES });
+  it(`goes to the joiners of runs over ${LARGE_RUN_ABOVE_NODES} nodes only, never to the master`, () => {
+    const small = buildScenario("star-join", { nodes: LARGE_RUN_ABOVE_NODES });
     assert.ok(small.nodes.every((n) => joinDeadlineFor(n, small) === undefined));
-    const large = buildScenario("line-join", { nodes: JOIN_RETRY_ABOVE_NODES + 1 });
+    const large = buildScenario("line-join", { nodes: LARGE_RUN_ABOVE_NODES + 1 });
     assert.deepEqual(
       large.nodes.map((n) => joinDeadlineFor(n, large)),
-      [undefined, ...Array<number>(JOIN_RETRY_ABOVE_NODES).fill(RUN_JOIN_DEADLINE_MS)],
+      [undefined, ...Array<number>(LARGE_RUN_ABOVE_NODES).fill(RUN_JOIN_DEADLINE_MS)],
     );
     const own = { ...large.nodes[1]!, flags: ["--joinDeadline", "5000"] };
     assert.equal(joinDeadlineFor(own, large), undefined, "a scenario's own --joinDeadline wins");
+  });
+
+  it("comes with slower membership timings for every node of a large run, a scenario's own flag first", () => {
+    const small = buildScenario("star-join", { nodes: LARGE_RUN_ABOVE_NODES });
+    assert.ok(small.nodes.every((n) => membershipFlagsFor(n, small).length === 0));
+    const large = buildScenario("star-join", { nodes: LARGE_RUN_ABOVE_NODES + 1 });
+    const all = Object.entries(LARGE_RUN_MEMBERSHIP_FLAGS).flatMap(([f, v]) => [f, String(v)]);
+    assert.ok(large.nodes.every((n) => membershipFlagsFor(n, large).join(" ") === all.join(" ")));
+    const own = { ...large.nodes[1]!, flags: ["--probeInterval=2000"] };
+    assert.ok(!membershipFlagsFor(own, large).includes("--probeInterval"));
+    assert.ok(membershipFlagsFor(own, large).includes("--probeTimeout"));
+    const rogue = { ...large.nodes[1]!, program: "rogue" as const };
+    assert.deepEqual(membershipFlagsFor(rogue, large), [], "a foreign program gets none");
   });
 
   it("stretches the node's ready timeout to cover it", () => {

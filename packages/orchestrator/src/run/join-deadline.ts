@@ -1,11 +1,10 @@
-// The join deadline a run gives its joiners. Up to 16 nodes a joiner makes the seed's one attempt:
-// the demo stays the seed's. In larger runs the bring-up starves every node of CPU (64 containers
-// on two cores): the master answers joins seconds late, and a joiner whose one attempt timed out
-// would quit, so each joiner gets --joinDeadline and keeps trying until the master answers.
+// The join deadline a run gives its joiners. In a small run a joiner makes the seed's one attempt:
+// the demo stays the seed's. In a large run (large-run.ts) the bring-up starves every node of CPU
+// (64 containers on two cores): the master answers joins seconds late, and a joiner whose one
+// attempt timed out would quit, so each joiner gets --joinDeadline and keeps trying until the
+// master answers.
 import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
-
-/** Runs with more nodes than this give their joiners a join deadline. */
-export const JOIN_RETRY_ABOVE_NODES = 16;
+import { hasOwnFlag, isLargeRun } from "./large-run.js";
 
 /**
  * 60 s: the slowest bring-up measured (64 nodes in Docker on 2 cores, about 23 s until every
@@ -20,8 +19,7 @@ const READY_AFTER_DEADLINE_MS = 10_000;
 /** The --joinDeadline this node gets from the run, if any (a scenario's own flag wins). */
 export function joinDeadlineFor(spec: NodeSpec, scenario: ScenarioSpec): number | undefined {
   const joiner = "role" in spec.expect && spec.expect.role === "member" && spec.program === undefined;
-  const own = spec.flags?.some((f) => f === "--joinDeadline" || f.startsWith("--joinDeadline="));
-  if (!joiner || own || scenario.nodes.length <= JOIN_RETRY_ABOVE_NODES) return undefined;
+  if (!joiner || hasOwnFlag(spec, "--joinDeadline") || !isLargeRun(scenario)) return undefined;
   return RUN_JOIN_DEADLINE_MS;
 }
 

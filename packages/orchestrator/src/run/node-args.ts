@@ -1,5 +1,6 @@
 // The node program's flags for one node of a run: the scenario's names and ports in the
-// environment's terms, JSON logs for the orchestrator, then the scenario's own flags.
+// environment's terms, JSON logs for the orchestrator, what a large run adds, then the scenario's
+// own flags.
 import type { StartedEnvironment } from "../runtime/types.js";
 import type { NodeBringUp } from "./node-bring-up.js";
 
@@ -19,6 +20,7 @@ export function nodeArgs(node: NodeBringUp, env: StartedEnvironment, dialTimeout
     "--dialTimeout",
     String(dialTimeoutMs),
     ...(node.joinDeadlineMs !== undefined ? ["--joinDeadline", String(node.joinDeadlineMs)] : []),
+    ...node.membershipFlags,
     ...(spec.makeMasterOnError ? ["--makeMasterOnError"] : []),
     ...(spec.flags ?? []),
   ];

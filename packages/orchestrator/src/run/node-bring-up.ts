@@ -11,6 +11,7 @@ import {
 } from "../scenarios/types.js";
 import { Deferred } from "./deferred.js";
 import { joinDeadlineFor } from "./join-deadline.js";
+import { membershipFlagsFor } from "./large-run.js";
 import type { NodeSummary } from "./run-result.js";
 
 export type Milestone = "created" | StartCondition["state"];
@@ -20,6 +21,8 @@ export class NodeBringUp {
   readonly conditions: readonly StartCondition[];
   /** Its --joinDeadline, when the run gives it one (a joiner of a large run). */
   readonly joinDeadlineMs: number | undefined;
+  /** Membership timings the run gives it (a large run's slower ones), as node flags. */
+  readonly membershipFlags: readonly string[];
   readonly summary: NodeSummary;
   created: CreatedNode | undefined;
   node: StartedNode | undefined;
@@ -44,6 +47,7 @@ export class NodeBringUp {
   ) {
     this.conditions = startConditions(spec, scenario);
     this.joinDeadlineMs = joinDeadlineFor(spec, scenario);
+    this.membershipFlags = membershipFlagsFor(spec, scenario);
     this.summary = { name: spec.name, address, clusterip, expect: spec.expect };
   }
 

@@ -1,0 +1,36 @@
+// What changes when a run packs many nodes onto one machine. Up to 16 nodes a run is the seed's
+// demo: one join attempt, the node's own membership timings (a crash is declared by every member
+// within about a second). Beyond that, every node's probes and the engine's container starts share
+// the same cores. At 64 nodes on two cores a node process goes unscheduled for longer than the
+// defaults wait for it (a probe every 175 ms, an 85 ms timeout, 400 ms to refute): its peers
+// suspected it, it could not refute in time, and the suspicions, refutations and the CPU they took
+// fed the starvation (over a thousand false deaths in one bring-up). With a probe a second, half a
+// second to answer and a 1 s suspicion (times log10 n) the same bring-up declared no one dead.
+import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
+
+/** Runs with more nodes than this are large: joiners retry, and membership runs slower. */
+export const LARGE_RUN_ABOVE_NODES = 16;
+
+/** The node flags a large run gives every joinlab node (its membership timings). */
+export const LARGE_RUN_MEMBERSHIP_FLAGS: Readonly<Record<string, number>> = {
+  "--probeInterval": 1000,
+  "--probeTimeout": 500,
+  "--suspicionTimeout": 1000,
+};
+
+export function isLargeRun(scenario: ScenarioSpec): boolean {
+  return scenario.nodes.length > LARGE_RUN_ABOVE_NODES;
+}
+
+/** True when the scenario gives this node `flag` itself (its own value wins over the run's). */
+export function hasOwnFlag(spec: NodeSpec, flag: string): boolean {
+  return spec.flags?.some((f) => f === flag || f.startsWith(`${flag}=`)) ?? false;
+}
+
+/** The membership timings this node gets from the run: none in a small run or for a foreign program. */
+export function membershipFlagsFor(spec: NodeSpec, scenario: ScenarioSpec): string[] {
+  if (!isLargeRun(scenario) || spec.program !== undefined) return [];
+  return Object.entries(LARGE_RUN_MEMBERSHIP_FLAGS)
+    .filter(([flag]) => !hasOwnFlag(spec, flag))
+    .flatMap(([flag, value]) => [flag, String(value)]);
+}
