@@ -27,6 +27,9 @@ export interface TransportStats {
  */
 const DNS_CACHE_MS = 30_000;
 
+/** Asks the DNS server directly, once, for at most a second (then the system's resolver is asked). */
+const dnsServer = new dns.promises.Resolver({ timeout: 1000, tries: 1 });
+
 export type InvalidHandler = (code: string, reason: string, sender: Sender) => void;
 export type MessageHandler = (msg: MembershipMessage, sender: Sender) => void;
 
@@ -134,14 +137,18 @@ export class UdpTransport {
     return pending;
   }
 
+  /**
+   * Asks the DNS server first (c-ares: a socket, no thread), then the system's resolver (files
+   * such as /etc/hosts; one of libuv's four threads, shared with file I/O, for as long as the answer
+   * takes).
+   */
   private async lookup(host: string): Promise<string | undefined> {
-    try {
-      const { address } = await dns.promises.lookup(host, { family: 4 });
-      this.resolved.set(host, { ip: address, until: Date.now() + DNS_CACHE_MS });
-      return address;
-    } catch {
-      return undefined;
-    }
+    const address = await firstOf(
+      () => dnsServer.resolve4(host).then((ips) => ips[0]),
+      () => dns.promises.lookup(host, { family: 4 }).then((r) => r.address),
+    );
+    if (address !== undefined) this.resolved.set(host, { ip: address, until: Date.now() + DNS_CACHE_MS });
+    return address;
   }
 
   close(): Promise<void> {
@@ -173,4 +180,13 @@ export class UdpTransport {
     if (payload === undefined) this.stats.rejected++;
     return payload;
   }
+}
+
+/** The first answer of `ways`, tried in order; undefined when none answers. */
+async function firstOf(...ways: (() => Promise<string | undefined>)[]): Promise<string | undefined> {
+  for (const way of ways) {
+    const answer = await way().catch(() => undefined);
+    if (answer !== undefined) return answer;
+  }
+  return undefined;
 }
