@@ -22,7 +22,7 @@ export function benchArguments(y: CommandArgv) {
     detect: {
       type: "string",
       describe:
-        'Sizes that also run node-crash for failure detection (default: those from 16 to 32, the largest node-crash; "" for none)',
+        'Sizes that also run node-crash for failure detection (default: those from 16 to 64; "" for none)',
     },
     liveNodes: {
       type: "number",

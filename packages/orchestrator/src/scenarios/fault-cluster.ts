@@ -4,7 +4,7 @@ import { MEMBERSHIP_CHECKS } from "../checks/registry.js";
 import { starNodes } from "./topology.js";
 import type { ScenarioSpec, ScenarioStep } from "./types.js";
 
-export const FAULT_NODES = { default: 5, min: 3, max: 32 };
+export const FAULT_NODES = { default: 5, min: 3, max: 128 };
 
 /** Before the first fault: the last joiner's admission settles (its first probe round). */
 export const SETTLE_BEFORE_FAULT_MS = 1000;
