@@ -39,6 +39,9 @@ interface ContainerStatsSample {
   cpu_stats?: { cpu_usage?: { total_usage?: number } };
 }
 
+/** How long a network's removal is retried while the engine still holds its endpoints. */
+const NETWORK_RELEASE_MS = 30_000;
+
 export class DockerClient {
   constructor(
     /** The engine, for the image builders (their build and pull streams); nothing else calls it past this client. */
@@ -99,7 +102,9 @@ export class DockerClient {
   async removeNetwork(id: string): Promise<void> {
     await this.call(`Removing network ${id}`, `Removed network ${id}`, async () => {
       // Just after its containers are removed, a loaded daemon may still hold their endpoints
-      // (403): try again a few times, bounded (about 6 s in all).
+      // (403) for seconds (3 s of retries once left a bench's network behind): try again, for up
+      // to NETWORK_RELEASE_MS.
+      const deadline = performance.now() + NETWORK_RELEASE_MS;
       for (let attempt = 1; ; attempt++) {
         try {
           await this.docker.getNetwork(id).remove();
@@ -107,11 +112,11 @@ export class DockerClient {
         } catch (err) {
           const code = statusCode(err);
           if (code === 404) return;
-          if (code !== 403 || attempt >= 8) throw err;
+          if (code !== 403 || performance.now() > deadline) throw err;
           this.logger.debug(`Network ${id} still has endpoints: retrying (attempt ${attempt})`);
           // A timer that holds the process: in the start-up sweep nothing else keeps it alive, and
           // an unref'd pause let the CLI exit 0 mid-sweep, before the run had even begun.
-          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * attempt)));
         }
       }
     });
