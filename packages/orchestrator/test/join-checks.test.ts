@@ -14,9 +14,12 @@ import { mergeTimeline } from "../src/logs/merge.js";
 import { formatTimestamp, type LogRecord } from "../src/logs/records.js";
 import {
   LARGE_RUN_ABOVE_NODES,
+  LARGE_RUN_DIAL_TIMEOUT_MS,
   LARGE_RUN_MEMBERSHIP_FLAGS,
+  dialTimeoutFor,
   membershipFlagsFor,
 } from "../src/run/large-run.js";
+import { RUN_DEFAULTS } from "../src/run/run-defaults.js";
 import { RUN_JOIN_DEADLINE_MS, joinDeadlineFor, readyTimeoutFor } from "../src/run/join-deadline.js";
 import { buildScenario } from "../src/scenarios/registry.js";
 import { FIXTURES, observedOnDocker, recordedRun, recordedRunIn } from "./helpers.js";
@@ -187,6 +190,14 @@ describe("the run's join deadline", () => {
     assert.ok(membershipFlagsFor(own, large).includes("--probeTimeout"));
     const rogue = { ...large.nodes[1]!, program: "rogue" as const };
     assert.deepEqual(membershipFlagsFor(rogue, large), [], "a foreign program gets none");
+  });
+
+  it("comes with a longer dial timeout in a large run, unless the run sets its own", () => {
+    const small = buildScenario("star-join", { nodes: LARGE_RUN_ABOVE_NODES });
+    const large = buildScenario("star-join", { nodes: LARGE_RUN_ABOVE_NODES + 1 });
+    assert.equal(dialTimeoutFor(small, undefined), RUN_DEFAULTS.dialTimeoutMs);
+    assert.equal(dialTimeoutFor(large, undefined), LARGE_RUN_DIAL_TIMEOUT_MS);
+    assert.equal(dialTimeoutFor(large, 3000), 3000);
   });
 
   it("stretches the node's ready timeout to cover it", () => {

@@ -13,6 +13,7 @@ import {
 import { createLogger } from "../progress/logger.js";
 import { createReporter, type ProgressReporter } from "../progress/reporter.js";
 import { makeRunId } from "../results/run-id.js";
+import { LARGE_RUN_ABOVE_NODES, LARGE_RUN_DIAL_TIMEOUT_MS } from "../run/large-run.js";
 import { RUN_DEFAULTS } from "../run/run-defaults.js";
 import type { RunResult } from "../run/run-result.js";
 import { runScenario } from "../run/run-scenario.js";
@@ -66,8 +67,7 @@ const RUN_OPTIONS = {
   },
   dialTimeout: {
     type: "number",
-    default: RUN_DEFAULTS.dialTimeoutMs,
-    describe: "The nodes' --dialTimeout (ms); Docker's DNS is slow on a loaded machine",
+    describe: `The nodes' --dialTimeout (ms; default ${RUN_DEFAULTS.dialTimeoutMs}, ${LARGE_RUN_DIAL_TIMEOUT_MS} in runs of more than ${LARGE_RUN_ABOVE_NODES} nodes); Docker's DNS is slow on a loaded machine`,
   },
   scenarioFile: { type: "string", describe: "Run a scenario spec from a JSON file" },
   runId: { type: "string", hidden: true },

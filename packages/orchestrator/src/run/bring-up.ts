@@ -6,6 +6,7 @@ import { entryOf } from "../logs/timeline.js";
 import type { StartedEnvironment, StartedNode } from "../runtime/types.js";
 import { waitForEvent } from "../wait/wait-for-log.js";
 import { readyTimeoutFor } from "./join-deadline.js";
+import { dialTimeoutFor } from "./large-run.js";
 import { nodeArgs } from "./node-args.js";
 import type { NodeBringUp } from "./node-bring-up.js";
 import { RUN_DEFAULTS } from "./run-defaults.js";
@@ -87,7 +88,7 @@ async function bringUpNode(phase: BringUp, node: NodeBringUp): Promise<void> {
 async function create(phase: BringUp, node: NodeBringUp): Promise<void> {
   const { run, env } = phase;
   if (node.conditions.length > 0) await phase.order.rootsCreated;
-  const dialTimeoutMs = run.options.dialTimeoutMs ?? RUN_DEFAULTS.dialTimeoutMs;
+  const dialTimeoutMs = dialTimeoutFor(run.scenario, run.options.dialTimeoutMs);
   node.created = await phase.order.limiter.run(() => {
     throwIfInterrupted(run);
     run.timings.firstCreateMs ??= run.ms();

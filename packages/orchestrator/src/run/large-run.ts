@@ -7,6 +7,7 @@
 // fed the starvation (over a thousand false deaths in one bring-up). With a probe a second, half a
 // second to answer and a 1 s suspicion (times log10 n) the same bring-up declared no one dead.
 import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
+import { RUN_DEFAULTS } from "./run-defaults.js";
 
 /** Runs with more nodes than this are large: joiners retry, and membership runs slower. */
 export const LARGE_RUN_ABOVE_NODES = 16;
@@ -17,6 +18,14 @@ export const LARGE_RUN_MEMBERSHIP_FLAGS: Readonly<Record<string, number>> = {
   "--probeTimeout": 500,
   "--suspicionTimeout": 1000,
 };
+
+/**
+ * A large run's --dialTimeout (a run's own --dialTimeout wins). The master answers late while the
+ * engine starts the rest: a joiner that gave up after 5 s was often admitted all the same, retried,
+ * and listened on UDP only after its next answer, so its new peers probed a node that could not
+ * answer yet and declared it failed. Waiting for the answer it asked for avoids that.
+ */
+export const LARGE_RUN_DIAL_TIMEOUT_MS = 20_000;
 
 export function isLargeRun(scenario: ScenarioSpec): boolean {
   return scenario.nodes.length > LARGE_RUN_ABOVE_NODES;
@@ -33,4 +42,9 @@ export function membershipFlagsFor(spec: NodeSpec, scenario: ScenarioSpec): stri
   return Object.entries(LARGE_RUN_MEMBERSHIP_FLAGS)
     .filter(([flag]) => !hasOwnFlag(spec, flag))
     .flatMap(([flag, value]) => [flag, String(value)]);
+}
+
+/** The nodes' --dialTimeout: the run's own, else the large-run or the default one. */
+export function dialTimeoutFor(scenario: ScenarioSpec, own: number | undefined): number {
+  return own ?? (isLargeRun(scenario) ? LARGE_RUN_DIAL_TIMEOUT_MS : RUN_DEFAULTS.dialTimeoutMs);
 }
