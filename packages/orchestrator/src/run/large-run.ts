@@ -4,8 +4,10 @@
 // the same cores. At 64 nodes on two cores a node process goes unscheduled for longer than the
 // defaults wait for it (a probe every 175 ms, an 85 ms timeout, 400 ms to refute): its peers
 // suspected it, it could not refute in time, and the suspicions, refutations and the CPU they took
-// fed the starvation (over a thousand false deaths in one bring-up). With a probe a second, half a
-// second to answer and a 1 s suspicion (times log10 n) the same bring-up declared no one dead.
+// fed the starvation (over a thousand false deaths in one bring-up). A probe a second, half a
+// second to answer and a 1 s suspicion (times log10 n: 1.8 s at 64) ended the storm; a node just
+// started can still go unscheduled for longer than that: 4 bring-ups of 15 declared a healthy node dead.
+// A 2 s suspicion made that rarer but put a 64-node crash's detection past 6 s.
 import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
 import { RUN_DEFAULTS } from "./run-defaults.js";
 
