@@ -42,6 +42,13 @@ interface ContainerStatsSample {
 /** How long a network's removal is retried while the engine still holds its endpoints. */
 const NETWORK_RELEASE_MS = 30_000;
 
+/**
+ * The same for an earlier run's network, whose containers are long gone: an endpoint the engine
+ * still holds then is one it lost track of (only an engine restart frees it), and every run's
+ * start-up sweep would wait for it.
+ */
+export const STALE_NETWORK_RELEASE_MS = 1_000;
+
 export class DockerClient {
   constructor(
     /** The engine, for the image builders (their build and pull streams); nothing else calls it past this client. */
@@ -99,12 +106,15 @@ export class DockerClient {
     });
   }
 
-  async removeNetwork(id: string): Promise<void> {
+  /**
+   * `releaseMs`: how long to retry while the engine still holds endpoints (right after its
+   * containers were removed); a sweep of old runs' networks passes less.
+   */
+  async removeNetwork(id: string, releaseMs = NETWORK_RELEASE_MS): Promise<void> {
     await this.call(`Removing network ${id}`, `Removed network ${id}`, async () => {
       // Just after its containers are removed, a loaded daemon may still hold their endpoints
-      // (403) for seconds (3 s of retries once left a bench's network behind): try again, for up
-      // to NETWORK_RELEASE_MS.
-      const deadline = performance.now() + NETWORK_RELEASE_MS;
+      // (403) for seconds (3 s of retries once left a bench's network behind): try again.
+      const deadline = performance.now() + releaseMs;
       for (let attempt = 1; ; attempt++) {
         try {
           await this.docker.getNetwork(id).remove();

@@ -17,6 +17,7 @@ import {
   OWNER_LABEL,
   RUN_LABEL,
   SCENARIO_LABEL,
+  STALE_NETWORK_RELEASE_MS,
   SWARM_TASK_LABEL,
   type ResourceSummary,
 } from "./docker-client.js";
@@ -172,7 +173,10 @@ export class DockerRuntime implements Runtime {
     );
     // Overlay networks are the swarm runtime's: it removes them after their services.
     const networks = (await this.client.listNetworks(label)).filter((n) => stale(n) && !n.swarm);
-    const removedNetworks = await mapLimited(networks, 4, (n) => this.client.removeNetwork(n.id));
+    // A run's own network (by id, or all) may have lost its containers a moment ago; a dead
+    // owner's lost them long before.
+    const releaseMs = options.runId || options.all ? undefined : STALE_NETWORK_RELEASE_MS;
+    const removedNetworks = await mapLimited(networks, 4, (n) => this.client.removeNetwork(n.id, releaseMs));
     return [
       ...sweepReport("container", containers, removedContainers),
       ...sweepReport("network", networks, removedNetworks),
