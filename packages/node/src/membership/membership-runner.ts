@@ -147,8 +147,8 @@ export class MembershipRunner {
 
   /** A member's datagram came from its own port: its address is where we reach it (no DNS). */
   private learnAddress(id: number, sender: Sender): void {
-    const rec = this.membership.member(id);
-    if (rec !== undefined && rec.port === sender.port) this.transport.learnAddress(rec.addr, sender.addr);
+    const at = this.membership.addressOf(id);
+    if (at !== undefined && at.port === sender.port) this.transport.learnAddress(at.addr, sender.addr);
   }
 
   private onInvalid(code: string, reason: string, sender: Sender): void {

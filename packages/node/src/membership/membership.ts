@@ -123,6 +123,11 @@ export class Membership {
     return e ? { ...e.rec } : undefined;
   }
 
+  /** Where a member's datagrams go (undefined for a seed node, which speaks no UDP, or a stranger). */
+  addressOf(id: number): Sender | undefined {
+    return this.table.addressOf(id);
+  }
+
   /** The master as this node sees it (see master-election.ts). */
   master(): MemberRecord | undefined {
     const m = currentMaster(this.table.records());

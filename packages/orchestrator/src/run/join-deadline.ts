@@ -7,9 +7,9 @@ import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
 import { hasOwnFlag, isLargeRun } from "./large-run.js";
 
 /**
- * 60 s: the slowest bring-up measured (64 nodes in Docker on 2 cores, about 23 s until every
- * check ran) with room to spare, yet short enough that a master that is really gone ends the run
- * within a minute and a half (the node's ready timeout is stretched to cover it).
+ * 60 s: far more than any joiner of a 64-node bring-up in Docker on two cores needed (3 attempts at
+ * most), yet short enough that a master that is really gone ends the run within a minute and a
+ * half (the node's ready timeout is stretched to cover it).
  */
 export const RUN_JOIN_DEADLINE_MS = 60_000;
 
