@@ -86,6 +86,13 @@ describe("Lifeguard", () => {
     const deaths = sim.events.slice(before).filter((e) => e.ev.event === "member.failed");
     assert.deepEqual(deaths, [], "no death caused by its return");
     assert.ok(sim.node(stalled).m.healthScore() > 0, "it knows it was unwell");
+    // It says so once, as soon as it runs again: the datagrams that waited are read first.
+    const stalls = sim.events
+      .slice(before)
+      .filter((e) => e.node === stalled && e.ev.event === "node.stalled");
+    assert.equal(stalls.length, 1, "one node.stalled line");
+    assert.ok(Number(stalls[0]?.ev.lateMs) >= 9000, `late by ${stalls[0]?.ev.lateMs} ms`);
+    assert.equal(stalls[0]?.t, sim.now - back, "logged at the resume");
     t.diagnostic(`16 nodes: a node stalled 10 s is alive everywhere ${back} ms after it resumes`);
   });
 

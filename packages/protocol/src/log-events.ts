@@ -221,6 +221,12 @@ export const LOG_EVENT_FIELDS = {
     refuted: optional(STATE),
     self: optional(oneOf(true)),
   },
+  /**
+   * This node's membership engine ran lateMs later than planned (its process was paused or starved
+   * of CPU): the probe under way ended without a verdict, and its local health score rose to
+   * healthScore.
+   */
+  "node.stalled": { lateMs: "number", healthScore: "number" },
   /** This node's suspicion timer for a member expired. */
   "member.failed": { peerId: "number", peer: "string", inc: "number", by: "number", previous: STATE },
   /**
@@ -281,6 +287,7 @@ export const MEMBERSHIP_EVENTS = [
   "member.alive",
   "member.failed",
   "member.left",
+  "node.stalled",
   "master.elected",
   "master.resigned",
   "protocol.error",

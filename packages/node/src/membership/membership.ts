@@ -204,9 +204,6 @@ export class Membership {
   tick(now: number): Output {
     return this.call(now, () => {
       if (!this.isActive()) return;
-      // Local health (after Lifeguard): if our own process stalled (paused, overloaded), the silence
-      // of our probe target proves nothing, so that probe ends without a verdict.
-      if (this.dueAt !== undefined && now - this.dueAt > this.config.probeTimeoutMs) this.prober.abandon(now);
       for (const e of this.suspicions.expired(now)) this.claims.accuse(e, "failed", now);
       this.prober.expireGrace(now);
       this.prober.run(now);
@@ -260,6 +257,11 @@ export class Membership {
    */
   private call(now: number, body: () => void): Output {
     this.batch.take();
+    // Local health (after Lifeguard): if our own process stalled (paused, overloaded), the silence
+    // of our probe target proves nothing, so that probe ends without a verdict. Checked on every
+    // call: after a stall the datagrams that waited are read before the late timer runs.
+    const lateMs = this.dueAt === undefined ? 0 : now - this.dueAt;
+    if (this.isActive() && lateMs > this.config.probeTimeoutMs) this.stalled(lateMs, now);
     body();
     if (this.state.dirty) {
       this.state.dirty = false;
@@ -271,6 +273,14 @@ export class Membership {
     const due = this.nextDeadline(now);
     this.dueAt = due === undefined ? undefined : Math.max(due, now);
     return this.batch.take();
+  }
+
+  /** Our process ran `lateMs` late: the probe under way proves nothing, and we say so. */
+  private stalled(lateMs: number, now: number): void {
+    this.prober.abandon(now);
+    const healthScore = this.health.score;
+    const message = `this node ran ${lateMs} ms late (paused or starved of CPU): its probe ended without a verdict`;
+    this.batch.emit({ event: "node.stalled", message, lateMs, healthScore });
   }
 
   private onLeave(msg: LeaveMessage, now: number): void {
