@@ -10,7 +10,7 @@ import type { NodeConfig } from "./config.js";
 import type { NodeLogger } from "./log/node-logger.js";
 import { EncodedReply } from "./server/inbound-server.js";
 
-type LineHandler = (line: Buffer, remote: string) => unknown;
+type LineHandler = (line: Buffer, remote: string, local?: string) => unknown;
 
 export class NodeAuth {
   readonly auth: ClusterAuth;
@@ -33,9 +33,11 @@ export class NodeAuth {
   /** Wraps the join responder: requests are opened first, replies signed. Plain: unchanged. */
   guard(handle: LineHandler): LineHandler {
     if (this.auth.plain) return handle;
-    return (line, remote) =>
+    return (line, remote, local) =>
       new EncodedReply(
-        answerFramedLine(this.auth, this.rejections, line, remote, (payload) => handle(payload, remote)),
+        answerFramedLine(this.auth, this.rejections, line, remote, (payload) =>
+          handle(payload, remote, local),
+        ),
       );
   }
 

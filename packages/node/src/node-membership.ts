@@ -29,6 +29,8 @@ export interface NodeMembershipOptions {
   role: MemberRole;
   /** Process start (ms), as announced in our join request's marker. */
   gen: number;
+  /** Our end of the join connection (an IP): stated as our own address (MemberRecord.ip). */
+  local?: string | undefined;
   /** --listenHost; UDP binds it when it is an IPv4 address (the transport is IPv4 only). */
   listenHost?: string;
   config?: Partial<MembershipConfig>;
@@ -43,7 +45,14 @@ export interface NodeMembershipOptions {
 export function startMembership(opts: NodeMembershipOptions): Promise<MembershipRunner> {
   const { logger, onRoleEvent } = opts;
   return MembershipRunner.start({
-    self: { id: opts.id, addr: opts.addr, port: opts.port, role: opts.role, gen: opts.gen },
+    self: {
+      id: opts.id,
+      addr: opts.addr,
+      port: opts.port,
+      role: opts.role,
+      gen: opts.gen,
+      ...(opts.local !== undefined ? { ip: opts.local } : {}),
+    },
     bindHost: udpBindHost(opts.listenHost),
     ...(opts.config !== undefined ? { config: opts.config } : {}),
     ...(opts.framing !== undefined ? { framing: opts.framing } : {}),

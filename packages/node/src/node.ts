@@ -53,6 +53,8 @@ export class Node {
   readonly #auth: NodeAuth;
   readonly #joinAbort = new AbortController();
   readonly #extensions: ResponseExtension[] = [];
+  /** Our end of the last join connection, host:port: the address we state as ours (MemberRecord.ip). */
+  #joinLocal: string | undefined;
   readonly #stopHooks: (() => Promise<void> | void)[] = [];
   #stopping: Promise<void> | undefined;
   /** The ready file exists (written at start): role changes rewrite it. */
@@ -74,7 +76,7 @@ export class Node {
       requestTimeoutMs: config.requestTimeoutMs,
       maxLineBytes: config.maxLineBytes,
       logger,
-      handleLine: this.#auth.guard((line, remote) =>
+      handleLine: this.#auth.guard((line, remote, local) =>
         answerLine(
           {
             logger,
@@ -86,6 +88,7 @@ export class Node {
           },
           line,
           remote,
+          local,
         ),
       ),
     });
@@ -248,7 +251,8 @@ export class Node {
       maxLineBytes: config.maxLineBytes,
       signal: this.#joinAbort.signal,
       auth: this.#auth.auth,
-      beforeWrite: (local) =>
+      beforeWrite: (local) => {
+        this.#joinLocal = local;
         logger.info({
           event: "join.request.sent",
           message: `asking ${config.clusterip} to add this node to its cluster${attempt > 1 ? ` (attempt ${attempt})` : ""}`,
@@ -256,7 +260,8 @@ export class Node {
           dest: request.dest,
           ...(local ? { local } : {}),
           attempt,
-        }),
+        });
+      },
     });
   }
 
@@ -355,6 +360,7 @@ export class Node {
         port: this.port,
         role: this.role === "master" ? "master" : "member",
         gen: this.gen,
+        ...(this.#joinLocal !== undefined ? { local: parseHostPort(this.#joinLocal)?.host } : {}),
         ...(config.listenHost !== undefined ? { listenHost: config.listenHost } : {}),
         ...(config.membership ? { config: config.membership } : {}),
         logger,
@@ -380,7 +386,7 @@ export class Node {
       runner.seedFromJoinResponse(this.joinResponse.members, responderFromResponse(this.joinResponse));
     }
     // Our own extension goes first, so one added by a library user can still override its key.
-    this.#extensions.unshift((request, joinerId) => {
+    this.#extensions.unshift((request, joinerId, { local }) => {
       const joiner = joinerFromRequest(request, joinerId);
       // Joined to a seed master, we pass its one-handshake behaviour on (docs/membership.md): no
       // view, and no probes either way (the joiner, seeing no view, takes us for a seed node too).
@@ -388,7 +394,7 @@ export class Node {
         runner.admitJoiner({ ...joiner, seed: true });
         return {};
       }
-      const view = runner.admitJoiner(joiner);
+      const view = runner.admitJoiner(joiner, local);
       // A seed joiner (no marker) ignores `members`: sending it our whole view only costs bytes.
       if (joiner.seed) return {};
       return { members: membersForResponse(view, this.nodeId, joinerId) };

@@ -15,7 +15,12 @@ import type { NodeLogger } from "../log/node-logger.js";
 import { freshNodeId } from "../node-id.js";
 
 /** Adds optional fields to a join response (membership data, later). Must not touch the envelope. */
-export type ResponseExtension = (request: JoinRequest, joinerId: number) => Record<string, unknown>;
+/** `connection.local`: the address the joiner reached this node at (its own IP on that network). */
+export type ResponseExtension = (
+  request: JoinRequest,
+  joinerId: number,
+  connection: { local?: string },
+) => Record<string, unknown>;
 
 export interface ResponderContext {
   logger: NodeLogger;
@@ -31,16 +36,21 @@ export interface ResponderContext {
   extensions: readonly ResponseExtension[];
 }
 
-export function answerLine(ctx: ResponderContext, line: Buffer, remote: string): unknown {
+export function answerLine(ctx: ResponderContext, line: Buffer, remote: string, local?: string): unknown {
   const parsed = parseJsonLine(line);
   if (!parsed.ok) return refuse(ctx, remote, parsed.code, parsed.reason);
   const checked = validateJoinRequest(parsed.value);
   if (!checked.ok) return refuse(ctx, remote, "invalid-message", `not a join request: ${checked.reason}`);
-  return answerJoin(ctx, checked.value, remote);
+  return answerJoin(ctx, checked.value, remote, local);
 }
 
 /** `remote`: the connection's other end, logged so the joiner's request.sent (its `local`) pairs with it. */
-export function answerJoin(ctx: ResponderContext, request: JoinRequest, remote?: string): JoinResponse {
+export function answerJoin(
+  ctx: ResponderContext,
+  request: JoinRequest,
+  remote?: string,
+  local?: string,
+): JoinResponse {
   const { logger } = ctx;
   const self = ctx.self();
   const joiner = request.source;
@@ -61,7 +71,8 @@ export function answerJoin(ctx: ResponderContext, request: JoinRequest, remote?:
 
   // The node's own extension records the joiner in its view (and adds the view for it).
   const extra: Record<string, unknown> = {};
-  for (const extend of ctx.extensions) Object.assign(extra, extend(request, nodeId));
+  const connection = local === undefined ? {} : { local };
+  for (const extend of ctx.extensions) Object.assign(extra, extend(request, nodeId, connection));
   const role = ctx.role();
   const response = joinResponse(self, joiner, role, { ...extra, assignedNodeId: clash ? nodeId : undefined });
   logger.info({

@@ -1,6 +1,6 @@
 // What one engine call produces: the datagrams to send and the events to log, collected while the
 // call runs and handed back as one Output at its end (see Membership.call).
-import type { MembershipEvent, Outgoing, Output, Sender } from "./types.js";
+import { deliveryAddress, type MembershipEvent, type Outgoing, type Output, type Sender } from "./types.js";
 import type { MembershipMessage } from "./wire.js";
 
 export class Batch {
@@ -10,8 +10,10 @@ export class Batch {
     this.out.events.push(event);
   }
 
-  send(to: Sender, toId: number | undefined, msg: MembershipMessage): void {
-    const o: Outgoing = { addr: to.addr, port: to.port, msg };
+  /** `to`: a member's record (sent to its own IP if it told us one) or a datagram's sender. */
+  send(to: Sender & { ip?: string }, toId: number | undefined, msg: MembershipMessage): void {
+    const { addr, port } = deliveryAddress(to);
+    const o: Outgoing = { addr, port, msg };
     if (toId !== undefined) o.toId = toId;
     this.out.send.push(o);
   }

@@ -50,9 +50,10 @@ export class Claims {
     }
     const cur = table.get(incoming.id);
     if (!cur) return this.learn(incoming, now, source);
-    const claim = asClaim(incoming, cur.rec, source.by);
+    const claim = withKnownIp(asClaim(incoming, cur.rec, source.by), cur.rec);
     if (!supersedes(claim, cur.rec)) {
       this.confirmation(cur, claim);
+      addMissingIp(cur.rec, claim);
       return false;
     }
     const prev = cur.rec.state;
@@ -219,4 +220,15 @@ function asClaim(incoming: MemberRecord, cur: MemberRecord, teller: number): Mem
   const { by, ...rec } = incoming;
   const state = incoming.state === "failed" && isPresent(cur) ? "suspect" : incoming.state;
   return state === "suspect" ? { ...rec, state, by: by ?? teller } : { ...rec, state };
+}
+
+/** A claim that does not carry the member's IP (relayed by an older view) keeps the one we know. */
+function withKnownIp(claim: MemberRecord, cur: MemberRecord): MemberRecord {
+  if (claim.ip !== undefined || cur.ip === undefined || claim.gen !== cur.gen) return claim;
+  return { ...claim, ip: cur.ip };
+}
+
+/** News we hold already, but it names the member's IP and our record does not: keep the IP. */
+function addMissingIp(cur: MemberRecord, claim: MemberRecord): void {
+  if (cur.ip === undefined && claim.ip !== undefined && claim.gen === cur.gen) cur.ip = claim.ip;
 }

@@ -1,7 +1,7 @@
 // The view: one record per member this node knows, itself included, and when its state began.
 import type { MembershipConfig } from "./config.js";
 import { isPresent } from "./precedence.js";
-import type { MemberRecord, Sender } from "./types.js";
+import { deliveryAddress, type MemberRecord, type Sender } from "./types.js";
 
 /** How long a failed member still gets gossip (a false death, or a partition, may heal). */
 export const GOSSIP_TO_THE_DEAD_MS = 30_000;
@@ -89,7 +89,7 @@ export class MemberTable {
 
   addressOf(id: number): Sender | undefined {
     const r = this.entries.get(id)?.rec;
-    return r && !r.seed ? { addr: r.addr, port: r.port } : undefined;
+    return r && !r.seed ? deliveryAddress(r) : undefined;
   }
 
   /** When the next failed member leaves the election quorum, or a failed or left record expires. */

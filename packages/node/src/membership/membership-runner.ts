@@ -107,8 +107,12 @@ export class MembershipRunner {
     return { ...this.transport.stats };
   }
 
-  /** Responder side of a TCP join: returns the `members` to embed in the join response. */
-  admitJoiner(info: JoinerInfo): MemberRecord[] {
+  /**
+   * Responder side of a TCP join: returns the `members` to embed in the join response. `local`:
+   * our end of the connection (our own address, stated in our record: see MemberRecord.ip).
+   */
+  admitJoiner(info: JoinerInfo, local?: string): MemberRecord[] {
+    if (local !== undefined) this.apply(this.membership.noteOwnAddress(local, this.clock()));
     const { members, output } = this.membership.admitJoiner(info, this.clock());
     this.apply(output);
     return members;

@@ -2,6 +2,7 @@
 // each its own mechanism (prober.ts, suspicion.ts, dissemination.ts, anti-entropy.ts, failover.ts)
 // over one view (member-table.ts, claims.ts). Pure: no I/O, no timers, no clock of its own. Every
 // public call takes `now` and returns what to send and log, built by one entry point (call).
+import { isIPv4 } from "node:net";
 import { AntiEntropy } from "./anti-entropy.js";
 import { Batch } from "./batch.js";
 import { Claims } from "./claims.js";
@@ -65,6 +66,8 @@ export class Membership {
       epoch,
       gen: opts.self.gen ?? now,
     };
+    const ip = ownIp(addr, opts.self.ip);
+    if (ip !== undefined) self.ip = ip;
     this.table = new MemberTable(id, self, now);
     this.state = {
       active: role === "master",
@@ -186,6 +189,20 @@ export class Membership {
   }
 
   /**
+   * `local` is our end of a join connection we answered: our own IPv4 address, which we state in
+   * our record (see MemberRecord.ip) if we advertise a name and have not stated one yet.
+   */
+  noteOwnAddress(local: string, now: number): Output {
+    return this.call(now, () => {
+      const self = this.table.self().rec;
+      const ip = ownIp(self.addr, local);
+      if (self.ip !== undefined || ip === undefined) return;
+      self.ip = ip;
+      this.dissemination.enqueue(this.selfId);
+    });
+  }
+
+  /**
    * We joined through `responder`. `members` is the response's additive field: absent means the
    * responder is a seed node, and we degrade to the seed's one-handshake behaviour.
    */
@@ -299,4 +316,11 @@ export class Membership {
     this.dissemination.forget(id);
     this.state.dirty = true;
   }
+}
+
+/** The IPv4 address a node advertising the name `addr` states as its own, from a connection's local end. */
+export function ownIp(addr: string, local: string | undefined): string | undefined {
+  if (local === undefined || isIPv4(addr)) return undefined;
+  const ip = local.startsWith("::ffff:") ? local.slice("::ffff:".length) : local;
+  return isIPv4(ip) ? ip : undefined;
 }

@@ -9,7 +9,7 @@ import type { Dissemination } from "./dissemination.js";
 import { earliest, pickRandom, shuffle, type EngineContext } from "./engine-context.js";
 import type { Entry } from "./member-table.js";
 import { isPresent } from "./precedence.js";
-import type { MemberRecord, Sender } from "./types.js";
+import { deliveryAddress, type MemberRecord, type Sender } from "./types.js";
 import type { PingMessage, PingReqMessage } from "./wire.js";
 
 interface Probe {
@@ -216,7 +216,7 @@ export class Prober implements ProbeHooks {
     const others = table.probeable().filter((r) => r.id !== p.target && r.state === "alive");
     for (const h of pickRandom(others, config.indirectProbes, random)) {
       const req = { type: "ping-req" as const, from: selfId, seq: p.seq, target: target.id, nack: true };
-      const at = { addr: target.addr, port: target.port };
+      const at = deliveryAddress(target);
       batch.send(h, h.id, { ...req, ...at, ...this.dissemination.piggyback(h.id) });
       p.expectedNacks++;
     }

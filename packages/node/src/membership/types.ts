@@ -20,6 +20,12 @@ export interface MemberRecord {
   epoch: number;
   /** Process start time (ms since epoch): a restart at the same addr:port has a larger gen and wins. */
   gen: number;
+  /**
+   * Its IPv4 address, in the member's own word (the local end of a join connection), when `addr` is
+   * a name: datagrams go here, so no node looks a member's name up. A lookup through Docker's DNS
+   * can take a second or fail while the engine starts containers (docs/membership.md).
+   */
+  ip?: string;
   /** A seed (Go) node: joined by TCP only, speaks no UDP, so it is never probed (see docs/membership.md). */
   seed?: boolean;
   /** On a suspect record only: who accused it (its own probe failed), so others can count independent confirmations. */
@@ -34,6 +40,8 @@ export interface SelfInfo {
   role: MemberRole;
   /** Process start time (ms); defaults to the engine's creation time. The node passes what its join request announced. */
   gen?: number;
+  /** Its IPv4 address, if known at start (see MemberRecord.ip). */
+  ip?: string;
 }
 
 /** A joiner as the node read it from a TCP join request. */
@@ -56,6 +64,11 @@ export type MembershipEvent = MembershipLogEvent;
 export interface Sender {
   addr: string;
   port: number;
+}
+
+/** Where datagrams for a member go: its own IPv4 address when it told us one, else its advertised host. */
+export function deliveryAddress(rec: Pick<MemberRecord, "addr" | "port" | "ip">): Sender {
+  return { addr: rec.ip ?? rec.addr, port: rec.port };
 }
 
 /** A datagram the engine wants sent. */

@@ -1,4 +1,5 @@
 // Checks every incoming datagram: size, JSON, shape. Anything wrong is reported, never thrown.
+import { isIPv4 } from "node:net";
 import type { MemberRecord } from "./types.js";
 import type { MembershipMessage } from "./wire.js";
 
@@ -44,6 +45,7 @@ const RECORD_FIELDS: readonly [string, (v: unknown) => boolean][] = [
   ["inc", isCount],
   ["epoch", isCount],
   ["gen", isCount],
+  ["ip", optional((v) => typeof v === "string" && isIPv4(v))],
   ["seed", optional((v) => typeof v === "boolean")],
   ["by", optional(isId)],
 ];
@@ -67,6 +69,7 @@ function cleanRecord(v: Record<string, unknown>): MemberRecord {
     epoch: v.epoch as number,
     gen: v.gen as number,
   };
+  if (v.ip !== undefined) r.ip = v.ip as string;
   if (v.seed === true) r.seed = true;
   if (v.state === "suspect" && v.by !== undefined) r.by = v.by as number;
   return r;

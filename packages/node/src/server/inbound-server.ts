@@ -15,7 +15,8 @@ export interface InboundServerOptions {
   maxLineBytes: number;
   logger: NodeLogger;
   /** Answers one request line; returns the value to send back (the connection closes after it), or an EncodedReply. */
-  handleLine: (line: Buffer, remote: string) => unknown;
+  /** `remote`: the peer's host:port; `local`: the address this node was reached at (its own IP). */
+  handleLine: (line: Buffer, remote: string, local?: string) => unknown;
 }
 
 /** After our reply, how long a peer may keep the connection before we drop it. */
@@ -167,7 +168,7 @@ export class InboundServer {
   #answer(socket: net.Socket, remote: string, line: Buffer): void {
     let reply: unknown;
     try {
-      reply = this.#options.handleLine(line, remote);
+      reply = this.#options.handleLine(line, remote, socket.localAddress);
     } catch (err) {
       // A bug in a handler must cost one connection, never the node.
       this.#options.logger.error({
