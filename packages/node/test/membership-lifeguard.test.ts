@@ -2,6 +2,7 @@
 // message goes to every member at once (simulated network, fake clock).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { DEFAULT_MEMBERSHIP_CONFIG, suspicionMin } from "../src/membership/config.js";
 import { LocalHealth } from "../src/membership/local-health.js";
 import { suspicionTimeout } from "../src/membership/suspicion.js";
 import { encodeMessage, type MembershipMessage } from "../src/membership/wire.js";
@@ -94,6 +95,28 @@ describe("Lifeguard", () => {
     assert.ok(Number(stalls[0]?.ev.lateMs) >= 9000, `late by ${stalls[0]?.ev.lateMs} ms`);
     assert.equal(stalls[0]?.t, sim.now - back, "logged at the resume");
     t.diagnostic(`16 nodes: a node stalled 10 s is alive everywhere ${back} ms after it resumes`);
+  });
+
+  it("with a newcomer window, a member that crashes just after joining has twice the time to refute", () => {
+    const config = { newcomerWindowMs: 10_000 };
+    const shortest = suspicionMin({ ...DEFAULT_MEMBERSHIP_CONFIG, ...config }, 17);
+    // Each survivor's own time from suspecting the victim to declaring it failed, for a crash at `at` ms.
+    const timesToFail = (at: number): number[] => {
+      const sim = new Sim(41, config);
+      const ids = buildCluster(sim, 17);
+      sim.run(at);
+      const victim = ids[9] as number;
+      sim.crash(victim);
+      assert.ok(sim.runUntil(() => sim.allSee(victim, "failed"), BOUND) !== undefined, "declared failed");
+      return sim.eventsOf("member.failed", victim).map((failed) => {
+        const suspected = sim.eventsOf("member.suspect", victim).find((e) => e.node === failed.node);
+        return failed.t - (suspected?.t ?? failed.t);
+      });
+    };
+    const young = timesToFail(500);
+    const settled = timesToFail(11_000);
+    assert.ok(Math.min(...young) >= 2 * shortest, `young: ${Math.min(...young)} ms, shortest ${shortest}`);
+    assert.ok(Math.min(...settled) < 2 * shortest, `settled: ${Math.min(...settled)} ms`);
   });
 
   it("slow nodes under 10 % loss are never declared failed", () => {

@@ -112,7 +112,7 @@ export class Claims {
       if (r.id === this.ctx.selfId || incoming.gen <= r.gen) return false;
       this.replace(e, incoming, now);
     }
-    table.set({ rec: { ...incoming }, since: now });
+    table.set({ rec: { ...incoming }, since: now, learnedAt: now });
     state.dirty = true;
     // Second-hand news of a member that has not said it is up (incarnation 0: a joiner raises it
     // once it has its join response) is not probed until it speaks to us (see newcomerGraceMs).

@@ -104,6 +104,15 @@ export const KNOBS: readonly Knob[] = [
     describe:
       "Milliseconds between push-pulls of the full view, up to 32 members (one more period per doubling beyond).",
   },
+  {
+    key: "newcomerWindowMs",
+    flag: "newcomerWindow",
+    min: 0,
+    max: 600_000,
+    unit: "ms",
+    describe:
+      "Milliseconds after a member is first learned of during which its suspicions take twice as long (a new process on a busy host is slowest; 0: off).",
+  },
 ];
 
 /** Rules between knobs: [the knob judged, the bound it must respect, how to say it]. */

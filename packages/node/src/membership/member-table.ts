@@ -10,6 +10,8 @@ export interface Entry {
   rec: MemberRecord;
   /** When the current state began (garbage collection, the election quorum's memory). */
   since: number;
+  /** When we first learned of this process (a newcomer's suspicions take longer: newcomerWindowMs). */
+  learnedAt: number;
 }
 
 export class MemberTable {
@@ -20,7 +22,7 @@ export class MemberTable {
     self: MemberRecord,
     now: number,
   ) {
-    this.entries.set(self.id, { rec: self, since: now });
+    this.entries.set(self.id, { rec: self, since: now, learnedAt: now });
   }
 
   get(id: number): Entry | undefined {

@@ -3,7 +3,8 @@
 // confirmation (another member's own accusation at the same incarnation) down to the shortest after
 // suspicionConfirmations of them. One node's doubt (it may be the slow one) gives the accused time
 // to refute; several nodes' doubts agree on a death quickly. Only this node's timer kills: someone
-// else's verdict only starts (or confirms) ours (see Claims.apply).
+// else's verdict only starts (or confirms) ours (see Claims.apply). A member we learned of less than
+// newcomerWindowMs ago gets twice the time: a new process on a busy host is at its slowest.
 import { suspicionMin } from "./config.js";
 import type { EngineContext } from "./engine-context.js";
 import { earliest } from "./engine-context.js";
@@ -36,7 +37,9 @@ export class Suspicions {
   start(id: number, now: number, accuser: number): void {
     const { config, table } = this.ctx;
     const size = table.presentCount();
-    const minMs = suspicionMin(config, size);
+    const learnedAt = table.get(id)?.learnedAt ?? -Infinity;
+    const newcomer = now - learnedAt < config.newcomerWindowMs ? 2 : 1;
+    const minMs = suspicionMin(config, size) * newcomer;
     // The accused and the accuser cannot confirm: a small cluster waits only the shortest time.
     const k = size - 2 < config.suspicionConfirmations ? 0 : config.suspicionConfirmations;
     const maxMs = minMs * config.suspicionMaxMult;

@@ -6,8 +6,10 @@
 // suspected it, it could not refute in time, and the suspicions, refutations and the CPU they took
 // fed the starvation (over a thousand false deaths in one bring-up). A probe a second, half a
 // second to answer and a 1 s suspicion (times log10 n: 1.8 s at 64) ended the storm; a node just
-// started can still go unscheduled for longer than that: 4 bring-ups of 15 declared a healthy node dead.
-// A 2 s suspicion made that rarer but put a 64-node crash's detection past 6 s.
+// started can still go unscheduled for longer than that (stalls of 2.5 s in its first seconds were
+// logged as node.stalled), and 4 bring-ups of 15 declared a healthy node dead. A 2 s suspicion for
+// everyone made that rarer but put a 64-node crash's detection past 6 s; so a member gets twice the
+// time to refute only in the first 10 s after its peers learn of it (--newcomerWindow).
 import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
 import { RUN_DEFAULTS } from "./run-defaults.js";
 
@@ -19,6 +21,7 @@ export const LARGE_RUN_MEMBERSHIP_FLAGS: Readonly<Record<string, number>> = {
   "--probeInterval": 1000,
   "--probeTimeout": 500,
   "--suspicionTimeout": 1000,
+  "--newcomerWindow": 10_000,
 };
 
 /**
