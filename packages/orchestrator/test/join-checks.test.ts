@@ -16,8 +16,10 @@ import {
   LARGE_RUN_ABOVE_NODES,
   LARGE_RUN_DIAL_TIMEOUT_MS,
   LARGE_RUN_MEMBERSHIP_FLAGS,
+  LARGE_RUN_NEWCOMER_WINDOW_MS,
   dialTimeoutFor,
   membershipFlagsFor,
+  scheduleWarmUpMs,
 } from "../src/run/large-run.js";
 import { RUN_DEFAULTS } from "../src/run/run-defaults.js";
 import { RUN_JOIN_DEADLINE_MS, joinDeadlineFor, readyTimeoutFor } from "../src/run/join-deadline.js";
@@ -198,6 +200,17 @@ describe("the run's join deadline", () => {
     assert.equal(dialTimeoutFor(small, undefined), RUN_DEFAULTS.dialTimeoutMs);
     assert.equal(dialTimeoutFor(large, undefined), LARGE_RUN_DIAL_TIMEOUT_MS);
     assert.equal(dialTimeoutFor(large, 3000), 3000);
+  });
+
+  it("starts a large run's fault schedule once its last joiners are out of their newcomer window", () => {
+    assert.equal(scheduleWarmUpMs(buildScenario("node-crash", { nodes: LARGE_RUN_ABOVE_NODES })), 0);
+    const large = buildScenario("node-crash", { nodes: LARGE_RUN_ABOVE_NODES + 1 });
+    assert.equal(scheduleWarmUpMs(large), LARGE_RUN_NEWCOMER_WINDOW_MS);
+    assert.ok(
+      membershipFlagsFor(large.nodes[1]!, large)
+        .join(" ")
+        .includes(`--newcomerWindow ${LARGE_RUN_NEWCOMER_WINDOW_MS}`),
+    );
   });
 
   it("stretches the node's ready timeout to cover it", () => {

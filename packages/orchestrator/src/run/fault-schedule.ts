@@ -1,13 +1,15 @@
-// The schedule phase: once the cluster is up (and the network-fault helpers are ready), each step
-// waits its time and then applies its fault through the fault dispatch — node faults by kind,
-// network faults and heals through the environment's rules, and a `start` step brings deferred
-// nodes up without holding the schedule (it waits for them at its end) — and an interrupt ends
-// the schedule between steps.
+// The schedule phase: once the cluster is up (and the network-fault helpers are ready; a large run
+// also waits for its last joiners to leave their newcomer window), each step waits its time and
+// then applies its fault through the fault dispatch — node faults by kind, network faults and
+// heals through the environment's rules, and a `start` step brings deferred nodes up without
+// holding the schedule (it waits for them at its end) — and an interrupt ends the schedule
+// between steps.
 import type { StartedEnvironment } from "../runtime/types.js";
 import { isNetworkStep } from "../netfaults/network-step-runner.js";
 import { delay } from "../shared/delay.js";
 import { bringUpLate } from "./bring-up.js";
 import { FAULT_APPLIERS } from "./fault-appliers.js";
+import { scheduleWarmUpMs } from "./large-run.js";
 import { admitToNetworkFaults, prepareNetworkFaults } from "./network-faults.js";
 import type { RunContext } from "./run-context.js";
 import type { RunNodes } from "./run-nodes.js";
@@ -23,6 +25,7 @@ export async function runFaultSchedule(
   const network = await prepareNetworkFaults(run, env, nodes);
   const late: Promise<void>[] = [];
   try {
+    await delay(scheduleWarmUpMs(run.scenario), run.signal);
     for (const [index, step] of steps.entries()) {
       if (run.interrupted) return;
       await delay(step.afterMs, run.signal);

@@ -16,12 +16,15 @@ import { RUN_DEFAULTS } from "./run-defaults.js";
 /** Runs with more nodes than this are large: joiners retry, and membership runs slower. */
 export const LARGE_RUN_ABOVE_NODES = 16;
 
+/** How long a large run's members give a newcomer twice the time to refute (--newcomerWindow). */
+export const LARGE_RUN_NEWCOMER_WINDOW_MS = 10_000;
+
 /** The node flags a large run gives every joinlab node (its membership timings). */
 export const LARGE_RUN_MEMBERSHIP_FLAGS: Readonly<Record<string, number>> = {
   "--probeInterval": 1000,
   "--probeTimeout": 500,
   "--suspicionTimeout": 1000,
-  "--newcomerWindow": 10_000,
+  "--newcomerWindow": LARGE_RUN_NEWCOMER_WINDOW_MS,
 };
 
 /**
@@ -47,6 +50,15 @@ export function membershipFlagsFor(spec: NodeSpec, scenario: ScenarioSpec): stri
   return Object.entries(LARGE_RUN_MEMBERSHIP_FLAGS)
     .filter(([flag]) => !hasOwnFlag(spec, flag))
     .flatMap(([flag, value]) => [flag, String(value)]);
+}
+
+/**
+ * How long a large run waits after its bring-up before the first scheduled step: the fault
+ * scenarios measure how settled members detect a fault, and the last joiners are newcomers for
+ * LARGE_RUN_NEWCOMER_WINDOW_MS (a crash of one of them is declared up to twice as late).
+ */
+export function scheduleWarmUpMs(scenario: ScenarioSpec): number {
+  return isLargeRun(scenario) ? LARGE_RUN_NEWCOMER_WINDOW_MS : 0;
 }
 
 /** The nodes' --dialTimeout: the run's own, else the large-run or the default one. */
