@@ -1,6 +1,8 @@
-// What a bring-up cost the cluster's health, read off its merged log: false deaths (a bench run
-// faults nothing, so every `member.failed` is false) and the joiners that needed more than one
-// attempt before they joined (the run's own join figures).
+// What a bring-up cost the cluster's health, read off its merged log up to the checks (the
+// teardown's stops are not the bring-up): false deaths (a bench run faults nothing, so every
+// `member.failed` is false) and the joiners that needed more than one attempt before they joined
+// (the run's own join figures).
+import { activeTimeline } from "../checks/membership/replay.js";
 import type { RunResult } from "../run/run-result.js";
 
 export interface BringUpHealth {
@@ -20,7 +22,7 @@ export function bringUpHealth(result: Pick<RunResult, "timeline" | "timings">): 
   const failedIds = new Set<number>();
   let failedLines = 0;
   let suspectLines = 0;
-  for (const entry of result.timeline) {
+  for (const entry of activeTimeline(result.timeline)) {
     if (entry.kind !== "event") continue;
     const line = entry.line;
     if (line.event === "member.failed") {
