@@ -111,7 +111,7 @@ export const KNOBS: readonly Knob[] = [
     max: 600_000,
     unit: "ms",
     describe:
-      "Milliseconds after a member is first learned of during which its suspicions take twice as long (a new process on a busy host is slowest; 0: off).",
+      "Milliseconds after a member is first learned of during which a suspicion of it runs its longest time, however many confirm it (a new process on a busy host is slowest; 0: off).",
   },
 ];
 

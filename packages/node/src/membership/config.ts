@@ -27,11 +27,11 @@ export interface MembershipConfig {
    */
   newcomerGraceMs: number;
   /**
-   * For this long after we first learn of a member, a suspicion of it takes twice as long to
-   * expire: a new process on a busy host is at its slowest in its first seconds (starting its
-   * runtime, compiling its code), and stalls of 2.5 s right after start were measured at 64
-   * containers on two cores. Off (0) by default: a member that crashes in its first seconds is
-   * then declared as fast as any other.
+   * For this long after we first learn of a member, a suspicion of it runs its longest time
+   * (suspicionMaxMult times the shortest), however many confirm it: a new process on a busy host
+   * is at its slowest in its first seconds (starting its runtime, compiling its code), and at 64
+   * containers on two cores nodes stalled again and again for 0.5–2.5 s in their first 10 s. Off
+   * (0) by default: a member that crashes in its first seconds is then declared as fast as any other.
    */
   newcomerWindowMs: number;
   /** Period of the anti-entropy push-pull of the full view (scaled up past 32 members). */

@@ -4,7 +4,8 @@
 // suspicionConfirmations of them. One node's doubt (it may be the slow one) gives the accused time
 // to refute; several nodes' doubts agree on a death quickly. Only this node's timer kills: someone
 // else's verdict only starts (or confirms) ours (see Claims.apply). A member we learned of less than
-// newcomerWindowMs ago gets twice the time: a new process on a busy host is at its slowest.
+// newcomerWindowMs ago gets the longest time, confirmed or not: a new process on a busy host is at
+// its slowest, and everyone who probes it sees the same slowness.
 import { suspicionMin } from "./config.js";
 import type { EngineContext } from "./engine-context.js";
 import { earliest } from "./engine-context.js";
@@ -37,15 +38,21 @@ export class Suspicions {
   start(id: number, now: number, accuser: number): void {
     const { config, table } = this.ctx;
     const size = table.presentCount();
-    const learnedAt = table.get(id)?.learnedAt ?? -Infinity;
-    const newcomer = now - learnedAt < config.newcomerWindowMs ? 2 : 1;
-    const minMs = suspicionMin(config, size) * newcomer;
+    const maxMs = suspicionMin(config, size) * config.suspicionMaxMult;
+    // A newcomer's accusers are no independent witnesses: they all probe a process that is slow
+    // because it is new. Its suspicion runs its longest time, whoever confirms it.
+    const minMs = this.isNewcomer(id, now) ? maxMs : suspicionMin(config, size);
     // The accused and the accuser cannot confirm: a small cluster waits only the shortest time.
     const k = size - 2 < config.suspicionConfirmations ? 0 : config.suspicionConfirmations;
-    const maxMs = minMs * config.suspicionMaxMult;
     const timer = { start: now, minMs, maxMs, k, accusers: new Set([accuser]), deadline: 0 };
     timer.deadline = now + suspicionTimeout(0, k, minMs, maxMs);
     this.timers.set(id, timer);
+  }
+
+  /** We learned of this member less than newcomerWindowMs ago. */
+  private isNewcomer(id: number, now: number): boolean {
+    const learnedAt = this.ctx.table.get(id)?.learnedAt ?? -Infinity;
+    return now - learnedAt < this.ctx.config.newcomerWindowMs;
   }
 
   /** Another member accuses the same suspect: true if that is a new, independent confirmation. */

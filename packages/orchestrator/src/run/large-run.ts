@@ -8,15 +8,15 @@
 // second to answer and a 1 s suspicion (times log10 n: 1.8 s at 64) ended the storm; a node just
 // started can still go unscheduled for longer than that (stalls of 2.5 s in its first seconds were
 // logged as node.stalled), and 4 bring-ups of 15 declared a healthy node dead. A 2 s suspicion for
-// everyone made that rarer but put a 64-node crash's detection past 6 s; so a member gets twice the
-// time to refute only in the first 10 s after its peers learn of it (--newcomerWindow).
+// everyone made that rarer but put a 64-node crash's detection past 6 s; so a member gets the
+// longest time to refute only in the first 10 s after its peers learn of it (--newcomerWindow).
 import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
 import { RUN_DEFAULTS } from "./run-defaults.js";
 
 /** Runs with more nodes than this are large: joiners retry, and membership runs slower. */
 export const LARGE_RUN_ABOVE_NODES = 16;
 
-/** How long a large run's members give a newcomer twice the time to refute (--newcomerWindow). */
+/** How long a large run's members give a newcomer the longest time to refute (--newcomerWindow). */
 export const LARGE_RUN_NEWCOMER_WINDOW_MS = 10_000;
 
 /** The node flags a large run gives every joinlab node (its membership timings). */
@@ -55,7 +55,7 @@ export function membershipFlagsFor(spec: NodeSpec, scenario: ScenarioSpec): stri
 /**
  * How long a large run waits after its bring-up before the first scheduled step: the fault
  * scenarios measure how settled members detect a fault, and the last joiners are newcomers for
- * LARGE_RUN_NEWCOMER_WINDOW_MS (a crash of one of them is declared up to twice as late).
+ * LARGE_RUN_NEWCOMER_WINDOW_MS (a crash of one of them is declared only after the longest suspicion).
  */
 export function scheduleWarmUpMs(scenario: ScenarioSpec): number {
   return isLargeRun(scenario) ? LARGE_RUN_NEWCOMER_WINDOW_MS : 0;
