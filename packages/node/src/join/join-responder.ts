@@ -14,8 +14,10 @@ import { formatHostPort, stripCidr } from "../host-port.js";
 import type { NodeLogger } from "../log/node-logger.js";
 import { freshNodeId } from "../node-id.js";
 
-/** Adds optional fields to a join response (membership data, later). Must not touch the envelope. */
-/** `connection.local`: the address the joiner reached this node at (its own IP on that network). */
+/**
+ * Adds optional fields to a join response (the membership view). Must not touch the envelope.
+ * `connection.local`: the address the joiner reached this node at (its own IP on that network).
+ */
 export type ResponseExtension = (
   request: JoinRequest,
   joinerId: number,
