@@ -35,11 +35,11 @@ function nextSendTo(m: Membership, toId: number, from: number): string | undefin
 describe("a member's own address", () => {
   it("a joiner and the master it joins state their IPs, and each sends to the other's IP", () => {
     const master = node(1, "master");
-    master.noteOwnAddress("::ffff:172.18.0.2", 0); // our end of the joiner's connection
+    const joiner = node(2, "member", "172.18.0.3"); // its end of the join connection
+    const joinerInfo = { id: 2, addr: "node2", port: 8002, gen: GEN + 2 };
+    const { members } = master.admitJoiner(joinerInfo, 10, "::ffff:172.18.0.2"); // our end of it
     assert.equal(master.self().ip, "172.18.0.2");
 
-    const joiner = node(2, "member", "172.18.0.3"); // its end of the join connection
-    const { members } = master.admitJoiner({ id: 2, addr: "node2", port: 8002, gen: GEN + 2 }, 10);
     const adopted = joiner.seedFromJoinResponse(members, { id: 1, addr: "node1", port: 8001 }, 20);
     assert.equal(joiner.member(1)?.ip, "172.18.0.2", "the join response carries the master's IP");
 

@@ -50,10 +50,10 @@ export class Claims {
     }
     const cur = table.get(incoming.id);
     if (!cur) return this.learn(incoming, now, source);
-    const claim = withKnownIp(asClaim(incoming, cur.rec, source.by), cur.rec);
+    const claim = asClaim(incoming, cur.rec, source.by);
+    shareIp(claim, cur.rec);
     if (!supersedes(claim, cur.rec)) {
       this.confirmation(cur, claim);
-      addMissingIp(cur.rec, claim);
       return false;
     }
     const prev = cur.rec.state;
@@ -222,13 +222,13 @@ function asClaim(incoming: MemberRecord, cur: MemberRecord, teller: number): Mem
   return state === "suspect" ? { ...rec, state, by: by ?? teller } : { ...rec, state };
 }
 
-/** A claim that does not carry the member's IP (relayed by an older view) keeps the one we know. */
-function withKnownIp(claim: MemberRecord, cur: MemberRecord): MemberRecord {
-  if (claim.ip !== undefined || cur.ip === undefined || claim.gen !== cur.gen) return claim;
-  return { ...claim, ip: cur.ip };
-}
-
-/** News we hold already, but it names the member's IP and our record does not: keep the IP. */
-function addMissingIp(cur: MemberRecord, claim: MemberRecord): void {
-  if (cur.ip === undefined && claim.ip !== undefined && claim.gen === cur.gen) cur.ip = claim.ip;
+/**
+ * Two records of the same process both keep the IP either names: a claim relayed from an older
+ * view lacks it, and news we already hold may bring it.
+ */
+function shareIp(a: MemberRecord, b: MemberRecord): void {
+  const ip = a.ip ?? b.ip;
+  if (a.gen !== b.gen || ip === undefined) return;
+  a.ip = ip;
+  b.ip = ip;
 }

@@ -112,8 +112,7 @@ export class MembershipRunner {
    * our end of the connection (our own address, stated in our record: see MemberRecord.ip).
    */
   admitJoiner(info: JoinerInfo, local?: string): MemberRecord[] {
-    if (local !== undefined) this.apply(this.membership.noteOwnAddress(local, this.clock()));
-    const { members, output } = this.membership.admitJoiner(info, this.clock());
+    const { members, output } = this.membership.admitJoiner(info, this.clock(), local);
     this.apply(output);
     return members;
   }

@@ -182,24 +182,13 @@ export class Membership {
    * A joiner's TCP request arrived at us. Returns the view to embed in the join response as the
    * additive `members` field, and the output that announces the joiner to everyone else.
    */
-  admitJoiner(info: JoinerInfo, now: number): { members: MemberRecord[]; output: Output } {
+  admitJoiner(info: JoinerInfo, now: number, local?: string): { members: MemberRecord[]; output: Output } {
     let members: MemberRecord[] = [];
-    const output = this.call(now, () => (members = this.joinLeave.admit(info, now)));
-    return { members, output };
-  }
-
-  /**
-   * `local` is our end of a join connection we answered: our own IPv4 address, which we state in
-   * our record (see MemberRecord.ip) if we advertise a name and have not stated one yet.
-   */
-  noteOwnAddress(local: string, now: number): Output {
-    return this.call(now, () => {
-      const self = this.table.self().rec;
-      const ip = ownIp(self.addr, local);
-      if (self.ip !== undefined || ip === undefined) return;
-      self.ip = ip;
-      this.dissemination.enqueue(this.selfId);
+    const output = this.call(now, () => {
+      if (local !== undefined) this.stateOwnIp(local);
+      members = this.joinLeave.admit(info, now);
     });
+    return { members, output };
   }
 
   /**
@@ -290,6 +279,18 @@ export class Membership {
     const due = this.nextDeadline(now);
     this.dueAt = due === undefined ? undefined : Math.max(due, now);
     return this.batch.take();
+  }
+
+  /**
+   * `local` is our end of a join connection we answered: our own IPv4 address, which we state in
+   * our record (see MemberRecord.ip) if we advertise a name and have not stated one yet.
+   */
+  private stateOwnIp(local: string): void {
+    const self = this.table.self().rec;
+    const ip = ownIp(self.addr, local);
+    if (self.ip !== undefined || ip === undefined) return;
+    self.ip = ip;
+    this.dissemination.enqueue(this.selfId);
   }
 
   /** Our process ran `lateMs` late: the probe under way proves nothing, and we say so. */
