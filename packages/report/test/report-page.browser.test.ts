@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { buildReportModel, renderReport, type ReportEntry } from "../src/index.js";
-import { openReport } from "./support/browser.js";
+import { drawnBoxes, openReport } from "./support/browser.js";
 import { FIXTURES, fixtureTimeline } from "./support/fixtures.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "joinlab-report-page-"));
@@ -30,17 +30,17 @@ describe("report page", () => {
     try {
       assert.equal(await report.page.innerText("header.verdict .badge"), "INVALID");
       await report.page.click(`#checks a:has-text("node4: expected")`);
-      const selected = report.page.locator("svg.marks circle.ev.selected");
-      // The diagram redraws in the frame after the scroll the click asked for.
-      await selected.first().waitFor({ state: "attached" });
-      assert.equal(await selected.count(), 1);
       const lane = await report.page.$eval(
         `.lane-head:has(b:text-is("node4"))`,
         (el) => (el as HTMLElement).dataset.lane,
       );
-      const box = await selected.boundingBox();
-      const head = await report.page.locator(`.lane-head[data-lane="${lane}"]`).boundingBox();
-      const view = await report.page.locator("#diagram").boundingBox();
+      // The diagram redraws in the frame after the scroll the click asked for.
+      const [box, head, view] = await drawnBoxes(report.page, [
+        "svg.marks circle.ev.selected",
+        `.lane-head[data-lane="${lane}"]`,
+        "#diagram",
+      ]);
+      assert.equal(await report.page.locator("svg.marks circle.ev.selected").count(), 1);
       assert.ok(box && head && view);
       assert.ok(Math.abs(box.x + box.width / 2 - (head.x + head.width / 2)) < 3, "on node4's lane");
       assert.ok(box.y > view.y && box.y < view.y + view.height, "in view in the diagram");

@@ -16,7 +16,7 @@ import {
   type RunResult,
 } from "@joinlab/orchestrator";
 import { buildReportModel, renderReport, syntheticRun } from "../src/index.js";
-import { openReport, type OpenReport } from "./support/browser.js";
+import { drawnBoxes, openReport, type Box, type OpenReport } from "./support/browser.js";
 
 const logger = createLogger("error");
 const scratch = mkdtempSync(join(tmpdir(), "joinlab-report-browser-"));
@@ -69,11 +69,7 @@ async function laneNamed(report: OpenReport, node: string): Promise<string> {
   return lane;
 }
 
-const centreX = async (report: OpenReport, selector: string) => {
-  const box = await report.page.locator(selector).first().boundingBox();
-  assert.ok(box, `${selector} is drawn`);
-  return box.x + box.width / 2;
-};
+const centreX = (box: Box) => box.x + box.width / 2;
 
 describe("report in Chromium", () => {
   it("chain-join: three handshake arrows, node4's to node2's lane", async () => {
@@ -87,9 +83,13 @@ describe("report in Chromium", () => {
       const arrow = `g.handshake[data-joiner="${node4}"]`;
       assert.equal(await report.page.getAttribute(arrow, "data-responder"), node2);
       // The request arrow's head is on node2's lane line, under node2's pinned head.
-      const box = await report.page.locator(`${arrow} path.request`).boundingBox();
-      const lane2 = await centreX(report, `.lane-head[data-lane="${node2}"]`);
-      const lane4 = await centreX(report, `.lane-head[data-lane="${node4}"]`);
+      const [box, head2, head4] = await drawnBoxes(report.page, [
+        `${arrow} path.request`,
+        `.lane-head[data-lane="${node2}"]`,
+        `.lane-head[data-lane="${node4}"]`,
+      ]);
+      const lane2 = centreX(head2!);
+      const lane4 = centreX(head4!);
       assert.ok(box && Math.abs(Math.min(box.x, box.x + box.width) - Math.min(lane2, lane4)) < 3);
       assert.ok(Math.abs(box.x + box.width - Math.max(lane2, lane4)) < 3);
       // Hovering a mark shows its full log event (a level arrow has no area to aim at, so the
@@ -114,12 +114,11 @@ describe("report in Chromium", () => {
     try {
       const node1 = await laneNamed(report, "node1");
       await report.page.click(`table.figures-faults a`); // "kill node1": shows that moment
-      const kill = report.page.locator(`g.lane-end.kill[data-lane="${node1}"]`);
-      const lane = report.page.locator(`line.lane-line[data-lane="${node1}"]`);
       // The diagram redraws what is on screen in the frame after the scroll the click asked for.
-      await Promise.all([kill.waitFor({ state: "attached" }), lane.waitFor({ state: "attached" })]);
-      const end = await kill.boundingBox();
-      const line = await lane.boundingBox();
+      const [end, line] = await drawnBoxes(report.page, [
+        `g.lane-end.kill[data-lane="${node1}"]`,
+        `line.lane-line[data-lane="${node1}"]`,
+      ]);
       assert.ok(end && line, "the lane and its kill mark are drawn");
       assert.ok(Math.abs(line.y + line.height - (end.y + end.height / 2)) < 8, "the lane stops at the kill");
       const elected = report.page.locator("g.election", { hasText: "elected master" });

@@ -33,3 +33,28 @@ export async function openReport(
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
   return { page, errors, requests, close: () => browser.close() };
 }
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The boxes of the first element each selector matches, measured together in one task of the
+ * page, once all of them are there. The diagram replaces its marks on every redraw (a scroll asks
+ * for one in the next frame), so boxes measured one call at a time can belong to marks that a
+ * redraw has already removed.
+ */
+export async function drawnBoxes(page: Page, selectors: string[]): Promise<Box[]> {
+  const handle = await page.waitForFunction((all) => {
+    const elements = all.map((s) => document.querySelector(s));
+    if (elements.some((e) => !e)) return undefined;
+    return elements.map((e) => {
+      const { x, y, width, height } = e!.getBoundingClientRect();
+      return { x, y, width, height };
+    });
+  }, selectors);
+  return (await handle.jsonValue()) as Box[];
+}
