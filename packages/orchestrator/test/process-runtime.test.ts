@@ -141,6 +141,21 @@ describe("process runtime", () => {
     assert.equal(result.nodes.find((n) => n.name === "node4")!.exit?.signal, "SIGKILL");
   });
 
+  it("a restarted node's merged log shows its old process whole, then its new one", async () => {
+    const spec = buildScenario("restart-rejoin", { nodes: 3 });
+    const result = await runScenario(spec, { runtime, logger, runsDir: join(dir, "runs") });
+    assert.equal(result.verdict, true, JSON.stringify(result.checks, null, 2));
+    // Both processes count their lines from seq 1; the old one's must not be dealt in among the new one's.
+    const node2 = readFileSync(result.mergedLog, "utf8")
+      .split("\n")
+      .filter((line) => line.includes(" [node2] "));
+    const started = node2.flatMap((line, i) => (/ node\.started /.test(line) ? [i] : []));
+    assert.equal(started.length, 2, "two processes started");
+    const times = node2.map((line) => line.slice(0, line.indexOf(" ")));
+    const backwards = times.filter((t, i) => i > 0 && t < times[i - 1]!);
+    assert.deepEqual(backwards, [], "node2's lines in the order it wrote them");
+  });
+
   // The registry doubles as the self-test (Maelstrom's demos): every scenario passes as processes,
   // or, when it needs what only Docker can do, says so and cannot tell (exit 2).
   for (const name of scenarioNames()) {

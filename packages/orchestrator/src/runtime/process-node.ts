@@ -18,6 +18,8 @@ export class ProcessNode implements CreatedNode, StartedNode {
   private resolveExit!: (info: ExitInfo) => void;
   /** Arrival order of the node's records, across restarts. */
   private readonly counter = { next: 0 };
+  /** Which process of the node runs now (restarts so far): its records carry it when above 0. */
+  private gen = 0;
 
   constructor(
     private readonly launch: NodeLaunch,
@@ -56,13 +58,19 @@ export class ProcessNode implements CreatedNode, StartedNode {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
+    // Each process counts its seq from 1: the generation keeps the two processes' lines apart.
+    const gen = this.gen;
     let open = 2;
     const closeOne = (): void => {
       if (--open === 0) this.log.end();
     };
     for (const stream of ["stdout", "stderr"] as const) {
       const builder = new RecordBuilder(this.name, stream, this.counter);
-      const splitter = new LineSplitter((line) => this.log.add(builder.fromText(line, nowMicros())));
+      const splitter = new LineSplitter((line) => {
+        const record = builder.fromText(line, nowMicros());
+        if (gen > 0) record.gen = gen;
+        this.log.add(record);
+      });
       child[stream].on("data", (chunk: Buffer) => splitter.push(chunk));
       child[stream].on("end", () => {
         splitter.end();
@@ -116,6 +124,7 @@ export class ProcessNode implements CreatedNode, StartedNode {
     await this.log.whenEnded();
     this.renewExit();
     this.log.reopen();
+    this.gen++;
     this.child = undefined;
     await this.start();
   }
