@@ -25,6 +25,15 @@ export interface ProbeHooks {
   probeNext(id: number): void;
 }
 
+/**
+ * The records of one message, alive ones first. A view or gossip that says "old process left, new
+ * one alive at the same address" then introduces the new process first, and the old record is
+ * logged as replaced by it, not as a graceful leave.
+ */
+export function arrivalsFirst(records: readonly MemberRecord[]): MemberRecord[] {
+  return [...records.filter((r) => r.state === "alive"), ...records.filter((r) => r.state !== "alive")];
+}
+
 export class Claims {
   constructor(
     private readonly ctx: EngineContext,

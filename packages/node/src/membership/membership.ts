@@ -5,7 +5,7 @@
 import { isIPv4 } from "node:net";
 import { AntiEntropy } from "./anti-entropy.js";
 import { Batch } from "./batch.js";
-import { Claims } from "./claims.js";
+import { arrivalsFirst, Claims } from "./claims.js";
 import { DEFAULT_MEMBERSHIP_CONFIG, type MembershipConfig } from "./config.js";
 import { Dissemination } from "./dissemination.js";
 import { earliest, type EngineContext, type EngineState } from "./engine-context.js";
@@ -232,7 +232,8 @@ export class Membership {
       this.state.lastHeardAt = now;
       this.prober.confirm(msg.from);
       if ("updates" in msg && msg.updates) {
-        for (const r of msg.updates) this.claims.apply(r, now, { via: "gossip", by: msg.from });
+        for (const r of arrivalsFirst(msg.updates))
+          this.claims.apply(r, now, { via: "gossip", by: msg.from });
       }
       switch (msg.type) {
         case "ping":
