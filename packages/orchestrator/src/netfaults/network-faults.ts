@@ -1,10 +1,11 @@
 // One run's network faults in Docker: a helper per node, kept for the run (net-helper.ts), and
 // the faults in force, each with the tag that finds its rules again. Applying writes every
-// touched node's rules at once (one exec per node, in parallel); healing removes exactly them.
+// touched node's rules (one exec per node, a few in parallel); healing removes exactly them.
 // A node whose container restarted has a new namespace: its old rules died with the old one, and
 // it gets a new helper.
 import type { Logger } from "winston";
 import type { DockerClient } from "../runtime/docker-client.js";
+import { Limiter } from "../runtime/limiter.js";
 import type { NetworkFaultApplier } from "../runtime/types.js";
 import { HelperUnavailable, NetHelper, type HelperTarget } from "./net-helper.js";
 import { nodesNamed, nodesTouched, type NetworkFault } from "./network-fault.js";
@@ -19,6 +20,14 @@ import {
   type NodeRules,
   type RuleTag,
 } from "./rule-set.js";
+
+/**
+ * Helper starts and execs in flight at once. Each costs the engine a runc run on the same two cores
+ * as the nodes: sixteen at once (healing a loss on 16 nodes, or starting 12 helpers) starved the
+ * nodes for up to half a second, longer than a suspicion lasts, and a healthy node was declared
+ * failed. Four at a time took no longer overall (the engine serialises them anyway).
+ */
+const HELPER_OPS_IN_FLIGHT = 4;
 
 export interface NetworkFaultsOptions {
   client: DockerClient;
@@ -63,6 +72,7 @@ export class NetworkFaults implements NetworkFaultApplier {
   private readonly active = new Map<string, ActiveFault>();
   private sequence = 0;
   private stopped = false;
+  private readonly helperOps = new Limiter(HELPER_OPS_IN_FLIGHT);
 
   constructor(private readonly options: NetworkFaultsOptions) {}
 
@@ -119,8 +129,10 @@ export class NetworkFaults implements NetworkFaultApplier {
       [...plan].map(async ([node, rules]) => {
         const slot = this.slot(node);
         const helper = await slot.helper!;
-        if (needsFilter(rules)) await helper.restore(applyScript(tag, rules));
-        if (rules.delayMs !== undefined) await helper.run(delayCommand(rules.delayMs));
+        await this.helperOps.run(async () => {
+          if (needsFilter(rules)) await helper.restore(applyScript(tag, rules));
+          if (rules.delayMs !== undefined) await helper.run(delayCommand(rules.delayMs));
+        });
         entry.applied.set(node, { generation: slot.generation, rules });
       }),
     );
@@ -167,8 +179,10 @@ export class NetworkFaults implements NetworkFaultApplier {
           return;
         }
         const helper = await slot.helper!;
-        if (needsFilter(rules)) await helper.restore(healScript(entry.tag));
-        if (rules.delayMs !== undefined) await helper.run(undelayCommand());
+        await this.helperOps.run(async () => {
+          if (needsFilter(rules)) await helper.restore(healScript(entry.tag));
+          if (rules.delayMs !== undefined) await helper.run(undelayCommand());
+        });
         healed.push(node);
       }),
     );
@@ -199,7 +213,7 @@ export class NetworkFaults implements NetworkFaultApplier {
 
   private async startHelper(slot: NodeSlot): Promise<NetHelper> {
     const { client, image, labels } = this.options;
-    const helper = await NetHelper.start(client, image, labels, slot.target);
+    const helper = await this.helperOps.run(() => NetHelper.start(client, image, labels, slot.target));
     await this.addressOf(slot);
     return helper;
   }
