@@ -18,6 +18,17 @@ export interface Frame {
   showEdges: boolean;
 }
 
+/** One drawing of the marks: the page, the window on screen, and the SVG text being written. */
+export interface Pass {
+  state: PageState;
+  f: Frame;
+  /** Event → its y in the window. */
+  y: (i: number) => number;
+  /** The event's row is on screen. */
+  visible: (i: number) => boolean;
+  out: string[];
+}
+
 const MAX_EDGES = 1500;
 const MAX_DOTS = 6000;
 
@@ -37,19 +48,19 @@ export const r1 = (v: number) => Math.round(v * 10) / 10;
 export function drawMarks(state: PageState, f: Frame): string {
   const y = (i: number) => r1(f.axis.ys[i]! - f.top);
   const visible = (i: number) => f.axis.ys[i]! >= f.top && f.axis.ys[i]! <= f.bottom;
-  const out: string[] = [];
-  gaps(f, out);
-  drawNetworkFaults(state, f, y, out);
-  lanes(state, f, y, out);
-  faults(state, f, y, out);
-  if (f.showEdges) edges(state, f, y, out);
-  handshakes(state, f, y, out);
-  dots(state, f, y, visible, out);
-  elections(state, f, y, visible, out);
-  return out.join("");
+  const pass: Pass = { state, f, y, visible, out: [] };
+  gaps(pass);
+  drawNetworkFaults(pass);
+  lanes(pass);
+  faults(pass);
+  if (f.showEdges) edges(pass);
+  handshakes(pass);
+  dots(pass);
+  elections(pass);
+  return pass.out.join("");
 }
 
-function gaps(f: Frame, out: string[]): void {
+function gaps({ f, out }: Pass): void {
   for (const g of f.axis.gaps) {
     if (g.y + g.height < f.top || g.y > f.bottom) continue;
     const gy = r1(g.y - f.top);
@@ -64,7 +75,7 @@ export function inX(f: Frame, lane: number): boolean {
   return x >= f.left - f.laneW && x <= f.right + f.laneW;
 }
 
-function lanes(state: PageState, f: Frame, y: (i: number) => number, out: string[]): void {
+function lanes({ state, f, y, out }: Pass): void {
   const last = state.table.count - 1;
   state.model.lanes.forEach((lane, i) => {
     if (!inX(f, i)) return;
@@ -88,7 +99,7 @@ function lanes(state: PageState, f: Frame, y: (i: number) => number, out: string
   });
 }
 
-function faults(state: PageState, f: Frame, y: (i: number) => number, out: string[]): void {
+function faults({ state, f, y, out }: Pass): void {
   const last = state.table.count - 1;
   const labels: string[] = []; // after every window, so a neighbour's shading hides none
   for (const w of state.model.faults) {
@@ -120,7 +131,7 @@ function faults(state: PageState, f: Frame, y: (i: number) => number, out: strin
   out.push(...labels);
 }
 
-function handshakes(state: PageState, f: Frame, y: (i: number) => number, out: string[]): void {
+function handshakes({ state, f, y, out }: Pass): void {
   const hs = state.model.handshakes;
   hs.forEach((h, k) => {
     const ends = [h.requestSent, h.requestReceived, h.responseSent, h.responseReceived, h.failed].filter(
@@ -152,7 +163,7 @@ function handshakes(state: PageState, f: Frame, y: (i: number) => number, out: s
   });
 }
 
-function edges(state: PageState, f: Frame, y: (i: number) => number, out: string[]): void {
+function edges({ state, f, y, out }: Pass): void {
   const e = state.model.edges;
   const i0 = f.axis.indexAt(f.top);
   const i1 = f.axis.indexAt(f.bottom);
@@ -171,13 +182,7 @@ function edges(state: PageState, f: Frame, y: (i: number) => number, out: string
   }
 }
 
-function dots(
-  state: PageState,
-  f: Frame,
-  y: (i: number) => number,
-  visible: (i: number) => boolean,
-  out: string[],
-): void {
+function dots({ state, f, y, visible, out }: Pass): void {
   const t = state.table;
   const i0 = f.axis.indexAt(f.top);
   let drawn = 0;
@@ -196,13 +201,7 @@ function dots(
   }
 }
 
-function elections(
-  state: PageState,
-  f: Frame,
-  y: (i: number) => number,
-  visible: (i: number) => boolean,
-  out: string[],
-): void {
+function elections({ state, f, y, visible, out }: Pass): void {
   const m = state.model.masters;
   for (let k = 0; k < m.length; k += 3) {
     const [i, lane, master] = [m[k]!, m[k + 1]!, m[k + 2]!];

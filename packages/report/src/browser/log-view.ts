@@ -1,16 +1,17 @@
 // The merged log, filterable by node and by event pattern (`join.*`, `member.failed`, or /regex/
 // over the whole line), drawn as a window of rows over the filtered list; a click on a line shows
 // its mark in the diagram.
+import { element } from "./element.js";
 import type { PageState } from "./page-state.js";
 
 const ROW_H = 18;
 
 export class LogView {
-  private readonly list = document.createElement("div");
-  private readonly rows = document.createElement("div");
-  private readonly pattern = document.createElement("input");
-  private readonly count = document.createElement("span");
-  private readonly nodeBox = document.createElement("div");
+  private readonly list = element("div", "log-list", "log-list");
+  private readonly rows = element("div", "log-rows");
+  private readonly pattern = element("input", undefined, "log-pattern");
+  private readonly count = element("span");
+  private readonly nodeBox = element("div", "node-filter");
   private visible: number[] = [];
   private text: string[] = [];
 
@@ -19,17 +20,11 @@ export class LogView {
     root: HTMLElement,
     private readonly onPick: (event: number) => void,
   ) {
-    const controls = document.createElement("div");
-    controls.className = "controls log-controls";
+    const controls = element("div", "controls log-controls");
     this.pattern.type = "search";
-    this.pattern.id = "log-pattern";
     this.pattern.placeholder = "event pattern: join.*  member.failed  /regex/";
     this.pattern.addEventListener("input", () => this.filter());
-    this.nodeBox.className = "node-filter";
     controls.append(this.pattern, this.nodeBox, this.count);
-    this.list.className = "log-list";
-    this.list.id = "log-list";
-    this.rows.className = "log-rows";
     this.list.append(this.rows);
     root.append(controls, this.list);
     this.list.addEventListener("scroll", () => this.draw(), { passive: true });

@@ -4,6 +4,7 @@
 // synced with the diagram's cursor.
 import { laneOrder } from "../model/lane-order.js";
 import { BELIEF_STATES } from "../model/types.js";
+import { element } from "./element.js";
 import type { PageState } from "./page-state.js";
 import { TimeAxis } from "./time-axis.js";
 import { BELIEF_COLORS as COLORS } from "./belief-colors.js";
@@ -17,11 +18,11 @@ const SMALL = 24;
 const GROUP_COLORS = ["#7ea6e8", "#d9b45a", "#a996dc", "#84c896"];
 
 export class MembershipView {
-  private readonly canvas = document.createElement("canvas");
-  private readonly cursorLine = document.createElement("div");
-  private readonly scrubber = document.createElement("input");
-  private readonly label = document.createElement("span");
-  private readonly matrix = document.createElement("div");
+  private readonly canvas = element("canvas");
+  private readonly cursorLine = element("div", "chart-cursor");
+  private readonly scrubber = element("input", undefined, "scrubber");
+  private readonly label = element("span");
+  private readonly matrix = element("div", "view-matrix", "view-matrix");
   private axis!: TimeAxis;
   private order: number[] = [];
 
@@ -29,20 +30,14 @@ export class MembershipView {
     private readonly state: PageState,
     root: HTMLElement,
   ) {
-    const chartBox = document.createElement("div");
-    chartBox.className = "belief-chart";
-    this.cursorLine.className = "chart-cursor";
+    const chartBox = element("div", "belief-chart");
     chartBox.append(this.canvas, this.cursorLine);
-    const scrub = document.createElement("div");
-    scrub.className = "scrubber";
+    const scrub = element("div", "scrubber");
     this.scrubber.type = "range";
     this.scrubber.min = "0";
-    this.scrubber.id = "scrubber";
     this.scrubber.setAttribute("aria-label", "moment of the run");
     this.scrubber.addEventListener("input", () => state.setCursor(Number(this.scrubber.value)));
     scrub.append("view at ", this.label, this.scrubber);
-    this.matrix.className = "view-matrix";
-    this.matrix.id = "view-matrix";
     root.append(chartBox, scrub, this.matrix);
     this.canvas.addEventListener("click", (e) => this.pick(e));
     state.on("model", () => this.redraw());

@@ -1,10 +1,10 @@
 // Network faults in the diagram: each group of a partition tinted apart on its lanes, a one-way
 // cut's deaf side shaded, lossy or slowed nodes marked; one label naming the groups.
-import { esc, inX, r1, type Frame } from "./diagram-marks.js";
+import { esc, inX, r1, type Pass } from "./diagram-marks.js";
 import type { PageState } from "./page-state.js";
 
 /** Network faults: each group of a partition tinted apart, a one-way cut's deaf side, lossy nodes. */
-export function drawNetworkFaults(state: PageState, f: Frame, y: (i: number) => number, out: string[]): void {
+export function drawNetworkFaults({ state, f, y, out }: Pass): void {
   const last = state.table.count - 1;
   const half = f.laneW / 2 - 1;
   for (const w of state.model.network ?? []) {
