@@ -130,7 +130,7 @@ describe("mergeTimeline", () => {
   it("keeps raw lines in place and prints [node]-prefixed lines", () => {
     const streams = recordedChainJoin();
     const node4 = streams.get("node4")!;
-    const b = new RecordBuilder("node4", "stderr", { next: node4.length });
+    const b = new RecordBuilder("node4", "stderr", { next: node4.length, gen: 0 });
     node4.push(b.fromTimestamped("2026-11-24T15:13:09.500000000Z (node:1) Warning: a raw line", 0));
     const text = formatTimeline(mergeTimeline(streams));
     assert.match(text, /\[node4\] +\(stderr\) \(node:1\) Warning: a raw line\n$/);

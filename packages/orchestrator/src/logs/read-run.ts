@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { EVENTS_FILE, TRACE_FILE } from "../results/run-dir.js";
 import { mergeTimeline } from "./merge.js";
-import { RecordBuilder, splitTimestamped, type LogRecord } from "./records.js";
+import { RecordBuilder, splitTimestamped, type LogRecord, type RecordOrder } from "./records.js";
 import type { OrchestratorEvent, TimelineEntry } from "./timeline.js";
 
 export function resolveRunDir(runsDir: string, ref = "latest"): string {
@@ -36,11 +36,10 @@ export function readRunTimeline(dir: string): TimelineEntry[] {
       continue;
     if (!statSync(join(dir, file)).isFile()) continue;
     const node = basename(file, ".log");
-    const counter = { next: 0 };
-    const out = new RecordBuilder(node, "stdout", counter);
-    const err = new RecordBuilder(node, "stderr", counter);
+    const order: RecordOrder = { next: 0, gen: 0 };
+    const out = new RecordBuilder(node, "stdout", order);
+    const err = new RecordBuilder(node, "stderr", order);
     const records: LogRecord[] = [];
-    let gen = 0;
     for (const line of readFileSync(join(dir, file), "utf8").split("\n")) {
       if (!line) continue;
       const parts = splitTimestamped(line);
@@ -48,8 +47,7 @@ export function readRunTimeline(dir: string): TimelineEntry[] {
       const record = (parts.stream === "stderr" ? err : out).fromText(parts.text, parts.t);
       record.time = parts.time;
       // A restarted node's file holds its processes one after the other, each counting seq from 1.
-      if (record.line?.event === "node.started" && records.some((r) => r.line)) gen++;
-      if (gen > 0) record.gen = gen;
+      if (record.line?.event === "node.started" && records.some((r) => r.line)) record.gen = ++order.gen;
       records.push(record);
     }
     perNode.set(node, records);

@@ -78,13 +78,23 @@ export function recordToFileLine(record: LogRecord): string {
   return `${record.time} ${record.stream === "stderr" ? STDERR_MARK : ""}${record.text}\n`;
 }
 
+/**
+ * A node's own order of its records, shared by its streams and its processes: the arrival counter,
+ * and which process writes now (restarts so far). Each process counts its seq from 1, so the
+ * generation keeps a restarted node's two processes apart.
+ */
+export interface RecordOrder {
+  next: number;
+  gen: number;
+}
+
 /** Builds records from one node's stream of timestamped lines, numbering them in arrival order. */
 export class RecordBuilder {
   private index = 0;
   constructor(
     readonly node: string,
     private readonly stream: LogStream,
-    private readonly counter: { next: number } = { next: 0 },
+    private readonly order: RecordOrder = { next: 0, gen: 0 },
   ) {}
 
   /** A line with a leading Docker timestamp; a line without one gets `fallbackT`. */
@@ -99,8 +109,9 @@ export class RecordBuilder {
   }
 
   private make(t: number, time: string, text: string): LogRecord {
-    this.index = this.counter.next++;
+    this.index = this.order.next++;
     const record: LogRecord = { node: this.node, t, time, stream: this.stream, index: this.index, text };
+    if (this.order.gen > 0) record.gen = this.order.gen;
     const line = parseNodeLine(text);
     if (line) record.line = line;
     return record;

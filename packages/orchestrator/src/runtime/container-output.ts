@@ -5,7 +5,13 @@
 import { PassThrough } from "node:stream";
 import { LineSplitter } from "../logs/line-splitter.js";
 import type { NodeLog } from "../logs/node-log.js";
-import { formatTimestamp, nowMicros, RecordBuilder, type LogStream } from "../logs/records.js";
+import {
+  formatTimestamp,
+  nowMicros,
+  RecordBuilder,
+  type LogStream,
+  type RecordOrder,
+} from "../logs/records.js";
 import type { DockerClient } from "./docker-client.js";
 import type { ExitInfo } from "./types.js";
 
@@ -41,8 +47,6 @@ export function containerSource(
 }
 
 export interface FollowOptions {
-  /** Which process of the node this is (restarts so far): its records carry it when above 0. */
-  gen: number;
   /** Records stamped at or before this engine time are an earlier process's, already read. */
   after?: number;
   /** The engine's clock to the orchestrator's (microseconds); the same clock when absent. */
@@ -67,31 +71,30 @@ export class ContainerOutput {
   }
 
   /**
-   * Starts following; `counter` is the node's arrival counter, shared by all its processes, and
+   * Starts following; `order` is the node's record order, shared by all its processes, and
    * `demux` any client of the engine API (its modem splits the multiplexed stream).
    */
   static async follow(
     demux: DockerClient,
     source: OutputSource,
     log: NodeLog,
-    counter: { next: number },
+    order: RecordOrder,
     options: FollowOptions,
   ): Promise<ContainerOutput> {
     const stream = await source.open();
     const output = new ContainerOutput(demux, source, stream);
     output.lastT = options.after ?? 0;
-    output.pipe(log, counter, options);
+    output.pipe(log, order, options);
     return output;
   }
 
-  private pipe(log: NodeLog, counter: { next: number }, options: FollowOptions): void {
+  private pipe(log: NodeLog, order: RecordOrder, options: FollowOptions): void {
     const splitterOf = (kind: LogStream) => {
-      const builder = new RecordBuilder(log.node, kind, counter);
+      const builder = new RecordBuilder(log.node, kind, order);
       const splitter = new LineSplitter((line) => {
         const record = builder.fromTimestamped(line, nowMicros());
         if (options.after !== undefined && record.t <= options.after) return; // already read
         this.lastT = Math.max(this.lastT, record.t);
-        if (options.gen > 0) record.gen = options.gen;
         if (options.toLocal) {
           record.t = options.toLocal(record.t);
           record.time = formatTimestamp(record.t);

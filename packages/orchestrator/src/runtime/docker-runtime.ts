@@ -5,9 +5,9 @@ import type { Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import type { Logger } from "winston";
 import { NodeLog } from "../logs/node-log.js";
+import type { RecordOrder } from "../logs/records.js";
 import type { Capability } from "../scenarios/types.js";
 import { ROGUE_PROGRAM } from "../image/node-image.js";
-import { delay } from "../shared/delay.js";
 import { ContainerControl } from "./container-control.js";
 import { ProcessExit } from "./process-exit.js";
 import { ContainerOutput, containerSource } from "./container-output.js";
@@ -26,6 +26,7 @@ import { ensureHelperImage } from "../netfaults/helper-image.js";
 import { netemMissing } from "../netfaults/netem-probe.js";
 import { NetworkFaults } from "../netfaults/network-faults.js";
 import { mapLimited } from "./limiter.js";
+import { ContainerEnvironment } from "./container-environment.js";
 import { isStale, ownerTag, runLabels, sweepLabel, sweepReport } from "./run-labels.js";
 import type {
   CreatedNode,
@@ -189,15 +190,12 @@ export class DockerRuntime implements Runtime {
 /** Turns off the image's HEALTHCHECK for containers whose readiness the orchestrator reads from logs. */
 export const NO_HEALTHCHECK = { Test: ["NONE"] };
 
-class DockerEnvironment implements StartedEnvironment {
+class DockerEnvironment extends ContainerEnvironment implements StartedEnvironment {
   readonly summary = "labelled internal network created";
   private readonly nodes = new Map<string, DockerNode>();
-  private stopping: Promise<void> | undefined;
-  /** Creates and starts still in flight: stop() lets them land, then removes what they made. */
-  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    readonly run: RunIdentity,
+    run: RunIdentity,
     private readonly client: DockerClient,
     private readonly options: DockerRuntimeOptions,
     readonly networkName: string,
@@ -208,6 +206,7 @@ class DockerEnvironment implements StartedEnvironment {
     /** The network-fault helper's image, when the run needs rule-based faults. */
     helperImage?: string,
   ) {
+    super(run);
     if (helperImage)
       this.networkFaults = new NetworkFaults({
         client,
@@ -226,32 +225,6 @@ class DockerEnvironment implements StartedEnvironment {
   readonly networkFaults?: NetworkFaultApplier;
 
   async reserve(): Promise<void> {}
-
-  advertiseHost(node: string): string {
-    return node; // the container's alias on the run's network: stable, readable addresses
-  }
-
-  portOf(_node: string, scenarioPort: number): number {
-    return scenarioPort;
-  }
-
-  literalAddress(host: string, port: number): string {
-    // Resolved by Docker's embedded DNS on an internal network: a name we do not run fails there.
-    return `${host}:${port}`;
-  }
-
-  /** Tracks an operation that may create something stop() must remove. */
-  private track<T>(op: Promise<T>): Promise<T> {
-    this.inFlight.add(op);
-    const forget = () => this.inFlight.delete(op);
-    op.then(forget, forget);
-    return op;
-  }
-
-  async createNode(launch: NodeLaunch): Promise<CreatedNode> {
-    if (this.stopping) throw new Error(`run ${this.run.runId} is stopping: ${launch.name} not created`);
-    return this.track(this.create(launch));
-  }
 
   /** What the container runs: the image's node program (behind the gate when there is one), or the rogue. */
   private program(launch: NodeLaunch): Partial<Dockerode.ContainerCreateOptions> {
@@ -277,7 +250,7 @@ class DockerEnvironment implements StartedEnvironment {
       : { Cmd: launch.args };
   }
 
-  private async create(launch: NodeLaunch): Promise<CreatedNode> {
+  protected async create(launch: NodeLaunch): Promise<CreatedNode> {
     const name = `jl-${this.run.runId}-${launch.name}`;
     const id = await this.client.createContainer({
       name,
@@ -312,14 +285,7 @@ class DockerEnvironment implements StartedEnvironment {
     for (const node of this.nodes.values()) node.detach();
   }
 
-  /** Removes every node and the network; a second call (Ctrl-C twice) joins the first. */
-  stop(): Promise<void> {
-    return (this.stopping ??= this.removeAll());
-  }
-
-  private async removeAll(): Promise<void> {
-    // Let creates already sent to the daemon land (bounded): their containers are removed below.
-    await Promise.race([Promise.allSettled([...this.inFlight]), delay(5000)]);
+  protected async removeAll(): Promise<void> {
     const limit = this.options.inFlight ?? 8;
     await mapLimited([...this.nodes.values()], limit, (n) => n.remove());
     // Anything created behind our back (a create that outlived the wait) is found by its label.
@@ -337,9 +303,7 @@ class DockerNode implements CreatedNode, StartedNode {
   readonly log: NodeLog;
   logError: string | undefined;
   private readonly exit = new ProcessExit();
-  /** Process generation (restarts so far) and the shared arrival counter of this node's records. */
-  private gen = 0;
-  private readonly counter = { next: 0 };
+  private readonly order: RecordOrder = { next: 0, gen: 0 };
   private output: ContainerOutput | undefined;
   private started = false;
   private prepared: Promise<void> | undefined;
@@ -404,9 +368,8 @@ class DockerNode implements CreatedNode, StartedNode {
       this.client,
       containerSource(this.client, { id: this.id, name: this.containerName }, since),
       this.log,
-      this.counter,
+      this.order,
       {
-        gen: this.gen,
         ...(since !== undefined ? { after: previous?.lastT ?? 0 } : {}),
         onError: (message) => (this.logError ??= message),
       },
@@ -438,7 +401,7 @@ class DockerNode implements CreatedNode, StartedNode {
     if (!this.prepared || this.removed) return;
     await this.control.kill();
     await this.exited;
-    this.gen++;
+    this.order.gen++;
     this.exit.renew();
     this.log.reopen();
     const lastT = this.output?.lastT ?? 0;

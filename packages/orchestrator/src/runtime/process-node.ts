@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Logger } from "winston";
 import { LineSplitter } from "../logs/line-splitter.js";
 import { NodeLog } from "../logs/node-log.js";
-import { nowMicros, RecordBuilder } from "../logs/records.js";
+import { nowMicros, RecordBuilder, type RecordOrder } from "../logs/records.js";
 import { CLOCK_TICKS_PER_SECOND, procStat } from "./proc-stat.js";
 import type { CreatedNode, ExitInfo, NodeLaunch, StartedNode } from "./types.js";
 
@@ -16,10 +16,7 @@ export class ProcessNode implements CreatedNode, StartedNode {
   private child: ChildProcess | undefined;
   private exitPromise!: Promise<ExitInfo>;
   private resolveExit!: (info: ExitInfo) => void;
-  /** Arrival order of the node's records, across restarts. */
-  private readonly counter = { next: 0 };
-  /** Which process of the node runs now (restarts so far): its records carry it when above 0. */
-  private gen = 0;
+  private readonly order: RecordOrder = { next: 0, gen: 0 };
 
   constructor(
     private readonly launch: NodeLaunch,
@@ -58,17 +55,14 @@ export class ProcessNode implements CreatedNode, StartedNode {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
-    // Each process counts its seq from 1: the generation keeps the two processes' lines apart.
-    const gen = this.gen;
     let open = 2;
     const closeOne = (): void => {
       if (--open === 0) this.log.end();
     };
     for (const stream of ["stdout", "stderr"] as const) {
-      const builder = new RecordBuilder(this.name, stream, this.counter);
+      const builder = new RecordBuilder(this.name, stream, this.order);
       const splitter = new LineSplitter((line) => {
         const record = builder.fromText(line, nowMicros());
-        if (gen > 0) record.gen = gen;
         this.log.add(record);
       });
       child[stream].on("data", (chunk: Buffer) => splitter.push(chunk));
@@ -124,7 +118,7 @@ export class ProcessNode implements CreatedNode, StartedNode {
     await this.log.whenEnded();
     this.renewExit();
     this.log.reopen();
-    this.gen++;
+    this.order.gen++;
     this.child = undefined;
     await this.start();
   }

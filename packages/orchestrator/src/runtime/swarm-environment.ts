@@ -2,11 +2,11 @@
 // turn over the hosts that take tasks (or where the scenario's constraints say), and a teardown
 // that removes the services, their containers where we reach them, and the network.
 import type { Logger } from "winston";
-import { delay } from "../shared/delay.js";
 import { RUN_LABEL } from "./docker-client.js";
 import { mapLimited } from "./limiter.js";
+import { ContainerEnvironment } from "./container-environment.js";
 import { SwarmNode, type SwarmRunParts } from "./swarm-node.js";
-import type { ClockReport, CreatedNode, NodeLaunch, RunIdentity, StartedEnvironment } from "./types.js";
+import type { ClockReport, NodeLaunch, RunIdentity, StartedEnvironment } from "./types.js";
 
 export interface SwarmEnvironmentOptions {
   imageId: string;
@@ -17,19 +17,19 @@ export interface SwarmEnvironmentOptions {
   logger: Logger;
 }
 
-export class SwarmEnvironment implements StartedEnvironment {
+export class SwarmEnvironment extends ContainerEnvironment implements StartedEnvironment {
   private readonly nodes = new Map<string, SwarmNode>();
   /** Each node's placement constraint when the run spreads them (no constraint of its own). */
   private readonly spread = new Map<string, string>();
-  private stopping: Promise<void> | undefined;
-  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    readonly run: RunIdentity,
+    run: RunIdentity,
     private readonly parts: SwarmRunParts,
     private readonly options: SwarmEnvironmentOptions,
     readonly summary: string,
-  ) {}
+  ) {
+    super(run);
+  }
 
   /** Spreads the nodes over the hosts that take tasks, in turn, in the scenario's order. */
   async reserve(nodes: readonly { name: string; port: number }[]): Promise<void> {
@@ -37,28 +37,7 @@ export class SwarmEnvironment implements StartedEnvironment {
     nodes.forEach((n, i) => this.spread.set(n.name, hosts[i % hosts.length]!.host.id));
   }
 
-  advertiseHost(node: string): string {
-    return node; // the service's alias on the run's overlay network
-  }
-
-  portOf(_node: string, scenarioPort: number): number {
-    return scenarioPort;
-  }
-
-  literalAddress(host: string, port: number): string {
-    return `${host}:${port}`;
-  }
-
-  async createNode(launch: NodeLaunch): Promise<CreatedNode> {
-    if (this.stopping) throw new Error(`run ${this.run.runId} is stopping: ${launch.name} not created`);
-    const op = this.create(launch);
-    this.inFlight.add(op);
-    const forget = () => this.inFlight.delete(op);
-    op.then(forget, forget);
-    return op;
-  }
-
-  private async create(launch: NodeLaunch): Promise<SwarmNode> {
+  protected async create(launch: NodeLaunch): Promise<SwarmNode> {
     const own = launch.placement ?? [];
     const pinned = own.length ? undefined : this.spread.get(launch.name);
     const constraints = pinned ? [`node.id==${pinned}`] : own;
@@ -90,14 +69,8 @@ export class SwarmEnvironment implements StartedEnvironment {
     return this.parts.clocks.finish();
   }
 
-  /** Removes every service, container and the network; a second call (Ctrl-C twice) joins the first. */
-  stop(): Promise<void> {
-    return (this.stopping ??= this.removeAll());
-  }
-
-  private async removeAll(): Promise<void> {
-    // Let creates already sent to the manager land (bounded): their services are removed below.
-    await Promise.race([Promise.allSettled([...this.inFlight]), delay(5000)]);
+  /** Removes every service, its containers where we reach them, and the network. */
+  protected async removeAll(): Promise<void> {
     this.parts.watch.close();
     const { manager } = this.parts;
     await mapLimited([...this.nodes.values()], this.options.inFlight, (n) => n.remove());

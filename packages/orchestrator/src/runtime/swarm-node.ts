@@ -4,6 +4,7 @@
 // new task of the same service: same name, alias, port and flags, a new process (and container).
 import type { Duplex } from "node:stream";
 import { NodeLog } from "../logs/node-log.js";
+import type { RecordOrder } from "../logs/records.js";
 import { ContainerControl } from "./container-control.js";
 import { ProcessExit } from "./process-exit.js";
 import { ContainerOutput, containerSource } from "./container-output.js";
@@ -39,8 +40,7 @@ export class SwarmNode implements CreatedNode, StartedNode {
   readonly log: NodeLog;
   logError: string | undefined;
   private readonly exit = new ProcessExit();
-  private gen = 0;
-  private readonly counter = { next: 0 };
+  private readonly order: RecordOrder = { next: 0, gen: 0 };
   private serviceId: string | undefined;
   private task: RunningTask | undefined;
   /** Every task this node has had, oldest first: a restart waits for one not in here. */
@@ -127,17 +127,10 @@ export class SwarmNode implements CreatedNode, StartedNode {
     const source = client
       ? containerSource(client, container)
       : taskSource(this.parts.manager, info, this.launch.service);
-    const output = await ContainerOutput.follow(
-      client ?? this.parts.manager,
-      source,
-      this.log,
-      this.counter,
-      {
-        gen: this.gen,
-        toLocal: this.parts.clocks.toLocal(info.nodeId),
-        onError: (message) => (this.logError ??= message),
-      },
-    );
+    const output = await ContainerOutput.follow(client ?? this.parts.manager, source, this.log, this.order, {
+      toLocal: this.parts.clocks.toLocal(info.nodeId),
+      onError: (message) => (this.logError ??= message),
+    });
     const network = { ...this.parts.network, alias: this.name };
     const control = client ? new ContainerControl(client, container, network) : undefined;
     this.task = { info, host, control, output, stdin };
@@ -183,7 +176,7 @@ export class SwarmNode implements CreatedNode, StartedNode {
     if (!this.task || this.removed) return;
     await this.control().kill();
     await this.exited;
-    this.gen++;
+    this.order.gen++;
     this.exit.renew();
     this.log.reopen();
     await this.parts.manager.forceUpdate(this.id, this.launch.service);
