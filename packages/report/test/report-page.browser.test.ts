@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { buildReportModel, renderReport, type ReportEntry } from "../src/index.js";
-import { drawnBoxes, openReport } from "./support/browser.js";
+import { drawnBoxes, openReport, revealMark } from "./support/browser.js";
 import { FIXTURES, fixtureTimeline } from "./support/fixtures.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "joinlab-report-page-"));
@@ -79,7 +79,7 @@ describe("report page", () => {
     writeFileSync(path, renderReport(buildReportModel({ scenario, entries })));
     const report = await openReport(path);
     try {
-      await report.page.locator("text.net-label").scrollIntoViewIfNeeded();
+      await revealMark(report.page, "text.net-label");
       assert.equal(
         await report.page.textContent("text.net-label"),
         "partition {node1, node2} | {node3, node4}",

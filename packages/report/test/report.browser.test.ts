@@ -16,7 +16,7 @@ import {
   type RunResult,
 } from "@joinlab/orchestrator";
 import { buildReportModel, renderReport, syntheticRun } from "../src/index.js";
-import { drawnBoxes, openReport, type Box, type OpenReport } from "./support/browser.js";
+import { drawnBoxes, openReport, revealMark, type Box, type OpenReport } from "./support/browser.js";
 
 const logger = createLogger("error");
 const scratch = mkdtempSync(join(tmpdir(), "joinlab-report-browser-"));
@@ -121,10 +121,9 @@ describe("report in Chromium", () => {
       ]);
       assert.ok(end && line, "the lane and its kill mark are drawn");
       assert.ok(Math.abs(line.y + line.height - (end.y + end.height / 2)) < 8, "the lane stops at the kill");
+      const newMaster = (await revealMark(report.page, "g.election", "elected master")).lane;
       const elected = report.page.locator("g.election", { hasText: "elected master" });
-      await elected.first().scrollIntoViewIfNeeded();
       assert.equal(await elected.count(), 1);
-      const newMaster = await elected.first().getAttribute("data-lane");
       assert.notEqual(newMaster, node1);
       assert.match(await report.page.locator(`.lane-head[data-lane="${newMaster}"]`).innerText(), /node\d/);
       await screenshot(report, result.runDir, "master-crash");

@@ -58,3 +58,21 @@ export async function drawnBoxes(page: Page, selectors: string[]): Promise<Box[]
   }, selectors);
   return (await handle.jsonValue()) as Box[];
 }
+
+/**
+ * Scrolls the first mark matching `selector` (and containing `text`, when given) into view, in one
+ * task of the page, once it is drawn, and returns its data attributes. Like drawnBoxes: a handle
+ * to a mark held across calls may be a mark a redraw has already removed.
+ */
+export async function revealMark(page: Page, selector: string, text = ""): Promise<Record<string, string>> {
+  const handle = await page.waitForFunction(
+    ([sel, want]) => {
+      const mark = [...document.querySelectorAll(sel)].find((e) => (e.textContent ?? "").includes(want));
+      if (!mark) return undefined;
+      mark.scrollIntoView({ block: "center" });
+      return { ...(mark as HTMLElement | SVGElement).dataset };
+    },
+    [selector, text] as const,
+  );
+  return (await handle.jsonValue()) as Record<string, string>;
+}
