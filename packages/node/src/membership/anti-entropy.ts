@@ -3,7 +3,7 @@
 // a failed member is what heals a partition: each side sees itself accused and refutes. The period
 // grows with the cluster (syncInterval, memberlist's pushPullScale): a view of n records costs
 // about n/60 datagrams, so a fixed period would make the idle cost per node grow with n.
-import { arrivalsFirst, type Claims } from "./claims.js";
+import type { Claims } from "./claims.js";
 import { syncInterval } from "./config.js";
 import { earliest, type EngineContext } from "./engine-context.js";
 import type { Sender } from "./types.js";
@@ -40,7 +40,7 @@ export class AntiEntropy {
 
   /** A view arrived: merge every record (each stands on its own), and answer the first part of a sync. */
   onView(msg: SyncMessage, now: number, replyTo: Sender | undefined): void {
-    for (const r of arrivalsFirst(msg.members)) this.claims.apply(r, now, { via: "sync", by: msg.from });
+    this.claims.applyAll(msg.members, now, { via: "sync", by: msg.from });
     if (msg.type === "sync" && msg.part === 0 && replyTo) this.sendView(replyTo, msg.from, "sync-ack");
   }
 

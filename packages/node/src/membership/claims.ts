@@ -25,15 +25,6 @@ export interface ProbeHooks {
   probeNext(id: number): void;
 }
 
-/**
- * The records of one message, alive ones first. A view or gossip that says "old process left, new
- * one alive at the same address" then introduces the new process first, and the old record is
- * logged as replaced by it, not as a graceful leave.
- */
-export function arrivalsFirst(records: readonly MemberRecord[]): MemberRecord[] {
-  return [...records.filter((r) => r.state === "alive"), ...records.filter((r) => r.state !== "alive")];
-}
-
 export class Claims {
   constructor(
     private readonly ctx: EngineContext,
@@ -43,6 +34,16 @@ export class Claims {
     /** A member we held failed is alive again (a partition healed): exchange views with it. */
     private readonly revived: (id: number, now: number) => void,
   ) {}
+
+  /**
+   * Merges the records of one message (a view, a join response, gossip), alive ones first. A
+   * message that says "old process left, new one alive at the same address" then introduces the new
+   * process first, and the old record is logged as replaced by it, not as a graceful leave.
+   */
+  applyAll(records: readonly MemberRecord[], now: number, source: ClaimSource): void {
+    for (const r of records) if (r.state === "alive") this.apply(r, now, source);
+    for (const r of records) if (r.state !== "alive") this.apply(r, now, source);
+  }
 
   /**
    * Merges one claim about a member into the view. Returns true if the view changed.

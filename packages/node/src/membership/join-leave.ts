@@ -52,7 +52,7 @@ export class JoinLeave {
     this.ctx.state.active = true;
     const parsed = members === undefined || members === null ? undefined : parseRecords(members, "members");
     if (parsed === undefined || typeof parsed === "string") return this.degrade(parsed, responder, now);
-    for (const r of parsed) this.claims.apply(r, now, { via: "join-response", by: responder.id });
+    this.claims.applyAll(parsed, now, { via: "join-response", by: responder.id });
     // We are up (UDP bound): our own word, a higher incarnation, tells everyone it may probe us now
     // (see newcomerGraceMs), however many hands the gossip passed through. One lost datagram from
     // the responder then costs nothing either.

@@ -5,7 +5,7 @@
 import { isIPv4 } from "node:net";
 import { AntiEntropy } from "./anti-entropy.js";
 import { Batch } from "./batch.js";
-import { arrivalsFirst, Claims } from "./claims.js";
+import { Claims } from "./claims.js";
 import { DEFAULT_MEMBERSHIP_CONFIG, type MembershipConfig } from "./config.js";
 import { Dissemination } from "./dissemination.js";
 import { earliest, type EngineContext, type EngineState } from "./engine-context.js";
@@ -231,10 +231,8 @@ export class Membership {
       const replyTo = sender ?? this.table.addressOf(msg.from);
       this.state.lastHeardAt = now;
       this.prober.confirm(msg.from);
-      if ("updates" in msg && msg.updates) {
-        for (const r of arrivalsFirst(msg.updates))
-          this.claims.apply(r, now, { via: "gossip", by: msg.from });
-      }
+      if ("updates" in msg && msg.updates)
+        this.claims.applyAll(msg.updates, now, { via: "gossip", by: msg.from });
       switch (msg.type) {
         case "ping":
           return this.prober.onPing(msg, replyTo);
