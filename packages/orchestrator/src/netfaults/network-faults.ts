@@ -128,11 +128,7 @@ export class NetworkFaults implements NetworkFaultApplier {
     await Promise.all(
       [...plan].map(async ([node, rules]) => {
         const slot = this.slot(node);
-        const helper = await slot.helper!;
-        await this.helperOps.run(async () => {
-          if (needsFilter(rules)) await helper.restore(applyScript(tag, rules));
-          if (rules.delayMs !== undefined) await helper.run(delayCommand(rules.delayMs));
-        });
+        await this.writeRules(await slot.helper!, tag, rules);
         entry.applied.set(node, { generation: slot.generation, rules });
       }),
     );
@@ -156,8 +152,7 @@ export class NetworkFaults implements NetworkFaultApplier {
         () => slot.address!,
       ).get(node);
       if (!rules) continue;
-      if (needsFilter(rules)) await helper.restore(applyScript(entry.tag, rules));
-      if (rules.delayMs !== undefined) await helper.run(delayCommand(rules.delayMs));
+      await this.writeRules(helper, entry.tag, rules);
       entry.applied.set(node, { generation: slot.generation, rules });
     }
     return touching.map((a) => a.fault.label);
@@ -209,6 +204,14 @@ export class NetworkFaults implements NetworkFaultApplier {
   private async ready(slot: NodeSlot): Promise<NetHelper> {
     slot.helper ??= this.startHelper(slot);
     return slot.helper;
+  }
+
+  /** Writes one fault's rules into a node's namespace (a helper exec, under the limit). */
+  private writeRules(helper: NetHelper, tag: RuleTag, rules: NodeRules): Promise<void> {
+    return this.helperOps.run(async () => {
+      if (needsFilter(rules)) await helper.restore(applyScript(tag, rules));
+      if (rules.delayMs !== undefined) await helper.run(delayCommand(rules.delayMs));
+    });
   }
 
   private async startHelper(slot: NodeSlot): Promise<NetHelper> {
