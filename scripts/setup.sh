@@ -6,13 +6,35 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The last build's stamp: made before that build started, so a file saved while it ran is newer.
+BUILD_STAMP=.joinlab/build-stamp
+BUILD_OUTPUTS=(packages/orchestrator/dist/cli.js packages/node/bundle/joinlab-node.mjs packages/report/bundle/page.js)
+BUILD_INPUTS=(packages/*/src packages/*/package.json packages/*/tsconfig.json tsconfig.json tsconfig.base.json package-lock.json)
+
+# True when every output exists and no input changed since the stamp: a repeated `npm run scenario`
+# then skips 2-3 s of tsc and esbuild that would rebuild the same files.
+build_is_current() {
+  [ -f "$BUILD_STAMP" ] || return 1
+  local output
+  for output in "${BUILD_OUTPUTS[@]}"; do [ -f "$output" ] || return 1; done
+  [ -z "$(find "${BUILD_INPUTS[@]}" -newer "$BUILD_STAMP" -print -quit)" ]
+}
+
 if [ ! -d node_modules/.bin ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing dependencies (npm ci)..." >&2
+  rm -f "$BUILD_STAMP"
   npm ci --no-audit --no-fund >&2
 fi
 
-echo "setup: building..." >&2
-npm run --silent build >&2
+if build_is_current; then
+  echo "setup: build is up to date" >&2
+else
+  echo "setup: building..." >&2
+  mkdir -p "$(dirname "$BUILD_STAMP")"
+  touch "$BUILD_STAMP.next"
+  npm run --silent build >&2
+  mv "$BUILD_STAMP.next" "$BUILD_STAMP"
+fi
 
 if [ "${JOINLAB_SKIP_DOCKER:-0}" = 1 ]; then
   echo "setup: JOINLAB_SKIP_DOCKER=1, not checking for a Docker engine" >&2
