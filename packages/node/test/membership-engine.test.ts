@@ -207,6 +207,39 @@ describe("membership engine (simulated network)", () => {
     t.diagnostic(`partition 3|5 heal: reconverged with one master in ${ms} ms (simulated)`);
   });
 
+  it("a partition heals as fast with a rare push-pull: the view goes to a failed member every heal period", (t) => {
+    const sim = new Sim(11, { syncIntervalMs: 60_000 });
+    const ids = buildCluster(sim, 8);
+    sim.run(1000);
+    const [a, b] = [ids.slice(0, 3), ids.slice(3)];
+    sim.partition(a, b);
+    const split = sim.runUntil(
+      () => b.every((x) => a.every((y) => sim.stateAt(x, y) === "failed" && sim.stateAt(y, x) === "failed")),
+      BOUND,
+    );
+    assert.ok(split !== undefined, "each side declares the other failed");
+    sim.run(3000); // no probe crosses the cut any more: only the push to a failed member can
+    sim.heal();
+    const ms = sim.runUntil(() => sim.converged() && new Set(sim.masters()).size === 1, BOUND);
+    assert.ok(ms !== undefined && ms < 2000, `reconverged in ${ms} ms with a 60 s push-pull period`);
+    t.diagnostic(
+      `partition 3|5 heal with --syncInterval 60000: one view and one master in ${ms} ms (simulated)`,
+    );
+  });
+
+  it("an idle cluster with no failed member pushes its view only every sync period", () => {
+    const sim = new Sim(12, { syncIntervalMs: 5000, healIntervalMs: 100 });
+    const ids = buildCluster(sim, 16);
+    assert.ok(sim.runUntil(() => sim.converged(), BOUND) !== undefined);
+    sim.run(6000);
+    const before = sim.sentByType.get("sync") ?? 0;
+    sim.run(10_000);
+    const syncs = (sim.sentByType.get("sync") ?? 0) - before;
+    // Two periods of 5 s: one push-pull each per node, not one per 100 ms heal period.
+    assert.ok(syncs <= ids.length * 3, `${syncs} sync datagrams from ${ids.length} idle nodes in 10 s`);
+    assert.ok(syncs >= ids.length, `${syncs} sync datagrams: the push-pull still runs`);
+  });
+
   it("after a heal, two masters become one: the higher epoch stays (quorum off)", () => {
     const sim = new Sim(16, { quorumMemoryMs: 0 });
     const ids = buildCluster(sim, 8);

@@ -48,7 +48,13 @@ test("a timeout not shorter than its period, or a period longer than the suspici
 test("--help lists the timing flags with their ranges and defaults", () => {
   const parsed = parseFlags(["--help"]);
   assert.ok(parsed.kind === "exit" && parsed.exitCode === 0);
-  for (const flag of ["--probeInterval", "--suspicionTimeout", "--gossipInterval", "--syncInterval"])
+  for (const flag of [
+    "--probeInterval",
+    "--suspicionTimeout",
+    "--gossipInterval",
+    "--syncInterval",
+    "--healInterval",
+  ])
     assert.ok(parsed.output.includes(flag), flag);
   assert.match(parsed.output, /--gossipFanout .*1\.\.8, default 3/);
 });

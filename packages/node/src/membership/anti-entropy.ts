@@ -1,8 +1,9 @@
 // Anti-entropy (push-pull): every sync period a node sends its full view to one random present
-// member and to one random failed one; the receiver merges it and answers with its own. The sync to
-// a failed member is what heals a partition: each side sees itself accused and refutes. The period
-// grows with the cluster (syncInterval, memberlist's pushPullScale): a view of n records costs
-// about n/60 datagrams, so a fixed period would make the idle cost per node grow with n.
+// member; the receiver merges it and answers with its own. The period grows with the cluster
+// (syncInterval, memberlist's pushPullScale): a view of n records costs about n/60 datagrams, so a
+// fixed period would make the idle cost per node grow with n. Every heal period, while some member
+// is held failed, the view also goes to one of those: that push is what heals a partition (each
+// side sees itself accused and refutes), so it keeps its own, short period however rare the first.
 import type { Claims } from "./claims.js";
 import { syncInterval } from "./config.js";
 import { earliest, type EngineContext } from "./engine-context.js";
@@ -11,6 +12,8 @@ import { ENVELOPE_ALLOWANCE, splitRecords, type SyncMessage } from "./wire.js";
 
 export class AntiEntropy {
   private nextSyncAt: number;
+  /** When the view may next go to a failed member (a due time only counts while there is one). */
+  private nextHealAt: number;
   /** When a member that came back may next get a push-pull of its own (at most one per probe period). */
   private nextRevivedSyncAt = -Infinity;
 
@@ -20,21 +23,34 @@ export class AntiEntropy {
     now: number,
   ) {
     this.nextSyncAt = now + ctx.config.syncIntervalMs;
+    this.nextHealAt = now + ctx.config.healIntervalMs;
   }
 
   nextDeadline(due: number | undefined): number | undefined {
-    return earliest(due, this.nextSyncAt);
+    const healing = this.ctx.table.hasFailedPeer();
+    return earliest(earliest(due, this.nextSyncAt), healing ? this.nextHealAt : undefined);
   }
 
   tick(now: number): void {
+    this.syncWithPresent(now);
+    this.pushToFailed(now);
+  }
+
+  private syncWithPresent(now: number): void {
     if (now < this.nextSyncAt) return;
     const { table, random, config } = this.ctx;
     this.nextSyncAt = now + syncInterval(config, table.presentCount());
     const alive = table.probeable();
-    const failed = table.failedPeers();
     const a = alive[Math.floor(random() * alive.length)];
     if (a) this.sendView(a, a.id, "sync");
-    const f = failed[Math.floor(random() * failed.length)];
+  }
+
+  private pushToFailed(now: number): void {
+    if (now < this.nextHealAt) return;
+    const failed = this.ctx.table.failedPeers();
+    if (failed.length === 0) return;
+    this.nextHealAt = now + this.ctx.config.healIntervalMs;
+    const f = failed[Math.floor(this.ctx.random() * failed.length)];
     if (f) this.sendView(f, f.id, "sync");
   }
 

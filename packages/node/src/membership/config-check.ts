@@ -102,7 +102,16 @@ export const KNOBS: readonly Knob[] = [
     max: 3_600_000,
     unit: "ms",
     describe:
-      "Milliseconds between push-pulls of the full view, up to 32 members (one more period per doubling beyond).",
+      "Milliseconds between push-pulls of the full view with a present member, up to 32 members (one more period per doubling beyond).",
+  },
+  {
+    key: "healIntervalMs",
+    flag: "healInterval",
+    min: 100,
+    max: 3_600_000,
+    unit: "ms",
+    describe:
+      "Milliseconds between pushes of the view to a failed member while there is one (what heals a partition; not scaled).",
   },
   {
     key: "newcomerWindowMs",

@@ -34,8 +34,14 @@ export interface MembershipConfig {
    * (0) by default: a member that crashes in its first seconds is then declared as fast as any other.
    */
   newcomerWindowMs: number;
-  /** Period of the anti-entropy push-pull of the full view (scaled up past 32 members). */
+  /** Period of the anti-entropy push-pull of the full view with a present member (scaled up past 32 members). */
   syncIntervalMs: number;
+  /**
+   * Period of the push of the view to one failed member, while there is one (not scaled): what heals
+   * a partition. Apart from syncIntervalMs, so that large idle clusters can push-pull rarely and
+   * still heal fast; an idle cluster with no failed member never pays for it.
+   */
+  healIntervalMs: number;
   /** How long failed entries stay in the view (for the record, and so a partition can heal). */
   retainFailedMs: number;
   /** How long left entries stay in the view. */
@@ -69,6 +75,7 @@ export const DEFAULT_MEMBERSHIP_CONFIG: MembershipConfig = {
   newcomerGraceMs: 3000,
   newcomerWindowMs: 0,
   syncIntervalMs: 1000,
+  healIntervalMs: 1000,
   retainFailedMs: 5 * 60_000,
   retainLeftMs: 60_000,
   // Serf's reconnect_timeout and reconnect_interval: a partition of up to a day still heals.

@@ -86,7 +86,13 @@ export class MemberTable {
   }
 
   failedPeers(): MemberRecord[] {
-    return [...this.records()].filter((r) => r.state === "failed" && !r.seed);
+    return [...this.records()].filter(isFailedPeer);
+  }
+
+  /** failedPeers().length > 0, without building the list (asked on every call for the next deadline). */
+  hasFailedPeer(): boolean {
+    for (const e of this.entries.values()) if (isFailedPeer(e.rec)) return true;
+    return false;
   }
 
   addressOf(id: number): Sender | undefined {
@@ -131,3 +137,7 @@ export class MemberTable {
 
 /** "host:port" of a member, as log lines name it. */
 export const peerOf = (r: { addr: string; port: number }): string => `${r.addr}:${r.port}`;
+
+function isFailedPeer(r: MemberRecord): boolean {
+  return r.state === "failed" && !r.seed;
+}

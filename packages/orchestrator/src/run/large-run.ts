@@ -10,6 +10,9 @@
 // logged as node.stalled), and 4 bring-ups of 15 declared a healthy node dead. A 2 s suspicion for
 // everyone made that rarer but put a 64-node crash's detection past 6 s; so a member gets the
 // longest time to refute only in the first 10 s after its peers learn of it (--newcomerWindow).
+// The push-pull of the full view was half of an idle node's CPU at 64 (a 64-record view every 2 s,
+// each way): large runs push-pull every 10 s up to 32 members (20 s at 64, 30 s at 128; memberlist
+// waits 30 s), and a partition still heals within a second (--healInterval keeps its default).
 import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
 import { RUN_DEFAULTS } from "./run-defaults.js";
 
@@ -25,6 +28,7 @@ export const LARGE_RUN_MEMBERSHIP_FLAGS: Readonly<Record<string, number>> = {
   "--probeTimeout": 500,
   "--suspicionTimeout": 1000,
   "--newcomerWindow": LARGE_RUN_NEWCOMER_WINDOW_MS,
+  "--syncInterval": 10_000,
 };
 
 /**
