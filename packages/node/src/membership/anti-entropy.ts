@@ -46,9 +46,8 @@ export class AntiEntropy {
   }
 
   private pushToFailed(now: number): void {
-    if (now < this.nextHealAt) return;
+    if (now < this.nextHealAt || !this.ctx.table.hasFailedPeer()) return;
     const failed = this.ctx.table.failedPeers();
-    if (failed.length === 0) return;
     this.nextHealAt = now + this.ctx.config.healIntervalMs;
     const f = failed[Math.floor(this.ctx.random() * failed.length)];
     if (f) this.sendView(f, f.id, "sync");

@@ -16,6 +16,8 @@ export interface Entry {
 
 export class MemberTable {
   private readonly entries = new Map<number, Entry>();
+  /** entries' values as an array, until the next set or delete (entryList). */
+  private list: Entry[] | undefined;
 
   constructor(
     readonly selfId: number,
@@ -31,28 +33,43 @@ export class MemberTable {
 
   set(entry: Entry): void {
     this.entries.set(entry.rec.id, entry);
+    this.list = undefined;
   }
 
   delete(id: number): void {
-    this.entries.delete(id);
+    if (this.entries.delete(id)) this.list = undefined;
+  }
+
+  /**
+   * Every entry, as an array kept until the table changes. An idle node scans its table several
+   * times per probe period, in code too cold for V8 to optimise: a generator or a Map iterator there
+   * allocated an object per member per scan, and at 64 members that garbage was most of what an
+   * idle node allocated (its collection and the page faults after it cost more than its probes).
+   */
+  private entryList(): readonly Entry[] {
+    this.list ??= [...this.entries.values()];
+    return this.list;
   }
 
   /** Entries in the order they were learned: mechanisms that act on several at once keep it. */
-  values(): IterableIterator<Entry> {
-    return this.entries.values();
+  values(): readonly Entry[] {
+    return this.entryList();
   }
 
   self(): Entry {
     return this.entries.get(this.selfId) as Entry;
   }
 
-  *records(): Generator<MemberRecord> {
-    for (const e of this.entries.values()) yield e.rec;
+  /** Every record (the current objects, not copies). */
+  records(): MemberRecord[] {
+    return this.entryList().map((e) => e.rec);
   }
 
   /** Copies of every record, sorted by id. */
   view(): MemberRecord[] {
-    return [...this.entries.values()].map((e) => ({ ...e.rec })).sort((a, b) => a.id - b.id);
+    return this.entryList()
+      .map((e) => ({ ...e.rec }))
+      .sort((a, b) => a.id - b.id);
   }
 
   /** Copies of the present (alive or suspect) records, sorted by id: what a join response carries. */
@@ -62,12 +79,12 @@ export class MemberTable {
 
   /** Other members that answer UDP and are still in the cluster. */
   probeable(): MemberRecord[] {
-    return [...this.records()].filter((r) => r.id !== this.selfId && isPresent(r) && !r.seed);
+    return this.records().filter((r) => r.id !== this.selfId && isPresent(r) && !r.seed);
   }
 
   presentCount(): number {
     let n = 0;
-    for (const r of this.records()) if (isPresent(r)) n++;
+    for (const e of this.entryList()) if (isPresent(e.rec)) n++;
     return n;
   }
 
@@ -77,7 +94,7 @@ export class MemberTable {
    */
   gossipTargets(now: number): MemberRecord[] {
     const targets: MemberRecord[] = [];
-    for (const e of this.entries.values()) {
+    for (const e of this.entryList()) {
       const r = e.rec;
       if (r.id === this.selfId || r.seed) continue;
       if (isPresent(r) || (r.state === "failed" && now - e.since < GOSSIP_TO_THE_DEAD_MS)) targets.push(r);
@@ -86,13 +103,12 @@ export class MemberTable {
   }
 
   failedPeers(): MemberRecord[] {
-    return [...this.records()].filter(isFailedPeer);
+    return this.records().filter(isFailedPeer);
   }
 
   /** failedPeers().length > 0, without building the list (asked on every call for the next deadline). */
   hasFailedPeer(): boolean {
-    for (const e of this.entries.values()) if (isFailedPeer(e.rec)) return true;
-    return false;
+    return this.entryList().some((e) => isFailedPeer(e.rec));
   }
 
   addressOf(id: number): Sender | undefined {
@@ -106,7 +122,7 @@ export class MemberTable {
     const at = (t: number): void => {
       if (due === undefined || t < due) due = t;
     };
-    for (const e of this.entries.values()) {
+    for (const e of this.entryList()) {
       if (e.rec.id === this.selfId) continue;
       if (e.rec.state === "failed") {
         const quorumEnd = e.since + config.quorumMemoryMs;
@@ -119,7 +135,8 @@ export class MemberTable {
   /** Drops failed and left records past their retention; returns the records dropped. */
   collect(now: number, config: MembershipConfig): MemberRecord[] {
     const dropped: MemberRecord[] = [];
-    for (const [id, e] of this.entries) {
+    for (const e of this.entryList()) {
+      const id = e.rec.id;
       if (id === this.selfId) continue;
       const keep =
         e.rec.state === "failed"
@@ -128,9 +145,9 @@ export class MemberTable {
             ? config.retainLeftMs
             : Infinity;
       if (now - e.since < keep) continue;
-      this.entries.delete(id);
       dropped.push(e.rec);
     }
+    for (const r of dropped) this.delete(r.id);
     return dropped;
   }
 }
