@@ -19,6 +19,13 @@ function engineShare(r: SizeReport): string {
   return e ? `${e.engineCores} / ${e.busyCores}` : "-";
 }
 
+/** Median per node: right after the bring-up / settled (the target's figure). */
+function idleCpuText(figures: SizeReport["idleCpu"]): string {
+  const percent = (v: number | undefined) => (v === undefined ? "-" : `${v} %`);
+  if (!figures) return "-";
+  return `${percent(figures.afterBringUp.medianPercent)} / ${percent(figures.settled.medianPercent)}`;
+}
+
 function sizeRow(r: SizeReport): string[] {
   return [
     String(r.nodes),
@@ -32,7 +39,7 @@ function sizeRow(r: SizeReport): string[] {
     `${r.health.falselyFailed} (${r.health.failedLines} lines)`,
     r.health.retriedJoiners ? `${r.health.retriedJoiners} (≤${r.health.maxAttempts} attempts)` : "0",
     engineShare(r),
-    r.idleCpu?.medianPercent === undefined ? "-" : `${r.idleCpu.medianPercent} %`,
+    idleCpuText(r.idleCpu),
     r.rssMiB.median === undefined ? "-" : `${r.rssMiB.median} MiB`,
     p50p99(r.joinConvergenceMs),
     r.crash ? `${r.crash.detectedMs ?? "-"} / ${r.crash.failedByAllMs ?? "-"} ms` : "-",
@@ -51,7 +58,7 @@ const HEADER = [
   "false deaths",
   "retried joins",
   "engine / busy cores",
-  "idle CPU/node",
+  "idle CPU/node: after bring-up / settled",
   "idle RSS/node",
   "join convergence p50/p99",
   "crash suspected/failed by all",

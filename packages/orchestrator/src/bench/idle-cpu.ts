@@ -6,6 +6,13 @@ import { median, round, spread } from "./stats.js";
 
 /** How long the cluster is watched: long enough for several push-pull periods. */
 export const IDLE_WINDOW_MS = 10_000;
+/**
+ * When the settled window starts, after the bring-up. About 25 s after it starts, each node's V8
+ * runs its memory reducer (two full collections that shrink the heap start-up left behind, some
+ * 30 ms of CPU): a window right after the bring-up catches it in the youngest nodes, and it is a
+ * one-off start-up cost, not membership upkeep.
+ */
+export const IDLE_SETTLE_MS = 30_000;
 /** Nodes sampled, spread over the cluster (each sample is an engine round trip). */
 const SAMPLED_NODES = 16;
 
@@ -15,6 +22,18 @@ export interface IdleCpu {
   maxPercent?: number;
   samples: number;
   windowMs: number;
+}
+
+/** Idle CPU in the window right after the bring-up, and in one that starts IDLE_SETTLE_MS after it. */
+export interface IdleCpuFigures {
+  afterBringUp: IdleCpu;
+  settled: IdleCpu;
+}
+
+export async function idleCpuFigures(nodes: readonly StartedNode[]): Promise<IdleCpuFigures> {
+  const afterBringUp = await idleCpuPerNode(nodes);
+  await sleep(IDLE_SETTLE_MS - afterBringUp.windowMs);
+  return { afterBringUp, settled: await idleCpuPerNode(nodes) };
 }
 
 export async function idleCpuPerNode(

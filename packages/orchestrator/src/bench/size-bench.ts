@@ -9,7 +9,7 @@ import { buildScenario } from "../scenarios/registry.js";
 import type { ScenarioSpec } from "../scenarios/types.js";
 import { bringUpHealth, type BringUpHealth } from "./bringup-health.js";
 import { cpuSnapshot, engineCpuShare, type EngineCpuShare } from "./engine-cpu.js";
-import { idleCpuPerNode, type IdleCpu } from "./idle-cpu.js";
+import { idleCpuFigures, type IdleCpuFigures } from "./idle-cpu.js";
 import {
   crashDetection,
   joinConvergenceSamples,
@@ -65,8 +65,8 @@ export interface SizeReport {
   joinMs: Percentiles;
   /** Idle resident memory per node (MiB): anonymous RSS from docker stats, VmRSS for processes. */
   rssMiB: { median?: number; max?: number; samples: number; source: string };
-  /** CPU per converged, idle node over a window (first round). */
-  idleCpu?: IdleCpu;
+  /** CPU per converged, idle node: right after the bring-up, and settled (first round). */
+  idleCpu?: IdleCpuFigures;
   /** A joiner's admission → every node up then has it in its view (ms, Docker log timestamps). */
   joinConvergenceMs: Percentiles;
   /** The worst round's false deaths and retried joiners. */
@@ -97,7 +97,7 @@ interface Samples {
   joins: number[];
   rss: number[];
   converge: number[];
-  idleCpu?: IdleCpu;
+  idleCpu?: IdleCpuFigures;
   /** The CPU snapshot when the checks had run (the bring-up's end), before any idle sampling. */
   upAt?: ReturnType<typeof cpuSnapshot>;
 }
@@ -165,7 +165,7 @@ async function runMeasured(spec: ScenarioSpec, r: number, samples: Samples, opti
       samples.upAt = cpuSnapshot();
       if (r !== 0) return;
       samples.rss.push(...(await sampleRss(running, 8)));
-      samples.idleCpu = await idleCpuPerNode(running);
+      samples.idleCpu = await idleCpuFigures(running);
     },
   });
   samples.converge.push(...joinConvergenceSamples(spec, result));
