@@ -16,6 +16,8 @@ export interface IdleCpuOptions {
   sampleMs?: number;
   /** A cluster key (base64) given to every node by environment. */
   clusterKey?: string;
+  /** Flags given to every node (membership timings, say). */
+  nodeFlags?: readonly string[];
   nodeBin?: string;
 }
 
@@ -28,14 +30,17 @@ export interface IdleCpuResult {
 }
 
 export async function benchmarkIdleCpu(options: IdleCpuOptions = {}): Promise<IdleCpuResult> {
-  const { nodes = 8, settleMs = 5000, sampleMs = 10_000, clusterKey, nodeBin = defaultNodeBin() } = options;
+  const { nodes = 8, settleMs = 5000, sampleMs = 10_000, clusterKey, nodeFlags = [] } = options;
+  const nodeBin = options.nodeBin ?? defaultNodeBin();
   const env = clusterKey === undefined ? process.env : { ...process.env, [KEY_ENV]: clusterKey };
   const children: ChildProcess[] = [];
   try {
     const masterPort = await freePort();
-    children.push(await startNode(nodeBin, masterPort, masterPort, env, ["--makeMasterOnError"]));
+    children.push(
+      await startNode(nodeBin, masterPort, masterPort, env, ["--makeMasterOnError", ...nodeFlags]),
+    );
     for (let i = 1; i < nodes; i++)
-      children.push(await startNode(nodeBin, await freePort(), masterPort, env, []));
+      children.push(await startNode(nodeBin, await freePort(), masterPort, env, nodeFlags));
     await new Promise((resolve) => setTimeout(resolve, settleMs));
     const before = children.map(cpuNanos);
     await new Promise((resolve) => setTimeout(resolve, sampleMs));
@@ -57,7 +62,7 @@ async function startNode(
   port: number,
   masterPort: number,
   env: NodeJS.ProcessEnv,
-  extra: string[],
+  extra: readonly string[],
 ): Promise<ChildProcess> {
   const args = ["--myport", String(port), "--clusterip", `127.0.0.1:${masterPort}`, ...extra];
   const loopback = ["--listenHost", "127.0.0.1", "--advertise", "127.0.0.1"];
