@@ -1,11 +1,12 @@
 // Anti-entropy (push-pull): every sync period a node sends its full view to one random present
 // member; the receiver merges it and answers with its own. The period grows with the cluster
 // (syncInterval, memberlist's pushPullScale): a view of n records costs about n/60 datagrams, so a
-// fixed period would make the idle cost per node grow with n. Every heal period, while some member
-// is held failed, the view also goes to one of those: that push is what heals a partition (each
-// side sees itself accused and refutes), so it keeps its own, short period however rare the first.
+// fixed period would make the idle cost per node grow with n. Every heal period (scaled the same
+// way), while some member is held failed, the view also goes to one of those: that push is what
+// heals a partition (each side sees itself accused and refutes), so it keeps its own, short period
+// however rare the first.
 import type { Claims } from "./claims.js";
-import { syncInterval } from "./config.js";
+import { scaledPeriod } from "./config.js";
 import { earliest, type EngineContext } from "./engine-context.js";
 import type { Sender } from "./types.js";
 import { ENVELOPE_ALLOWANCE, splitRecords, type SyncMessage } from "./wire.js";
@@ -39,7 +40,7 @@ export class AntiEntropy {
   private syncWithPresent(now: number): void {
     if (now < this.nextSyncAt) return;
     const { table, random, config } = this.ctx;
-    this.nextSyncAt = now + syncInterval(config, table.presentCount());
+    this.nextSyncAt = now + scaledPeriod(config.syncIntervalMs, table.presentCount());
     const alive = table.probeable();
     const a = alive[Math.floor(random() * alive.length)];
     if (a) this.sendView(a, a.id, "sync");
@@ -47,8 +48,10 @@ export class AntiEntropy {
 
   private pushToFailed(now: number): void {
     if (now < this.nextHealAt || !this.ctx.table.hasFailedPeer()) return;
-    const failed = this.ctx.table.failedPeers();
-    this.nextHealAt = now + this.ctx.config.healIntervalMs;
+    const { table, config } = this.ctx;
+    // Scaled like the push-pull: every node pushes, so a failed member hears n / period views.
+    this.nextHealAt = now + scaledPeriod(config.healIntervalMs, table.presentCount());
+    const failed = table.failedPeers();
     const f = failed[Math.floor(this.ctx.random() * failed.length)];
     if (f) this.sendView(f, f.id, "sync");
   }

@@ -111,7 +111,7 @@ export const KNOBS: readonly Knob[] = [
     max: 3_600_000,
     unit: "ms",
     describe:
-      "Milliseconds between pushes of the view to a failed member while there is one (what heals a partition; not scaled).",
+      "Milliseconds between pushes of the view to a failed member while there is one (what heals a partition), up to 32 members (one more period per doubling beyond).",
   },
   {
     key: "newcomerWindowMs",

@@ -37,9 +37,9 @@ export interface MembershipConfig {
   /** Period of the anti-entropy push-pull of the full view with a present member (scaled up past 32 members). */
   syncIntervalMs: number;
   /**
-   * Period of the push of the view to one failed member, while there is one (not scaled): what heals
-   * a partition. Apart from syncIntervalMs, so that large idle clusters can push-pull rarely and
-   * still heal fast; an idle cluster with no failed member never pays for it.
+   * Period of the push of the view to one failed member, while there is one (scaled as the
+   * push-pull): what heals a partition. Apart from syncIntervalMs, so that large idle clusters can
+   * push-pull rarely and still heal fast; an idle cluster with no failed member never pays for it.
    */
   healIntervalMs: number;
   /** How long failed entries stay in the view (for the record, and so a partition can heal). */
@@ -96,11 +96,11 @@ export function retransmitLimit(config: MembershipConfig, clusterSize: number): 
 /** Up to this many members the push-pull period is not scaled (memberlist's pushPullScaleThreshold). */
 export const SYNC_SCALE_THRESHOLD = 32;
 
-/** Push-pull period at this size: one more period per doubling past the threshold (pushPullScale). */
-export function syncInterval(config: MembershipConfig, clusterSize: number): number {
-  if (clusterSize <= SYNC_SCALE_THRESHOLD) return config.syncIntervalMs;
+/** A full-view period at this size: one more base period per doubling past the threshold (pushPullScale). */
+export function scaledPeriod(baseMs: number, clusterSize: number): number {
+  if (clusterSize <= SYNC_SCALE_THRESHOLD) return baseMs;
   const multiplier = Math.ceil(Math.log2(clusterSize) - Math.log2(SYNC_SCALE_THRESHOLD)) + 1;
-  return multiplier * config.syncIntervalMs;
+  return multiplier * baseMs;
 }
 
 /** Shortest suspicion at this size: suspicionMs, times log10 of the size past 10 (suspicionTimeout). */
