@@ -15,10 +15,11 @@ import { formatTimestamp, type LogRecord } from "../src/logs/records.js";
 import {
   LARGE_RUN_ABOVE_NODES,
   LARGE_RUN_DIAL_TIMEOUT_MS,
-  LARGE_RUN_MEMBERSHIP_FLAGS,
+  largeRunMembershipFlags,
   LARGE_RUN_NEWCOMER_WINDOW_MS,
   dialTimeoutFor,
   membershipFlagsFor,
+  newcomerWindowMs,
   scheduleWarmUpMs,
 } from "../src/run/large-run.js";
 import { RUN_DEFAULTS } from "../src/run/run-defaults.js";
@@ -185,7 +186,7 @@ describe("the run's join deadline", () => {
     const small = buildScenario("star-join", { nodes: LARGE_RUN_ABOVE_NODES });
     assert.ok(small.nodes.every((n) => membershipFlagsFor(n, small).length === 0));
     const large = buildScenario("star-join", { nodes: LARGE_RUN_ABOVE_NODES + 1 });
-    const all = Object.entries(LARGE_RUN_MEMBERSHIP_FLAGS).flatMap(([f, v]) => [f, String(v)]);
+    const all = Object.entries(largeRunMembershipFlags(large)).flatMap(([f, v]) => [f, String(v)]);
     assert.ok(large.nodes.every((n) => membershipFlagsFor(n, large).join(" ") === all.join(" ")));
     const own = { ...large.nodes[1]!, flags: ["--probeInterval=2000"] };
     assert.ok(!membershipFlagsFor(own, large).includes("--probeInterval"));
@@ -200,6 +201,13 @@ describe("the run's join deadline", () => {
     assert.equal(dialTimeoutFor(small, undefined), RUN_DEFAULTS.dialTimeoutMs);
     assert.equal(dialTimeoutFor(large, undefined), LARGE_RUN_DIAL_TIMEOUT_MS);
     assert.equal(dialTimeoutFor(large, 3000), 3000);
+  });
+
+  it("gives newcomers a longer window past 64 nodes, where a bring-up starves them for longer", () => {
+    const at = (nodes: number) => newcomerWindowMs(buildScenario("star-join", { nodes }));
+    assert.deepEqual([at(17), at(64), at(65), at(128), at(129)], [10_000, 10_000, 20_000, 20_000, 30_000]);
+    const large = buildScenario("star-join", { nodes: 128 });
+    assert.ok(membershipFlagsFor(large.nodes[1]!, large).join(" ").includes("--newcomerWindow 20000"));
   });
 
   it("starts a large run's fault schedule once its last joiners are out of their newcomer window", () => {

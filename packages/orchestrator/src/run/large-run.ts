@@ -12,24 +12,37 @@
 // longest time to refute only in the first 10 s after its peers learn of it (--newcomerWindow).
 // The push-pull of the full view was half of an idle node's CPU at 64 (a 64-record view every 2 s,
 // each way): large runs push-pull every 10 s up to 32 members (20 s at 64, 30 s at 128; memberlist
-// waits 30 s), and a partition still heals within a second (--healInterval keeps its default).
+// waits 30 s), and a partition heals as fast as before (--healInterval keeps its default).
 import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
 import { RUN_DEFAULTS } from "./run-defaults.js";
 
 /** Runs with more nodes than this are large: joiners retry, and membership runs slower. */
 export const LARGE_RUN_ABOVE_NODES = 16;
 
-/** How long a large run's members give a newcomer the longest time to refute (--newcomerWindow). */
+/** How long a large run's members give a newcomer the longest time to refute, up to 64 nodes. */
 export const LARGE_RUN_NEWCOMER_WINDOW_MS = 10_000;
 
+/**
+ * A large run's --newcomerWindow: 10 s up to 64 nodes, 10 s more per doubling beyond. A bring-up
+ * of 128 keeps the machine saturated for minutes: in one, a joiner stalled nine times for 0.5-2.5 s
+ * over the 29 s after it joined, its second suspicion began 10.4 s after its peers learned of it,
+ * outside a 10 s window, shrank to its shortest time and ran out just after its refutation left.
+ */
+export function newcomerWindowMs(scenario: ScenarioSpec): number {
+  const doublings = Math.max(0, Math.ceil(Math.log2(scenario.nodes.length / 64)));
+  return LARGE_RUN_NEWCOMER_WINDOW_MS * (1 + doublings);
+}
+
 /** The node flags a large run gives every joinlab node (its membership timings). */
-export const LARGE_RUN_MEMBERSHIP_FLAGS: Readonly<Record<string, number>> = {
-  "--probeInterval": 1000,
-  "--probeTimeout": 500,
-  "--suspicionTimeout": 1000,
-  "--newcomerWindow": LARGE_RUN_NEWCOMER_WINDOW_MS,
-  "--syncInterval": 10_000,
-};
+export function largeRunMembershipFlags(scenario: ScenarioSpec): Readonly<Record<string, number>> {
+  return {
+    "--probeInterval": 1000,
+    "--probeTimeout": 500,
+    "--suspicionTimeout": 1000,
+    "--newcomerWindow": newcomerWindowMs(scenario),
+    "--syncInterval": 10_000,
+  };
+}
 
 /**
  * A large run's --dialTimeout (a run's own --dialTimeout wins). The master answers late while the
@@ -51,7 +64,7 @@ export function hasOwnFlag(spec: NodeSpec, flag: string): boolean {
 /** The membership timings this node gets from the run: none in a small run or for a foreign program. */
 export function membershipFlagsFor(spec: NodeSpec, scenario: ScenarioSpec): string[] {
   if (!isLargeRun(scenario) || spec.program !== undefined) return [];
-  return Object.entries(LARGE_RUN_MEMBERSHIP_FLAGS)
+  return Object.entries(largeRunMembershipFlags(scenario))
     .filter(([flag]) => !hasOwnFlag(spec, flag))
     .flatMap(([flag, value]) => [flag, String(value)]);
 }
@@ -62,7 +75,7 @@ export function membershipFlagsFor(spec: NodeSpec, scenario: ScenarioSpec): stri
  * LARGE_RUN_NEWCOMER_WINDOW_MS (a crash of one of them is declared only after the longest suspicion).
  */
 export function scheduleWarmUpMs(scenario: ScenarioSpec): number {
-  return isLargeRun(scenario) ? LARGE_RUN_NEWCOMER_WINDOW_MS : 0;
+  return isLargeRun(scenario) ? newcomerWindowMs(scenario) : 0;
 }
 
 /** The nodes' --dialTimeout: the run's own, else the large-run or the default one. */
