@@ -30,8 +30,14 @@ export interface IdleCpuResult {
 }
 
 export async function benchmarkIdleCpu(options: IdleCpuOptions = {}): Promise<IdleCpuResult> {
-  const { nodes = 8, settleMs = 5000, sampleMs = 10_000, clusterKey, nodeFlags = [] } = options;
-  const nodeBin = options.nodeBin ?? defaultNodeBin();
+  const {
+    nodes = 8,
+    settleMs = 5000,
+    sampleMs = 10_000,
+    clusterKey,
+    nodeFlags = [],
+    nodeBin = defaultNodeBin(),
+  } = options;
   const env = clusterKey === undefined ? process.env : { ...process.env, [KEY_ENV]: clusterKey };
   const children: ChildProcess[] = [];
   try {

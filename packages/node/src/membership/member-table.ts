@@ -16,7 +16,7 @@ export interface Entry {
 
 export class MemberTable {
   private readonly entries = new Map<number, Entry>();
-  /** entries' values as an array, until the next set or delete (entryList). */
+  /** entries' values as an array, until the next set or delete (values()). */
   private list: Entry[] | undefined;
 
   constructor(
@@ -41,19 +41,14 @@ export class MemberTable {
   }
 
   /**
-   * Every entry, as an array kept until the table changes. An idle node scans its table several
-   * times per probe period, in code too cold for V8 to optimise: a generator or a Map iterator there
-   * allocated an object per member per scan, and at 64 members that garbage was most of what an
-   * idle node allocated (its collection and the page faults after it cost more than its probes).
+   * Every entry, in the order learned (mechanisms that act on several at once keep it), as an array
+   * kept until the table changes. An idle node scans its table several times per probe period, in
+   * code too cold for V8 to optimise: a generator or a Map iterator there allocated an object per
+   * member per scan, and at 64 members that garbage was most of what an idle node allocated.
    */
-  private entryList(): readonly Entry[] {
+  values(): readonly Entry[] {
     this.list ??= [...this.entries.values()];
     return this.list;
-  }
-
-  /** Entries in the order they were learned: mechanisms that act on several at once keep it. */
-  values(): readonly Entry[] {
-    return this.entryList();
   }
 
   self(): Entry {
@@ -62,12 +57,12 @@ export class MemberTable {
 
   /** Every record (the current objects, not copies). */
   records(): MemberRecord[] {
-    return this.entryList().map((e) => e.rec);
+    return this.values().map((e) => e.rec);
   }
 
   /** Copies of every record, sorted by id. */
   view(): MemberRecord[] {
-    return this.entryList()
+    return this.values()
       .map((e) => ({ ...e.rec }))
       .sort((a, b) => a.id - b.id);
   }
@@ -84,7 +79,7 @@ export class MemberTable {
 
   presentCount(): number {
     let n = 0;
-    for (const e of this.entryList()) if (isPresent(e.rec)) n++;
+    for (const e of this.values()) if (isPresent(e.rec)) n++;
     return n;
   }
 
@@ -94,7 +89,7 @@ export class MemberTable {
    */
   gossipTargets(now: number): MemberRecord[] {
     const targets: MemberRecord[] = [];
-    for (const e of this.entryList()) {
+    for (const e of this.values()) {
       const r = e.rec;
       if (r.id === this.selfId || r.seed) continue;
       if (isPresent(r) || (r.state === "failed" && now - e.since < GOSSIP_TO_THE_DEAD_MS)) targets.push(r);
@@ -108,7 +103,7 @@ export class MemberTable {
 
   /** failedPeers().length > 0, without building the list (asked on every call for the next deadline). */
   hasFailedPeer(): boolean {
-    return this.entryList().some((e) => isFailedPeer(e.rec));
+    return this.values().some((e) => isFailedPeer(e.rec));
   }
 
   addressOf(id: number): Sender | undefined {
@@ -122,7 +117,7 @@ export class MemberTable {
     const at = (t: number): void => {
       if (due === undefined || t < due) due = t;
     };
-    for (const e of this.entryList()) {
+    for (const e of this.values()) {
       if (e.rec.id === this.selfId) continue;
       if (e.rec.state === "failed") {
         const quorumEnd = e.since + config.quorumMemoryMs;
@@ -135,7 +130,7 @@ export class MemberTable {
   /** Drops failed and left records past their retention; returns the records dropped. */
   collect(now: number, config: MembershipConfig): MemberRecord[] {
     const dropped: MemberRecord[] = [];
-    for (const e of this.entryList()) {
+    for (const e of this.values()) {
       const id = e.rec.id;
       if (id === this.selfId) continue;
       const keep =
