@@ -1,5 +1,9 @@
 // The updates this node still has to pass on: each member's latest record is piggybacked a bounded
 // number of times (retransmitLimit), the least-sent first (the newest among equals), then dropped.
+//
+// Queued ids sit in one bucket per sent count, each bucket in queue order (oldest first), so a take
+// reads only as many ids as one datagram holds instead of sorting the whole queue: at 1,000 members
+// the queue holds hundreds of ids and a node fills several datagrams per probe period.
 import { byteLength } from "./wire.js";
 import type { MemberRecord } from "./types.js";
 
@@ -16,61 +20,122 @@ export interface TakeOptions {
   lookup: (id: number) => MemberRecord | undefined;
 }
 
+interface Queued {
+  /** Times its current record was sent. */
+  sent: number;
+  /** When it was queued (a counter): the newest news goes first among equals. */
+  at: number;
+}
+
+/** The ids sent a given number of times, ascending by when they were queued. */
+class Bucket {
+  readonly ids: number[] = [];
+  private readonly ats: number[] = [];
+
+  add(id: number, at: number): void {
+    const i = this.position(at);
+    this.ids.splice(i, 0, id);
+    this.ats.splice(i, 0, at);
+  }
+
+  remove(at: number): void {
+    const i = this.position(at);
+    if (this.ats[i] !== at) return;
+    this.ids.splice(i, 1);
+    this.ats.splice(i, 1);
+  }
+
+  /** The first position queued at or after `at` (a binary search: `at`s are unique and ascending). */
+  private position(at: number): number {
+    let [low, high] = [0, this.ats.length];
+    if (high > 0 && (this.ats[high - 1] as number) < at) return high; // the usual case: the newest
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.ats[mid] as number) < at) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}
+
 export class GossipQueue {
-  /** member id -> times its current record was sent. */
-  private readonly sent = new Map<number, number>();
-  /** member id -> when it was queued (a counter): the newest news goes first among equals. */
-  private readonly queuedAt = new Map<number, number>();
+  private readonly entries = new Map<number, Queued>();
+  /** buckets[sent]: the ids sent that many times. */
+  private readonly buckets: Bucket[] = [];
   private clock = 0;
   /** Something was queued since the last gossip round: it goes out at once, not at the next tick. */
   fresh = false;
 
   get size(): number {
-    return this.sent.size;
+    return this.entries.size;
   }
 
   /** The member's record changed: it goes out again from the start. */
   enqueue(id: number): void {
-    this.sent.set(id, 0);
-    this.queuedAt.set(id, ++this.clock);
+    this.forget(id);
+    this.place(id, { sent: 0, at: ++this.clock });
     this.fresh = true;
   }
 
   forget(id: number): void {
-    this.sent.delete(id);
-    this.queuedAt.delete(id);
-  }
-
-  /** Queued ids, fewest-sent first, then newest first. */
-  private order(): number[] {
-    const at = (id: number): number => this.queuedAt.get(id) ?? 0;
-    return [...this.sent.entries()].sort((a, b) => a[1] - b[1] || at(b[0]) - at(a[0])).map(([id]) => id);
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    this.bucket(entry.sent).remove(entry.at);
   }
 
   /** Copies of the updates for one datagram, counting each as sent once more. */
   take(options: TakeOptions): MemberRecord[] {
-    if (this.sent.size === 0) return [];
-    const { toId, limit, maxUpdates, budgetBytes, lookup } = options;
-    const ids = this.order();
-    if (toId !== undefined && this.sent.has(toId)) ids.unshift(toId);
-    const updates: MemberRecord[] = [];
+    if (this.entries.size === 0) return [];
+    const chosen = this.choose(options);
+    for (const { id } of chosen) this.countSent(id, options.limit);
+    return chosen.map(({ rec }) => ({ ...rec }));
+  }
+
+  /** The updates that fit one datagram: the destination's own first, then fewest-sent, newest first. */
+  private choose(options: TakeOptions): { id: number; rec: MemberRecord }[] {
+    const { toId, maxUpdates, budgetBytes, lookup } = options;
+    const chosen: { id: number; rec: MemberRecord }[] = [];
+    const stale: number[] = [];
     let bytes = 0;
-    for (const id of ids) {
-      if (updates.length >= maxUpdates) break;
+    const consider = (id: number): boolean => {
+      if (chosen.length >= maxUpdates) return false;
+      if (id === toId && chosen.length > 0) return true; // taken first, already
       const rec = lookup(id);
-      const count = this.sent.get(id);
-      if (!rec || count === undefined) {
-        this.forget(id);
-        continue;
+      if (!rec) {
+        stale.push(id);
+        return true;
       }
-      if (updates.some((u) => u.id === id)) continue;
       const size = byteLength(JSON.stringify(rec));
-      if (bytes + size > budgetBytes) break;
+      if (bytes + size > budgetBytes) return false;
       bytes += size;
-      updates.push({ ...rec });
-      if (count + 1 >= limit) this.forget(id);
-      else this.sent.set(id, count + 1);
+      chosen.push({ id, rec });
+      return true;
+    };
+    let room = toId === undefined || !this.entries.has(toId) || consider(toId);
+    for (let sent = 0; room && sent < this.buckets.length; sent++) {
+      const ids = (this.buckets[sent] as Bucket).ids;
+      for (let i = ids.length - 1; room && i >= 0; i--) room = consider(ids[i] as number);
     }
-    return updates;
+    for (const id of stale) this.forget(id);
+    return chosen;
+  }
+
+  /** One more send of the id's record: into the next bucket, or dropped at the limit. */
+  private countSent(id: number, limit: number): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.forget(id);
+    if (entry.sent + 1 < limit) this.place(id, { sent: entry.sent + 1, at: entry.at });
+  }
+
+  private place(id: number, entry: Queued): void {
+    this.entries.set(id, entry);
+    this.bucket(entry.sent).add(id, entry.at);
+  }
+
+  private bucket(sent: number): Bucket {
+    while (this.buckets.length <= sent) this.buckets.push(new Bucket());
+    return this.buckets[sent] as Bucket;
   }
 }
