@@ -67,17 +67,13 @@ export class Claims {
       return false;
     }
     const prev = cur.rec.state;
-    const wasSeed = cur.rec.seed === true;
-    cur.rec = claim;
+    if (cur.rec.seed === true) claim.seed = true; // whoever admitted a seed node knows best that it speaks no UDP
+    table.update(cur, claim, prev !== claim.state ? now : cur.since);
     state.dirty = true;
-    if (wasSeed) cur.rec.seed = true; // whoever admitted a seed node knows best that it speaks no UDP
     this.dissemination.enqueue(claim.id);
     if (claim.inc > 0) this.probes.confirm(claim.id); // its own word that it is up
     // Role changes need no event here: the master bookkeeping reports them (master.elected / resigned).
-    if (prev !== claim.state) {
-      cur.since = now;
-      this.onStateChange(cur, prev, now, source.by);
-    }
+    if (prev !== claim.state) this.onStateChange(cur, prev, now, source.by);
     return true;
   }
 
@@ -88,7 +84,7 @@ export class Claims {
   private confirmation(cur: Entry, claim: MemberRecord): void {
     if (cur.rec.state !== "suspect" || claim.state !== "suspect" || claim.inc !== cur.rec.inc) return;
     if (claim.by === undefined || !this.suspicions.confirm(cur.rec.id, claim.by)) return;
-    cur.rec = { ...cur.rec, by: claim.by };
+    this.ctx.table.update(cur, { ...cur.rec, by: claim.by });
     this.dissemination.enqueue(cur.rec.id);
   }
 
@@ -102,9 +98,9 @@ export class Claims {
     const id = e.rec.id;
     const prev = e.rec.state;
     const { by: _accuser, ...rec } = e.rec;
-    e.rec =
+    const accused: MemberRecord =
       verdict === "suspect" ? { ...rec, state: verdict, by: this.ctx.selfId } : { ...rec, state: verdict };
-    e.since = now;
+    this.ctx.table.update(e, accused, now);
     this.onStateChange(e, prev, now, this.ctx.selfId);
     this.dissemination.enqueue(id);
     this.ctx.state.dirty = true;
@@ -150,8 +146,7 @@ export class Claims {
 
   /** A restart at the same address: the old process's record becomes left for good. */
   private replace(old: Entry, by: MemberRecord, now: number): void {
-    old.rec = { ...old.rec, state: "left" };
-    old.since = now;
+    this.ctx.table.update(old, { ...old.rec, state: "left" }, now);
     this.ctx.state.dirty = true;
     this.suspicions.clear(old.rec.id);
     this.dissemination.enqueue(old.rec.id);

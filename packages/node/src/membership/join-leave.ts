@@ -69,8 +69,7 @@ export class JoinLeave {
     if (state.stopped) return;
     const self = table.self();
     const wasMaster = self.rec.role === "master";
-    self.rec.state = "left";
-    self.since = now;
+    table.update(self, { ...self.rec, state: "left" }, now);
     const msg: LeaveMessage = { type: "leave", from: selfId, inc: self.rec.inc };
     for (const r of pickRandom(table.probeable(), config.gossipFanout, random)) batch.send(r, r.id, msg);
     if (wasMaster) {

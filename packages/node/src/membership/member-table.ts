@@ -6,18 +6,33 @@ import { deliveryAddress, type MemberRecord, type Sender } from "./types.js";
 /** How long a failed member still gets gossip (a false death, or a partition, may heal). */
 export const GOSSIP_TO_THE_DEAD_MS = 30_000;
 
+/** A member as this node knows it. Changed only through the table (set, update), which keeps its summary true. */
 export interface Entry {
-  rec: MemberRecord;
+  readonly rec: MemberRecord;
   /** When the current state began (garbage collection, the election quorum's memory). */
-  since: number;
+  readonly since: number;
   /** When we first learned of this process (a newcomer's suspicions take longer: newcomerWindowMs). */
-  learnedAt: number;
+  readonly learnedAt: number;
+}
+
+/**
+ * What the engine asks of the whole table on every datagram (the cluster's size for the retransmit
+ * limit, whether a member is failed, when the next record expires), kept until the table changes:
+ * at 1,000 members, scanning the table for each made every datagram cost O(n).
+ */
+interface Summary {
+  present: number;
+  /** Other members that answer UDP and are alive or suspect. */
+  probeable: MemberRecord[];
+  /** Other members failed or left: few, and all that expiry and healing look at. */
+  gone: Entry[];
 }
 
 export class MemberTable {
   private readonly entries = new Map<number, Entry>();
   /** entries' values as an array, until the next set or delete (values()). */
   private list: Entry[] | undefined;
+  private cachedSummary: Summary | undefined;
 
   constructor(
     readonly selfId: number,
@@ -34,10 +49,21 @@ export class MemberTable {
   set(entry: Entry): void {
     this.entries.set(entry.rec.id, entry);
     this.list = undefined;
+    this.cachedSummary = undefined;
+  }
+
+  /** A member's new record (and, if its state changed, when that began). */
+  update(entry: Entry, rec: MemberRecord, since = entry.since): void {
+    const mutable = entry as { rec: MemberRecord; since: number };
+    mutable.rec = rec;
+    mutable.since = since;
+    this.cachedSummary = undefined;
   }
 
   delete(id: number): void {
-    if (this.entries.delete(id)) this.list = undefined;
+    if (!this.entries.delete(id)) return;
+    this.list = undefined;
+    this.cachedSummary = undefined;
   }
 
   /**
@@ -73,14 +99,12 @@ export class MemberTable {
   }
 
   /** Other members that answer UDP and are still in the cluster. */
-  probeable(): MemberRecord[] {
-    return this.records().filter((r) => r.id !== this.selfId && isPresent(r) && !r.seed);
+  probeable(): readonly MemberRecord[] {
+    return this.summary().probeable;
   }
 
   presentCount(): number {
-    let n = 0;
-    for (const e of this.values()) if (isPresent(e.rec)) n++;
-    return n;
+    return this.summary().present;
   }
 
   /**
@@ -98,12 +122,14 @@ export class MemberTable {
   }
 
   failedPeers(): MemberRecord[] {
-    return this.records().filter(isFailedPeer);
+    return this.summary()
+      .gone.map((e) => e.rec)
+      .filter(isFailedPeer);
   }
 
   /** failedPeers().length > 0, without building the list (asked on every call for the next deadline). */
   hasFailedPeer(): boolean {
-    return this.values().some((e) => isFailedPeer(e.rec));
+    return this.summary().gone.some((e) => isFailedPeer(e.rec));
   }
 
   addressOf(id: number): Sender | undefined {
@@ -117,8 +143,7 @@ export class MemberTable {
     const at = (t: number): void => {
       if (due === undefined || t < due) due = t;
     };
-    for (const e of this.values()) {
-      if (e.rec.id === this.selfId) continue;
+    for (const e of this.summary().gone) {
       if (e.rec.state === "failed") {
         const quorumEnd = e.since + config.quorumMemoryMs;
         at(quorumEnd > now ? quorumEnd : e.since + config.retainFailedMs);
@@ -130,20 +155,30 @@ export class MemberTable {
   /** Drops failed and left records past their retention; returns the records dropped. */
   collect(now: number, config: MembershipConfig): MemberRecord[] {
     const dropped: MemberRecord[] = [];
-    for (const e of this.values()) {
-      const id = e.rec.id;
-      if (id === this.selfId) continue;
-      const keep =
-        e.rec.state === "failed"
-          ? config.retainFailedMs
-          : e.rec.state === "left"
-            ? config.retainLeftMs
-            : Infinity;
-      if (now - e.since < keep) continue;
-      dropped.push(e.rec);
+    for (const e of this.summary().gone) {
+      const keep = e.rec.state === "failed" ? config.retainFailedMs : config.retainLeftMs;
+      if (now - e.since >= keep) dropped.push(e.rec);
     }
     for (const r of dropped) this.delete(r.id);
     return dropped;
+  }
+
+  private summary(): Summary {
+    this.cachedSummary ??= this.summarise();
+    return this.cachedSummary;
+  }
+
+  private summarise(): Summary {
+    const summary: Summary = { present: 0, probeable: [], gone: [] };
+    for (const e of this.values()) {
+      const r = e.rec;
+      if (isPresent(r)) summary.present++;
+      if (r.id === this.selfId) continue;
+      if (isPresent(r)) {
+        if (!r.seed) summary.probeable.push(r);
+      } else summary.gone.push(e);
+    }
+    return summary;
   }
 }
 
