@@ -10,6 +10,8 @@ import type { TimelineEntry } from "../logs/timeline.js";
 import { LastDetection } from "./last-detection.js";
 
 const ENDED_BY: Readonly<Record<string, ClusterNode["state"]>> = { kill: "killed", stop: "stopped" };
+/** Node names in node order (node2 before node10); one collator, as localeCompare makes one per call. */
+const NODE_ORDER = new Intl.Collator("en", { numeric: true });
 
 export class ClusterFold {
   readonly state = new ClusterState();
@@ -80,8 +82,7 @@ export class ClusterFold {
   private viewOf(p: Proc): ClusterNode["view"] {
     const view: ClusterNode["view"] = {};
     for (const [id, state] of p.view) if (!p.ids.has(id)) (view[state] ??= []).push(this.label(id));
-    for (const names of Object.values(view))
-      names.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+    for (const names of Object.values(view)) names.sort(NODE_ORDER.compare);
     return view;
   }
 
