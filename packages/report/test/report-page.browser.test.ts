@@ -170,4 +170,64 @@ describe("report page", () => {
       await report.close();
     }
   });
+
+  it("new checks redraw the checks and the verdict only; a batch leaves the parts it does not change alone", async () => {
+    const report = await openReport(writeReport("chain-join", { verdict: true, checks: [] }));
+    try {
+      // A mark on parts a person may be using: they must be the same elements afterwards.
+      const mark = () =>
+        report.page.evaluate(() => {
+          for (const s of ["#nodes", ".lane-head", "#view-matrix table", ".node-filter label"])
+            (document.querySelector(s) as HTMLElement).dataset.kept = "yes";
+        });
+      const kept = () =>
+        report.page.evaluate(() =>
+          ["#nodes", ".lane-head", "#view-matrix table", ".node-filter label"].filter(
+            (s) => (document.querySelector(s) as HTMLElement | null)?.dataset.kept === "yes",
+          ),
+        );
+      const setChecks = (checks: object[], verdict: boolean) =>
+        report.page.evaluate(
+          ([c, v]) =>
+            (
+              window as unknown as { joinlabReport: { setChecks(c: unknown, v: unknown): void } }
+            ).joinlabReport.setChecks(c, v),
+          [checks, verdict] as const,
+        );
+      // The first update writes every section once (the page knows them from then on).
+      await setChecks([], true);
+      await mark();
+      const error = "node4: expected to join through node2:8002; it logged nothing after node.ready";
+      await setChecks(
+        [{ name: "joined", valid: false, summary: "2/3 expected members joined", errors: [error] }],
+        false,
+      );
+      assert.equal(await report.page.innerText("header.verdict .badge"), "INVALID");
+      assert.match(await report.page.innerText("#checks"), /2\/3 expected members joined/);
+      assert.deepEqual(
+        await kept(),
+        ["#nodes", ".lane-head", "#view-matrix table", ".node-filter label"],
+        "the diagram, the view and the log are not redrawn for checks",
+      );
+
+      const t = fixtureTimeline("chain-join").at(-1)!.t + 1000;
+      await report.page.evaluate(
+        (entry) =>
+          (window as unknown as { joinlabReport: { append(x: unknown[]): void } }).joinlabReport.append([
+            entry,
+          ]),
+        { kind: "raw", node: "node2", t, stream: "stdout", text: "a line that is no event" },
+      );
+      await report.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+      assert.match(await report.page.innerText(".log-controls"), /entries/);
+      assert.deepEqual(
+        await kept(),
+        ["#nodes", "#view-matrix table", ".node-filter label"],
+        "the same nodes: their table, the view and the log's node boxes stay",
+      );
+      assert.deepEqual(report.errors, []);
+    } finally {
+      await report.close();
+    }
+  });
 });

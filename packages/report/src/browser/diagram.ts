@@ -23,6 +23,11 @@ export class Diagram {
   private readonly svg: SVGSVGElement;
   private readonly gutter: HTMLDivElement;
   private frameRequested = false;
+  /**
+   * The cursor moved: the next draw scrolls to it. Not at once: reading the scroll box's size then
+   * would lay the page out in the middle of a live batch's changes, and again for the frame.
+   */
+  private followCursor = false;
 
   constructor(
     private readonly state: PageState,
@@ -44,7 +49,7 @@ export class Diagram {
     this.pointer();
     state.on("model", () => (this.layout(), this.requestDraw()));
     state.on("selected", () => this.requestDraw());
-    state.on("cursor", () => (this.keepInView(state.cursor), this.requestDraw()));
+    state.on("cursor", () => ((this.followCursor = true), this.requestDraw()));
     this.draw();
   }
 
@@ -151,6 +156,10 @@ export class Diagram {
   }
 
   private draw(): void {
+    if (this.followCursor) {
+      this.followCursor = false;
+      this.keepInView(this.state.cursor);
+    }
     const view = this.root.clientHeight || 600;
     const top = Math.max(0, this.root.scrollTop - HEAD_H - view / 2);
     const bottom = this.root.scrollTop + view * 1.5;

@@ -14,6 +14,8 @@ export class LogView {
   private readonly nodeBox = element("div", "node-filter");
   private visible: number[] = [];
   private text: string[] = [];
+  /** The nodes the filter's boxes are for, one per line. */
+  private boxesFor: string | undefined;
 
   constructor(
     private readonly state: PageState,
@@ -38,7 +40,15 @@ export class LogView {
   }
 
   private rebuild(): void {
+    this.text = [];
     const nodes = [...new Set(this.state.model.lanes.map((l) => l.node))];
+    // A live page's model changes with every batch, its nodes rarely: the boxes stay when they are the same.
+    if (nodes.join("\n") !== this.boxesFor) this.rebuildNodeBoxes(nodes);
+    this.filter();
+  }
+
+  private rebuildNodeBoxes(nodes: string[]): void {
+    this.boxesFor = nodes.join("\n");
     // A model that grows (a live page) keeps what a person unticked.
     const unticked = new Set(
       [...this.nodeBox.querySelectorAll("input")].filter((i) => !i.checked).map((i) => i.value),
@@ -54,8 +64,6 @@ export class LogView {
       return label;
     });
     this.nodeBox.replaceChildren(...boxes);
-    this.text = [];
-    this.filter();
   }
 
   /** The merged log's line for entry i, as merged.log writes it (time, [node], event, peer, message). */

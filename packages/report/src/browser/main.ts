@@ -82,6 +82,7 @@ export interface ReportApi {
 
 function exposeApi(state: PageState): void {
   let builder: ModelBuilder | undefined;
+  const replace = sectionReplacer();
   const refreshStatic = () => {
     const model = state.model;
     replace("header.verdict", verdictStrip(model));
@@ -102,7 +103,7 @@ function exposeApi(state: PageState): void {
       builder ??= resumeBuilder(state.model);
       builder.setChecks(checks);
       if (verdict !== undefined) builder.setMeta({ verdict });
-      state.setModel(builder.model());
+      state.setModelSameEvents(builder.model());
       refreshStatic();
     },
     load(model) {
@@ -116,8 +117,21 @@ function exposeApi(state: PageState): void {
   (window as unknown as { joinlabReport: ReportApi }).joinlabReport = api;
 }
 
-/** Replaces the element `selector` finds with `html` (removed when `html` is empty); an absent one is inserted after `after`. */
-function replace(selector: string, html: string, after?: string): void {
+/**
+ * Replaces the element `selector` finds with `html` (removed when `html` is empty); an absent one
+ * is inserted after `after`. A section whose html has not changed is left alone: a live page
+ * refreshes them with every batch, and most batches change one of them at most.
+ */
+function sectionReplacer(): (selector: string, html: string, after?: string) => void {
+  const shown = new Map<string, string>();
+  return (selector, html, after) => {
+    if (shown.get(selector) === html) return;
+    shown.set(selector, html);
+    replaceSection(selector, html, after);
+  };
+}
+
+function replaceSection(selector: string, html: string, after?: string): void {
   const old = document.querySelector(selector);
   const t = document.createElement("template");
   t.innerHTML = html;

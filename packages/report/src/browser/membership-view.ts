@@ -25,6 +25,11 @@ export class MembershipView {
   private readonly matrix = element("div", "view-matrix", "view-matrix");
   private axis!: TimeAxis;
   private order: number[] = [];
+  /**
+   * The chart's width, kept current by a ResizeObserver: measuring it while drawing would lay the
+   * page out in the middle of a live batch's changes, twice per batch.
+   */
+  private width: number;
 
   constructor(
     private readonly state: PageState,
@@ -42,7 +47,13 @@ export class MembershipView {
     this.canvas.addEventListener("click", (e) => this.pick(e));
     state.on("model", () => this.redraw());
     state.on("cursor", () => this.showCursor());
-    window.addEventListener("resize", () => this.redraw());
+    this.width = chartBox.clientWidth;
+    new ResizeObserver(() => {
+      if (chartBox.clientWidth === this.width) return;
+      this.width = chartBox.clientWidth;
+      // In the next frame: a redraw here, changing the box's height, would be a resize loop.
+      requestAnimationFrame(() => this.redraw());
+    }).observe(chartBox);
     this.redraw();
   }
 
@@ -55,6 +66,10 @@ export class MembershipView {
     this.showCursor();
   }
 
+  private chartWidth(): number {
+    return Math.max(400, this.width || 900);
+  }
+
   private xOf(i: number, width: number): number {
     return LABEL_W + ((this.axis.ys[i] ?? 0) / this.axis.total) * (width - LABEL_W - 4);
   }
@@ -63,7 +78,7 @@ export class MembershipView {
     const n = this.order.length;
     const small = n <= SMALL;
     const rowH = TRUTH_H + (small ? Math.max(1, n - 1) * OBS_H : 7) + (small ? 6 : 2);
-    const width = Math.max(400, this.canvas.parentElement!.clientWidth || 900);
+    const width = this.chartWidth();
     const height = Math.max(20, n * rowH + 4);
     const ratio = window.devicePixelRatio || 1;
     this.canvas.width = width * ratio;
@@ -191,7 +206,7 @@ export class MembershipView {
     const i = this.state.cursor;
     this.scrubber.value = String(i);
     this.label.textContent = `${this.state.timeLabel(i)} (${this.state.table.eventName(i) || "entry"} on ${this.state.laneLabel(this.state.table.lane[i]!)})`;
-    const width = this.canvas.clientWidth || 900;
+    const width = this.chartWidth();
     this.cursorLine.style.left = `${this.xOf(i, width)}px`;
     drawViewMatrix(this.state, this.matrix, this.order, i);
   }

@@ -43,6 +43,15 @@ export class PageState {
     this.emit("model");
   }
 
+  /**
+   * A model of the same events with other checks or another verdict: the views draw neither, so
+   * they keep their table and are not redrawn (a live page's checks come twice a second).
+   */
+  setModelSameEvents(model: ReportModel): void {
+    if (model.eventCount !== this.table.count) return this.setModel(model);
+    this.model = model;
+  }
+
   select(event: number | undefined): void {
     this.selected = event;
     this.emit("selected");

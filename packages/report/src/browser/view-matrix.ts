@@ -6,6 +6,9 @@ import type { PageState } from "./page-state.js";
 
 const MATRIX_TABLE_MAX = 40;
 
+/** The table each box shows: a redraw that would write the same table leaves it alone. */
+const shownTables = new WeakMap<HTMLElement, string>();
+
 export function drawViewMatrix(
   state: PageState,
   box: HTMLElement,
@@ -33,7 +36,10 @@ export function drawViewMatrix(
     });
     return `<tr><th scope="row" class="${up[o] ? "" : "down"}">${esc(state.laneLabel(o))}</th>${cells.join("")}</tr>`;
   });
-  box.innerHTML = `<table><caption>row: what that node believes; column: about whom (A alive, S suspect, F failed, L left, U unknown)</caption><thead><tr><th></th>${head}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  const table = `<table><caption>row: what that node believes; column: about whom (A alive, S suspect, F failed, L left, U unknown)</caption><thead><tr><th></th>${head}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  if (shownTables.get(box) === table) return;
+  shownTables.set(box, table);
+  box.innerHTML = table;
 }
 
 function matrixCanvas(box: HTMLElement, view: Int8Array[], up: boolean[]): void {
@@ -51,6 +57,7 @@ function matrixCanvas(box: HTMLElement, view: Int8Array[], up: boolean[]): void 
       g.fillRect(s * cell, o * cell, cell, cell);
       g.globalAlpha = 1;
     }
+  shownTables.delete(box);
   box.replaceChildren(c);
 }
 

@@ -60,8 +60,13 @@ function start(): void {
   let cluster = boot.cluster;
   let ended: RunEnded | undefined = boot.ended;
   let status: { status: StreamStatus; detail: string } = { status: "connecting", detail: "" };
+  let shownCluster = "";
   const showCluster = (summary: ClusterSummary) => {
     cluster = summary;
+    // The summary comes several times a second, mostly unchanged: the panel is redrawn on a change.
+    const text = JSON.stringify(summary);
+    if (text === shownCluster) return;
+    shownCluster = text;
     renderAnswers(panel.answers, summary);
     renderNodes(
       {

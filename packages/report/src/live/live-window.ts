@@ -1,5 +1,5 @@
-// The live page's model: entries from the stream are queued and applied to the report page once a
-// frame (less often when applying is slow, so the page stays responsive), the view follows the
+// The live page's model: entries from the stream are queued and applied to the report page at most
+// once a frame (less often when applying is slow, so the page stays responsive), the view follows the
 // newest moment unless a person moved it, and the model is a window: past `max` entries it is
 // rebuilt from the newest `keep`, so a long session's page holds a bounded model.
 import type { ReportApi } from "../browser/main.js";
@@ -8,12 +8,20 @@ import { entriesOf } from "../model/resume.js";
 import type { ReportCheck, ReportEntry, ReportModel } from "../model/types.js";
 import { DrawLatency } from "./draw-latency.js";
 
+/** How many applies' costs the wait before the next one looks at. */
+const RECENT_APPLIES = 4;
+
 export class LiveWindow {
   private queue: ReportEntry[] = [];
   private scheduled = false;
-  /** How long the last apply took: the next one waits at least twice that. */
-  private lastCostMs = 0;
+  /**
+   * How long the last few applies took: the next one waits at least as long as the cheapest (half
+   * the page stays free), as one that a busy machine slowed down says nothing about the page.
+   */
+  private readonly recentCostsMs: number[] = [];
   private lastApplied = 0;
+  /** A frame has been drawn since the last apply (the next may then go on at once). */
+  private framed = true;
   /** Entries of the run no longer on the page (before its window). */
   dropped: number;
   readonly latency = new DrawLatency();
@@ -62,8 +70,11 @@ export class LiveWindow {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    const wait = Math.max(0, this.lastApplied + 2 * this.lastCostMs - performance.now());
-    setTimeout(() => requestAnimationFrame(() => this.apply()), wait);
+    const cost = this.recentCostsMs.length ? Math.min(...this.recentCostsMs) : 0;
+    const wait = Math.max(0, this.lastApplied + cost - performance.now());
+    // Applied in a task, a batch is drawn in the very next frame (applied in a frame's callbacks,
+    // it would be drawn in the one after); a second apply before that frame waits for it.
+    setTimeout(() => (this.framed ? this.apply() : requestAnimationFrame(() => this.apply())), wait);
   }
 
   private apply(): void {
@@ -77,10 +88,13 @@ export class LiveWindow {
     this.api.append(batch);
     this.trim();
     if (following) this.api.setCursor(this.api.model().eventCount - 1);
-    this.lastCostMs = performance.now() - started;
     this.lastApplied = performance.now();
-    // The diagram draws in this frame's callbacks; the next frame's start is after the paint.
+    this.recentCostsMs.push(this.lastApplied - started);
+    if (this.recentCostsMs.length > RECENT_APPLIES) this.recentCostsMs.shift();
+    this.framed = false;
+    // The diagram draws in the next frame's callbacks, before this callback.
     requestAnimationFrame(() => {
+      this.framed = true;
       this.latency.drawn(batch);
       for (const l of this.listeners) l();
     });
