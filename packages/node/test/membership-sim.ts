@@ -4,6 +4,7 @@ import type { MembershipConfig } from "../src/membership/config.js";
 import type { MemberRecord, MemberRole, MembershipEvent, Output } from "../src/membership/types.js";
 import { encodeMessage } from "../src/membership/wire.js";
 import { parseDatagram } from "../src/membership/wire-validate.js";
+import { membersForResponse } from "../src/node-membership.js";
 
 /** Small seeded PRNG (mulberry32): runs are reproducible. */
 export function seededRandom(seed: number): () => number {
@@ -106,7 +107,9 @@ export class Sim {
     );
     this.dispatch(via, output);
     if (opts.seedJoiner) return;
-    const wire: unknown = opts.seedResponder ? undefined : JSON.parse(JSON.stringify(members));
+    // Cut as a node cuts its join response (past ~250 members the joiner learns the rest by push-pull).
+    const sent = membersForResponse(members, via.id, j.id);
+    const wire: unknown = opts.seedResponder ? undefined : JSON.parse(JSON.stringify(sent));
     this.dispatch(
       j,
       j.m.seedFromJoinResponse(wire, { id: via.id, addr: via.addr, port: via.port }, this.now),
