@@ -6,17 +6,9 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { GossipQueue } from "../src/membership/gossip-queue.js";
 import type { MemberRecord } from "../src/membership/types.js";
+import { memberRecord } from "./support/member-record.js";
 
-const record = (id: number): MemberRecord => ({
-  id,
-  addr: `10.0.${id >> 8}.${id & 255}`,
-  port: 8001,
-  role: "member",
-  state: "alive",
-  inc: 0,
-  epoch: 0,
-  gen: 1,
-});
+const record = (id: number): MemberRecord => memberRecord({ id });
 
 /** The order the queue promises, by sorting everything on every take. */
 class SortingModel {
@@ -82,7 +74,13 @@ describe("gossip queue", () => {
             known.delete(op.id); // the member left the view: its queued id is dropped when met
           } else {
             const lookup = (id: number): MemberRecord | undefined => (known.has(id) ? record(id) : undefined);
-            const got = queue.take({ toId: op.toId, limit, maxUpdates: op.maxUpdates, budgetBytes: 65_000, lookup });
+            const got = queue.take({
+              toId: op.toId,
+              limit,
+              maxUpdates: op.maxUpdates,
+              budgetBytes: 65_000,
+              lookup,
+            });
             assert.deepEqual(
               got.map((r) => r.id),
               model.take(op.toId, limit, op.maxUpdates, known),
@@ -99,7 +97,9 @@ describe("gossip queue", () => {
     for (let id = 1; id <= 10; id++) queue.enqueue(id);
     const size = Buffer.byteLength(JSON.stringify(record(10)));
     const take = (): number[] =>
-      queue.take({ toId: undefined, limit: 3, maxUpdates: 10, budgetBytes: 3 * size, lookup: record }).map((r) => r.id);
+      queue
+        .take({ toId: undefined, limit: 3, maxUpdates: 10, budgetBytes: 3 * size, lookup: record })
+        .map((r) => r.id);
     assert.deepEqual(take(), [10, 9, 8]);
     assert.deepEqual(take(), [7, 6, 5], "the unsent go before the once-sent");
     assert.equal(queue.size, 10);
@@ -109,7 +109,9 @@ describe("gossip queue", () => {
     const queue = new GossipQueue();
     queue.enqueue(1);
     const take = (): number[] =>
-      queue.take({ toId: undefined, limit: 2, maxUpdates: 4, budgetBytes: 65_000, lookup: record }).map((r) => r.id);
+      queue
+        .take({ toId: undefined, limit: 2, maxUpdates: 4, budgetBytes: 65_000, lookup: record })
+        .map((r) => r.id);
     assert.deepEqual([take(), take(), take()], [[1], [1], []]);
     assert.equal(queue.size, 0);
     queue.enqueue(1);

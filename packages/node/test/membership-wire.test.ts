@@ -4,21 +4,11 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { betterClaim, currentMaster, electionWinner } from "../src/membership/master-election.js";
 import { supersedes } from "../src/membership/precedence.js";
-import type { MemberRecord } from "../src/membership/types.js";
 import { encodeMessage, splitRecords, type MembershipMessage } from "../src/membership/wire.js";
 import { parseDatagram } from "../src/membership/wire-validate.js";
+import { memberRecord } from "./support/member-record.js";
 
-const rec = (over: Partial<MemberRecord> = {}): MemberRecord => ({
-  id: 1,
-  addr: "10.0.0.1",
-  port: 8001,
-  role: "member",
-  state: "alive",
-  inc: 0,
-  epoch: 0,
-  gen: 1,
-  ...over,
-});
+const rec = memberRecord;
 
 describe("membership wire format", () => {
   it("round-trips every message type", () => {
