@@ -8,7 +8,7 @@
 import type { Claims } from "./claims.js";
 import { scaledPeriod } from "./config.js";
 import { earliest, type EngineContext } from "./engine-context.js";
-import type { Sender } from "./types.js";
+import type { MemberRecord, Sender } from "./types.js";
 import { ENVELOPE_ALLOWANCE, splitRecords, type SyncMessage } from "./wire.js";
 
 export class AntiEntropy {
@@ -47,13 +47,14 @@ export class AntiEntropy {
   }
 
   private pushToFailed(now: number): void {
-    if (now < this.nextHealAt || !this.ctx.table.hasFailedPeer()) return;
-    const { table, config } = this.ctx;
+    if (now < this.nextHealAt) return;
+    const { table, config, random } = this.ctx;
+    const failed = table.failedPeers();
+    if (failed.length === 0) return;
     // Scaled like the push-pull: every node pushes, so a failed member hears n / period views.
     this.nextHealAt = now + scaledPeriod(config.healIntervalMs, table.presentCount());
-    const failed = table.failedPeers();
-    const f = failed[Math.floor(this.ctx.random() * failed.length)];
-    if (f) this.sendView(f, f.id, "sync");
+    const f = failed[Math.floor(random() * failed.length)] as MemberRecord;
+    this.sendView(f, f.id, "sync");
   }
 
   /** A view arrived: merge every record (each stands on its own), and answer the first part of a sync. */

@@ -9,7 +9,8 @@
 // started can still go unscheduled for longer than that (stalls of 2.5 s in its first seconds were
 // logged as node.stalled), and 4 bring-ups of 15 declared a healthy node dead. A 2 s suspicion for
 // everyone made that rarer but put a 64-node crash's detection past 6 s; so a member gets the
-// longest time to refute only in the first 10 s after its peers learn of it (--newcomerWindow).
+// longest time to refute only in the first 10 s after its peers learn of it, 20 s past 64 nodes
+// (--newcomerWindow).
 // The push-pull of the full view was half of an idle node's CPU at 64 (a 64-record view every 2 s,
 // each way): large runs push-pull every 10 s up to 32 members (20 s at 64, 30 s at 128; memberlist
 // waits 30 s), and a partition heals as fast as before (--healInterval keeps its default).
@@ -72,7 +73,7 @@ export function membershipFlagsFor(spec: NodeSpec, scenario: ScenarioSpec): stri
 /**
  * How long a large run waits after its bring-up before the first scheduled step: the fault
  * scenarios measure how settled members detect a fault, and the last joiners are newcomers for
- * LARGE_RUN_NEWCOMER_WINDOW_MS (a crash of one of them is declared only after the longest suspicion).
+ * newcomerWindowMs (a crash of one of them is declared only after the longest suspicion).
  */
 export function scheduleWarmUpMs(scenario: ScenarioSpec): number {
   return isLargeRun(scenario) ? newcomerWindowMs(scenario) : 0;
