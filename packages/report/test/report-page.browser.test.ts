@@ -222,8 +222,8 @@ describe("report page", () => {
       assert.match(await report.page.innerText(".log-controls"), /entries/);
       assert.deepEqual(
         await kept(),
-        ["#nodes", "#view-matrix table", ".node-filter label"],
-        "the same nodes: their table, the view and the log's node boxes stay",
+        ["#nodes", ".lane-head", "#view-matrix table", ".node-filter label"],
+        "the same nodes: their table, their lane heads, the view and the log's node boxes stay",
       );
       assert.deepEqual(report.errors, []);
     } finally {

@@ -28,6 +28,13 @@ export class Diagram {
    * would lay the page out in the middle of a live batch's changes, and again for the frame.
    */
   private followCursor = false;
+  /** What the lane heads show (a live batch rarely changes them: they are rebuilt when it does). */
+  private headsFor = "";
+  /** The diagram box's clientWidth. */
+  private width = 0;
+  /** The marks and the time labels drawn last. */
+  private marks = "";
+  private labelsFor = "";
 
   constructor(
     private readonly state: PageState,
@@ -43,9 +50,17 @@ export class Diagram {
     this.spacer.append(this.svg, this.gutter);
     root.append(this.heads, this.spacer);
     this.controls(controls);
+    // The lanes' width follows the box's, kept by a ResizeObserver: reading it in layout(), while a
+    // live batch is changing the page, would lay the whole page out an extra time per batch.
+    this.width = root.clientWidth;
     this.layout();
     root.addEventListener("scroll", () => this.requestDraw(), { passive: true });
-    window.addEventListener("resize", () => (this.layout(), this.requestDraw()));
+    new ResizeObserver(() => {
+      if (root.clientWidth === this.width) return;
+      this.width = root.clientWidth;
+      this.layout();
+      this.requestDraw();
+    }).observe(root);
     this.pointer();
     state.on("model", () => (this.layout(), this.requestDraw()));
     state.on("selected", () => this.requestDraw());
@@ -105,7 +120,7 @@ export class Diagram {
     const { model, table } = this.state;
     this.axis = new TimeAxis(table, this.mode, this.scale);
     const order = laneOrder(model);
-    const width = Math.max(320, this.root.clientWidth - GUTTER - 8);
+    const width = Math.max(320, this.width - GUTTER - 8);
     this.laneW = Math.max(30, Math.min(220, Math.floor(width / Math.max(1, order.length))));
     this.x = new Float64Array(model.lanes.length);
     order.forEach((lane, slot) => (this.x[lane] = GUTTER + slot * this.laneW + this.laneW / 2));
@@ -114,7 +129,28 @@ export class Diagram {
     this.root.style.height = `min(72vh, ${Math.ceil(this.axis.total + HEAD_H + 24)}px)`;
     this.spacer.style.width = `${total}px`;
     this.heads.style.width = `${total}px`;
+    const key = JSON.stringify([this.laneW, order.map((lane) => this.headOf(lane))]);
+    if (key === this.headsFor) return;
+    this.headsFor = key;
     this.heads.replaceChildren(...order.map((lane) => this.head(lane)));
+  }
+
+  /** What lane `lane`'s head shows, in slot order. */
+  private headOf(lane: number): unknown[] {
+    const l = this.state.model.lanes[lane]!;
+    const spec = this.state.model.nodes.find((n) => n.name === l.node);
+    return [
+      lane,
+      this.x[lane],
+      this.state.laneLabel(lane),
+      l.ids,
+      l.id,
+      l.port,
+      l.advertise,
+      l.clusterip,
+      l.role,
+      spec,
+    ];
   }
 
   private head(lane: number): HTMLElement {
@@ -178,8 +214,10 @@ export class Diagram {
     this.svg.style.top = `${top}px`;
     this.svg.setAttribute("height", String(bottom - top));
     this.svg.setAttribute("width", this.spacer.style.width.replace("px", ""));
-    this.svg.innerHTML = SVG_DEFS + drawMarks(this.state, frame) + this.cursorLine(top);
-    this.timeLabels(top, bottom);
+    const marks = SVG_DEFS + drawMarks(this.state, frame) + this.cursorLine(top);
+    // The same marks (a batch off this part of the diagram) are left in place, not parsed again.
+    if (marks !== this.marks) this.svg.innerHTML = this.marks = marks;
+    this.timeLabels(top, bottom, left);
   }
 
   private cursorLine(top: number): string {
@@ -188,9 +226,11 @@ export class Diagram {
     return `<line class="cursor" x1="0" x2="${this.spacer.style.width.replace("px", "")}" y1="${y - top}" y2="${y - top}"/>`;
   }
 
-  private timeLabels(top: number, bottom: number): void {
+  /** `left`: the diagram's scrollLeft, read before this draw changed anything (read now, it would lay the page out again). */
+  private timeLabels(top: number, bottom: number, left: number): void {
     const labels: HTMLElement[] = [];
     let lastY = -Infinity;
+    let key = "";
     for (let i = this.axis.indexAt(top); i < this.axis.ys.length && this.axis.ys[i]! <= bottom; i++) {
       const y = this.axis.ys[i]!;
       if (y - lastY < 60) continue;
@@ -198,9 +238,12 @@ export class Diagram {
       const label = el("div", "time-label");
       label.style.top = `${y - 7}px`;
       label.textContent = this.state.timeLabel(i);
+      key += `${y} ${label.textContent}\n`;
       labels.push(label);
     }
-    this.gutter.style.left = `${this.root.scrollLeft}px`;
+    this.gutter.style.left = `${left}px`;
+    if (key === this.labelsFor) return;
+    this.labelsFor = key;
     this.gutter.replaceChildren(...labels);
   }
 

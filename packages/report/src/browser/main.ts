@@ -88,7 +88,7 @@ function exposeApi(state: PageState): void {
     replace("header.verdict", verdictStrip(model));
     replace("#checks", checksTable(model));
     replace("#problems", problemsList(model), "#checks");
-    replace("#membership .figures", figuresTables(model));
+    replace("#membership .figures", figuresTables(model, state.table));
     replace("#nodes", nodesTable(model));
   };
   const api: ReportApi = {

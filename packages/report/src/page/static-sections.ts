@@ -1,6 +1,7 @@
 // The parts of the page that read without JavaScript: the verdict, the checks with their errors
 // (each linked to its moment in the diagram), what the report could not read, the figures and the
 // nodes. The diagram, the membership view and the log are drawn by the page's script.
+import { EventTable } from "../model/event-table.js";
 import { faultFigures, joinFigures } from "../model/figures.js";
 import { laneOrder } from "../model/lane-order.js";
 import { networkFigures } from "../model/network-figures.js";
@@ -50,9 +51,12 @@ export function problemsList(model: ReportModel): string {
   return `<section id="problems" class="problems"><h2>What this report could not read</h2><ul>${items}</ul></section>`;
 }
 
-export function figuresTables(model: ReportModel): string {
-  const joins = joinFigures(model);
-  const faults = [...faultFigures(model), ...networkFigures(model)].sort((a, b) => a.event - b.event);
+/** `table`: the model's decoded events, when the caller holds them (the page does). */
+export function figuresTables(model: ReportModel, table = new EventTable(model)): string {
+  const joins = joinFigures(model, table);
+  const faults = [...faultFigures(model, table), ...networkFigures(model, table)].sort(
+    (a, b) => a.event - b.event,
+  );
   const msCell = (v: number | undefined) =>
     v === undefined ? `<td class="missing">never</td>` : `<td class="num">${v.toFixed(1)} ms</td>`;
   const joinRows = joins.map(
