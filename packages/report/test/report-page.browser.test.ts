@@ -230,4 +230,92 @@ describe("report page", () => {
       await report.close();
     }
   });
+  it("views off screen catch up when shown: the log's count stays current, its rows, the chart and the matrix show the new node once scrolled to", async () => {
+    // A short window: the membership view and the log are below the fold.
+    const report = await openReport(writeReport("chain-join", { verdict: true, checks: [] }), {
+      width: 1400,
+      height: 500,
+    });
+    try {
+      const page = report.page;
+      const frames = () =>
+        page.evaluate(
+          () =>
+            new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))),
+        );
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await frames();
+      const timeline = fixtureTimeline("chain-join");
+      const t = timeline.at(-1)!.t + 1000;
+      const line = (seq: number, dt: number, event: string, fields: object) => ({
+        kind: "event" as const,
+        node: "node5",
+        t: t + dt,
+        line: {
+          time: new Date((t + dt) / 1000).toISOString(),
+          level: "info",
+          seq,
+          nodeId: 555,
+          event,
+          message: `${event} of node5`,
+          ...fields,
+        },
+      });
+      // A filter a person set: the new entries are filtered as they come.
+      await page.fill("#log-pattern", "join.*");
+      const before = await page.innerText(".log-controls");
+      const [shown, total] = /(\d+) of (\d+) entries/.exec(before)!.slice(1).map(Number) as [number, number];
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await frames();
+      const entries = [
+        line(1, 0, "node.started", { port: 8005, advertise: "node5", clusterip: "node2:8002" }),
+        line(2, 100, "join.request.sent", { peer: "node2:8002" }),
+        line(3, 400, "join.response.received", { peer: "node2:8002", peerId: 1 }),
+      ];
+      for (const e of entries) {
+        await page.evaluate(
+          (x) =>
+            (window as unknown as { joinlabReport: { append(x: unknown[]): void } }).joinlabReport.append([
+              x,
+            ]),
+          e,
+        );
+        await frames();
+      }
+      assert.match(
+        await page.innerText(".log-controls"),
+        new RegExp(`${shown + 2} of ${total + 3} entries`),
+        "the count is current while the log is off screen",
+      );
+
+      await page.locator("#membership-view").scrollIntoViewIfNeeded();
+      await frames();
+      const matrixRows = await page.$$eval("#view-matrix tbody tr th", (ths) =>
+        ths.map((th) => th.textContent),
+      );
+      assert.ok(matrixRows.includes("node5"), `the matrix shows node5 once shown (${matrixRows.join(", ")})`);
+      assert.equal(
+        await page.getAttribute("#scrubber", "max"),
+        String(total + 3 - 1),
+        "the scrubber spans the new entries",
+      );
+
+      await page.locator("#log-list").evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await page.locator("#log-list").scrollIntoViewIfNeeded();
+      await frames();
+      const rows = await page.$$eval(".log-line", (r) => r.map((x) => x.textContent ?? ""));
+      assert.match(
+        rows.at(-1) ?? "",
+        /join\.response\.received of node5/,
+        "the newest matching line is drawn",
+      );
+      assert.ok(
+        rows.every((r) => /\bjoin\./.test(r)),
+        `only lines that match the filter are drawn (${rows.filter((r) => !/\bjoin\./.test(r)).join(" | ")})`,
+      );
+      assert.deepEqual(report.errors, []);
+    } finally {
+      await report.close();
+    }
+  });
 });

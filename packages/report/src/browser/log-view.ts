@@ -3,6 +3,7 @@
 // its mark in the diagram.
 import { element } from "./element.js";
 import type { PageState } from "./page-state.js";
+import { WhenShown } from "./when-shown.js";
 
 const ROW_H = 18;
 
@@ -16,6 +17,13 @@ export class LogView {
   private text: string[] = [];
   /** The nodes the filter's boxes are for, one per line. */
   private boxesFor: string | undefined;
+  /**
+   * What `visible` was filtered from: the model's event list and how many of its entries. A live
+   * page's model grows by appending to the same list, so a new batch is filtered on its own.
+   */
+  private filtered: { events: readonly number[]; count: number; t0: number } | undefined;
+  /** Off screen, the rows are drawn only once they are shown again (the count is always current). */
+  private readonly shown: WhenShown;
 
   constructor(
     private readonly state: PageState,
@@ -25,10 +33,11 @@ export class LogView {
     const controls = element("div", "controls log-controls");
     this.pattern.type = "search";
     this.pattern.placeholder = "event pattern: join.*  member.failed  /regex/";
-    this.pattern.addEventListener("input", () => this.filter());
+    this.pattern.addEventListener("input", () => this.filter(true));
     controls.append(this.pattern, this.nodeBox, this.count);
     this.list.append(this.rows);
     root.append(controls, this.list);
+    this.shown = new WhenShown(this.list);
     this.list.addEventListener("scroll", () => this.draw(), { passive: true });
     this.list.addEventListener("click", (e) => {
       const row = (e.target as Element).closest("[data-event]");
@@ -40,11 +49,20 @@ export class LogView {
   }
 
   private rebuild(): void {
-    this.text = [];
     const nodes = [...new Set(this.state.model.lanes.map((l) => l.node))];
     // A live page's model changes with every batch, its nodes rarely: the boxes stay when they are the same.
-    if (nodes.join("\n") !== this.boxesFor) this.rebuildNodeBoxes(nodes);
-    this.filter();
+    const sameNodes = nodes.join("\n") === this.boxesFor;
+    if (!sameNodes) this.rebuildNodeBoxes(nodes);
+    const { model } = this.state;
+    const f = this.filtered;
+    // Entries appended to the same list, with the same lanes and start: the earlier ones' lines and
+    // whether they pass the filter are as they were.
+    if (sameNodes && f && f.events === model.events && f.count <= model.eventCount && f.t0 === model.t0)
+      this.filterFrom(f.count, false);
+    else {
+      this.text = [];
+      this.filter(false);
+    }
   }
 
   private rebuildNodeBoxes(nodes: string[]): void {
@@ -59,7 +77,7 @@ export class LogView {
       input.type = "checkbox";
       input.checked = !unticked.has(node);
       input.value = node;
-      input.addEventListener("change", () => this.filter());
+      input.addEventListener("change", () => this.filter(true));
       label.append(input, ` ${node}`);
       return label;
     });
@@ -83,14 +101,20 @@ export class LogView {
     return (this.text[i] = `${clock} [${who}] ${name}${target}${peer}${peerId}  ${body}`);
   }
 
-  private filter(): void {
+  /** Filters every entry again; `asked` when a person changed the filter (the rows are drawn at once). */
+  private filter(asked = true): void {
+    this.visible = [];
+    this.filterFrom(0, asked);
+  }
+
+  /** Filters the entries from `first` on, after those already in `visible`. */
+  private filterFrom(first: number, asked: boolean): void {
     const t = this.state.table;
     const nodes = new Set(
       [...this.nodeBox.querySelectorAll("input")].filter((i) => i.checked).map((i) => i.value),
     );
     const test = matcher(this.pattern.value.trim());
-    this.visible = [];
-    for (let i = 0; i < t.count; i++) {
+    for (let i = first; i < t.count; i++) {
       const lane = t.lane[i]!;
       const node = t.kind[i] === 2 ? "joinlab" : (this.state.model.lanes[lane]?.node ?? "joinlab");
       if (!nodes.has(node)) continue;
@@ -98,8 +122,10 @@ export class LogView {
       this.visible.push(i);
     }
     this.count.textContent = `${this.visible.length} of ${t.count} entries`;
+    this.filtered = { events: this.state.model.events, count: t.count, t0: this.state.model.t0 };
     this.rows.style.height = `${this.visible.length * ROW_H}px`;
-    this.draw();
+    if (asked) this.draw();
+    else this.shown.run("rows", () => this.draw());
   }
 
   private draw(): void {

@@ -9,6 +9,7 @@ import type { PageState } from "./page-state.js";
 import { TimeAxis } from "./time-axis.js";
 import { BELIEF_COLORS as COLORS } from "./belief-colors.js";
 import { drawViewMatrix } from "./view-matrix.js";
+import { WhenShown } from "./when-shown.js";
 
 const LABEL_W = 92;
 const TRUTH_H = 5;
@@ -30,6 +31,8 @@ export class MembershipView {
    * page out in the middle of a live batch's changes, twice per batch.
    */
   private width: number;
+  /** Off screen, the chart and the matrix are redrawn only once they are shown again. */
+  private readonly shown: WhenShown;
 
   constructor(
     private readonly state: PageState,
@@ -41,18 +44,23 @@ export class MembershipView {
     this.scrubber.type = "range";
     this.scrubber.min = "0";
     this.scrubber.setAttribute("aria-label", "moment of the run");
-    this.scrubber.addEventListener("input", () => state.setCursor(Number(this.scrubber.value)));
+    // The view's own controls are answered at once, whatever else waits.
+    this.scrubber.addEventListener("input", () => {
+      state.setCursor(Number(this.scrubber.value));
+      this.shown.flush();
+    });
     scrub.append("view at ", this.label, this.scrubber);
     root.append(chartBox, scrub, this.matrix);
     this.canvas.addEventListener("click", (e) => this.pick(e));
-    state.on("model", () => this.redraw());
-    state.on("cursor", () => this.showCursor());
+    this.shown = new WhenShown(root);
+    state.on("model", () => this.shown.run("model", () => this.redraw()));
+    state.on("cursor", () => this.shown.run("cursor", () => this.showCursor()));
     this.width = chartBox.clientWidth;
     new ResizeObserver(() => {
       if (chartBox.clientWidth === this.width) return;
       this.width = chartBox.clientWidth;
       // In the next frame: a redraw here, changing the box's height, would be a resize loop.
-      requestAnimationFrame(() => this.redraw());
+      requestAnimationFrame(() => this.shown.run("model", () => this.redraw()));
     }).observe(chartBox);
     this.redraw();
   }
@@ -200,6 +208,7 @@ export class MembershipView {
     const share = (e.clientX - rect.left - LABEL_W) / (width - LABEL_W - 4);
     const i = this.axis.indexAt(Math.max(0, share) * this.axis.total);
     this.state.setCursor(i);
+    this.shown.flush();
   }
 
   private showCursor(): void {
