@@ -34,12 +34,18 @@ export function newcomerWindowMs(scenario: ScenarioSpec): number {
   return LARGE_RUN_NEWCOMER_WINDOW_MS * (1 + doublings);
 }
 
+/** A large run's probe period, and its shortest suspicion at up to 10 members (times log10 n above). */
+const LARGE_RUN_PROBE_INTERVAL_MS = 1000;
+const LARGE_RUN_SUSPICION_MS = 1000;
+/** The nodes' own --suspicionMaxMult: a suspicion starts at this many times the shortest. */
+const SUSPICION_MAX_MULT = 4;
+
 /** The node flags a large run gives every joinlab node (its membership timings). */
 export function largeRunMembershipFlags(scenario: ScenarioSpec): Readonly<Record<string, number>> {
   return {
-    "--probeInterval": 1000,
-    "--probeTimeout": 500,
-    "--suspicionTimeout": 1000,
+    "--probeInterval": LARGE_RUN_PROBE_INTERVAL_MS,
+    "--probeTimeout": LARGE_RUN_PROBE_INTERVAL_MS / 2,
+    "--suspicionTimeout": LARGE_RUN_SUSPICION_MS,
     "--newcomerWindow": newcomerWindowMs(scenario),
     "--syncInterval": 10_000,
   };
@@ -77,6 +83,27 @@ export function membershipFlagsFor(spec: NodeSpec, scenario: ScenarioSpec): stri
  */
 export function scheduleWarmUpMs(scenario: ScenarioSpec): number {
   return isLargeRun(scenario) ? newcomerWindowMs(scenario) : 0;
+}
+
+/**
+ * How soon after a fault a large run's members must agree again (the membership checks' bound).
+ * Each member declares a crash on its own timer. The first probe of the dead member is the
+ * earliest of n members' shuffled rounds, about one period away but with an exponential tail (5
+ * periods is past its 99th percentile); the miss takes one more period; the suspicion then runs
+ * its shortest time once confirmed, its longest for a member that learned of the dead one late.
+ * A fixed 5 s bound made one node-crash of 64 in ten invalid for an ordinary detection (6.2 s).
+ */
+export function largeRunConvergeWithinMs(scenario: ScenarioSpec): number {
+  const longestSuspicion =
+    LARGE_RUN_SUSPICION_MS * Math.max(1, Math.log10(scenario.nodes.length)) * SUSPICION_MAX_MULT;
+  return Math.round(6 * LARGE_RUN_PROBE_INTERVAL_MS + longestSuspicion);
+}
+
+/** A fault scenario as a large run checks it: the detection bound above, and watched that long. */
+export function withLargeRunBounds(spec: ScenarioSpec): ScenarioSpec {
+  if (!isLargeRun(spec)) return spec;
+  const bound = Math.max(spec.convergeWithinMs ?? 0, largeRunConvergeWithinMs(spec));
+  return { ...spec, convergeWithinMs: bound, settleMs: Math.max(spec.settleMs ?? 0, bound) };
 }
 
 /** The nodes' --dialTimeout: the run's own, else the large-run or the default one. */

@@ -1,6 +1,8 @@
 // The shared shape of the fault scenarios: a small star cluster (node1 master, the others join it),
-// a fault schedule, and the membership checks instead of the join-only ones.
+// a fault schedule, and the membership checks instead of the join-only ones. A large run's checks
+// allow its slower detection (see large-run.ts).
 import { MEMBERSHIP_CHECKS } from "../checks/registry.js";
+import { withLargeRunBounds } from "../run/large-run.js";
 import { starNodes } from "./topology.js";
 import type { ScenarioSpec, ScenarioStep } from "./types.js";
 
@@ -16,7 +18,7 @@ export function faultScenario(
   steps: ScenarioStep[],
   extra: Partial<ScenarioSpec> = {},
 ): ScenarioSpec {
-  return {
+  return withLargeRunBounds({
     name,
     description,
     nodes: starNodes(count),
@@ -26,5 +28,5 @@ export function faultScenario(
     settleMs: 10_000,
     convergeWithinMs: 5000,
     ...extra,
-  };
+  });
 }
