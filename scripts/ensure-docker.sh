@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a Docker engine answer on this machine: does nothing when one already answers; otherwise
-# installs Debian's docker.io + docker-compose (v1.29) when missing and starts dockerd detached.
+# installs Debian's docker.io + docker-compose (v1.29) when missing and starts dockerd detached, its
+# containers weighted above its own processes (container-cpu-weight.sh).
 # Prints "started" on stdout's last line when this call started the daemon (so .ci/run can stop it).
 set -euo pipefail
 
@@ -63,6 +64,8 @@ setsid dockerd >"$log" 2>&1 </dev/null &
 
 if wait_for_engine; then
   echo "docker: engine answers" >&2
+  # An engine of our own runs whole clusters on this machine's cores: the nodes come first.
+  bash "$(dirname "$0")/container-cpu-weight.sh" || true
   if ! has_compose; then
     echo "docker: warning: neither 'docker compose' nor 'docker-compose' is installed; the compose tests need one" >&2
   fi
