@@ -172,11 +172,11 @@ export class MemberTable {
     const summary: Summary = { present: 0, probeable: [], gone: [] };
     for (const e of this.values()) {
       const r = e.rec;
-      if (isPresent(r)) summary.present++;
+      const present = isPresent(r);
+      if (present) summary.present++;
       if (r.id === this.selfId) continue;
-      if (isPresent(r)) {
-        if (!r.seed) summary.probeable.push(r);
-      } else summary.gone.push(e);
+      if (!present) summary.gone.push(e);
+      else if (!r.seed) summary.probeable.push(r);
     }
     return summary;
   }

@@ -14,6 +14,7 @@
 // The push-pull of the full view was half of an idle node's CPU at 64 (a 64-record view every 2 s,
 // each way): large runs push-pull every 10 s up to 32 members (20 s at 64, 30 s at 128; memberlist
 // waits 30 s), and a partition heals as fast as before (--healInterval keeps its default).
+import { DEFAULT_MEMBERSHIP_CONFIG } from "@joinlab/node";
 import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
 import { RUN_DEFAULTS } from "./run-defaults.js";
 
@@ -37,8 +38,6 @@ export function newcomerWindowMs(scenario: ScenarioSpec): number {
 /** A large run's probe period, and its shortest suspicion at up to 10 members (times log10 n above). */
 const LARGE_RUN_PROBE_INTERVAL_MS = 1000;
 const LARGE_RUN_SUSPICION_MS = 1000;
-/** The nodes' own --suspicionMaxMult: a suspicion starts at this many times the shortest. */
-const SUSPICION_MAX_MULT = 4;
 
 /** The node flags a large run gives every joinlab node (its membership timings). */
 export function largeRunMembershipFlags(scenario: ScenarioSpec): Readonly<Record<string, number>> {
@@ -95,7 +94,9 @@ export function scheduleWarmUpMs(scenario: ScenarioSpec): number {
  */
 export function largeRunConvergeWithinMs(scenario: ScenarioSpec): number {
   const longestSuspicion =
-    LARGE_RUN_SUSPICION_MS * Math.max(1, Math.log10(scenario.nodes.length)) * SUSPICION_MAX_MULT;
+    LARGE_RUN_SUSPICION_MS *
+    Math.max(1, Math.log10(scenario.nodes.length)) *
+    DEFAULT_MEMBERSHIP_CONFIG.suspicionMaxMult; // the nodes' own --suspicionMaxMult
   return Math.round(6 * LARGE_RUN_PROBE_INTERVAL_MS + longestSuspicion);
 }
 

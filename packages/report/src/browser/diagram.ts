@@ -6,6 +6,7 @@ import { drawMarks, type Frame } from "./diagram-marks.js";
 import type { PageState } from "./page-state.js";
 import { TimeAxis, type AxisMode } from "./time-axis.js";
 import { showEventTooltip, hideTooltip } from "./tooltip.js";
+import { watchWidth } from "./watch-width.js";
 
 const GUTTER = 78;
 const HEAD_H = 58;
@@ -50,17 +51,14 @@ export class Diagram {
     this.spacer.append(this.svg, this.gutter);
     root.append(this.heads, this.spacer);
     this.controls(controls);
-    // The lanes' width follows the box's, kept by a ResizeObserver: reading it in layout(), while a
-    // live batch is changing the page, would lay the whole page out an extra time per batch.
-    this.width = root.clientWidth;
-    this.layout();
-    root.addEventListener("scroll", () => this.requestDraw(), { passive: true });
-    new ResizeObserver(() => {
-      if (root.clientWidth === this.width) return;
-      this.width = root.clientWidth;
+    // The lanes' width follows the box's.
+    this.width = watchWidth(root, (width) => {
+      this.width = width;
       this.layout();
       this.requestDraw();
-    }).observe(root);
+    });
+    this.layout();
+    root.addEventListener("scroll", () => this.requestDraw(), { passive: true });
     this.pointer();
     state.on("model", () => (this.layout(), this.requestDraw()));
     state.on("selected", () => this.requestDraw());

@@ -9,6 +9,7 @@ import type { PageState } from "./page-state.js";
 import { TimeAxis } from "./time-axis.js";
 import { BELIEF_COLORS as COLORS } from "./belief-colors.js";
 import { drawViewMatrix } from "./view-matrix.js";
+import { watchWidth } from "./watch-width.js";
 import { WhenShown } from "./when-shown.js";
 
 const LABEL_W = 92;
@@ -26,10 +27,7 @@ export class MembershipView {
   private readonly matrix = element("div", "view-matrix", "view-matrix");
   private axis!: TimeAxis;
   private order: number[] = [];
-  /**
-   * The chart's width, kept current by a ResizeObserver: measuring it while drawing would lay the
-   * page out in the middle of a live batch's changes, twice per batch.
-   */
+  /** The chart's width (watchWidth: not measured while drawing). */
   private width: number;
   /** Off screen, the chart and the matrix are redrawn only once they are shown again. */
   private readonly shown: WhenShown;
@@ -55,13 +53,11 @@ export class MembershipView {
     this.shown = new WhenShown(root);
     state.on("model", () => this.shown.run("model", () => this.redraw()));
     state.on("cursor", () => this.shown.run("cursor", () => this.showCursor()));
-    this.width = chartBox.clientWidth;
-    new ResizeObserver(() => {
-      if (chartBox.clientWidth === this.width) return;
-      this.width = chartBox.clientWidth;
+    this.width = watchWidth(chartBox, (width) => {
+      this.width = width;
       // In the next frame: a redraw here, changing the box's height, would be a resize loop.
       requestAnimationFrame(() => this.shown.run("model", () => this.redraw()));
-    }).observe(chartBox);
+    });
     this.redraw();
   }
 

@@ -19,16 +19,6 @@ export class WhenShown {
     ).observe(element);
   }
 
-  /** Whether updates run as they are asked for. */
-  get isShown(): boolean {
-    return this.shown;
-  }
-
-  /** Updates waiting for the view to be shown. */
-  get waiting(): number {
-    return this.pending.size;
-  }
-
   /** Runs `update` now when the view is shown; otherwise keeps it (replacing one of the same kind). */
   run(kind: string, update: () => void): void {
     if (!this.shown) {
