@@ -14,6 +14,11 @@
 // The push-pull of the full view was half of an idle node's CPU at 64 (a 64-record view every 2 s,
 // each way): large runs push-pull every 10 s up to 32 members (20 s at 64, 30 s at 128; memberlist
 // waits 30 s), and a partition heals as fast as before (--healInterval keeps its default).
+// During a bring-up every join is news for every member, and resending it was most of a node's
+// extra CPU, taken from the engine starting the rest: large runs send each update 2 * ceil(log2
+// (n + 1)) times (14 at 64; memberlist sends 8), not 3 *. Fresh news still spreads at once, so a
+// join reaches everyone as fast; 1 * let a simulated join under 5 % loss miss a member for over a
+// second.
 import { DEFAULT_MEMBERSHIP_CONFIG } from "@joinlab/node";
 import type { NodeSpec, ScenarioSpec } from "../scenarios/types.js";
 import { RUN_DEFAULTS } from "./run-defaults.js";
@@ -38,6 +43,8 @@ export function newcomerWindowMs(scenario: ScenarioSpec): number {
 /** A large run's probe period, and its shortest suspicion at up to 10 members (times log10 n above). */
 const LARGE_RUN_PROBE_INTERVAL_MS = 1000;
 const LARGE_RUN_SUSPICION_MS = 1000;
+/** A large run's --retransmitMult (the node's default is 3). */
+const LARGE_RUN_RETRANSMIT_MULT = 2;
 
 /** The node flags a large run gives every joinlab node (its membership timings). */
 export function largeRunMembershipFlags(scenario: ScenarioSpec): Readonly<Record<string, number>> {
@@ -47,6 +54,7 @@ export function largeRunMembershipFlags(scenario: ScenarioSpec): Readonly<Record
     "--suspicionTimeout": LARGE_RUN_SUSPICION_MS,
     "--newcomerWindow": newcomerWindowMs(scenario),
     "--syncInterval": 10_000,
+    "--retransmitMult": LARGE_RUN_RETRANSMIT_MULT,
   };
 }
 
