@@ -261,10 +261,12 @@ describe("join convergence (recorded runs)", () => {
     for (const { node, ms } of r.joinConvergence) {
       const id = idOf(ctx, node);
       const joinedLines = lines(ctx).filter((e) => e.line.event === "member.joined" && e.line.peerId === id);
-      const admitted = joinedLines.find((e) => e.line.event === "member.joined" && e.line.via === "join")!.t;
-      const observers = r.procs.filter((p) => p.node !== node && p.readyT! <= admitted).map((p) => p.node);
-      const learned = observers.map((o) => joinedLines.find((e) => e.node === o)!.t);
-      assert.equal(ms, msAfter(admitted, learned), node);
+      const admission = joinedLines.find((e) => e.line.event === "member.joined" && e.line.via === "join")!;
+      const observers = r.procs.filter((p) => p.node !== node && p.readyT! <= admission.t).map((p) => p.node);
+      // Measured by the nodes' own clocks (each line's time), not Docker's stamps.
+      const ownClock = (e: (typeof joinedLines)[number]) => Date.parse(e.line.time) * 1000;
+      const learned = observers.map((o) => ownClock(joinedLines.find((e) => e.node === o)!));
+      assert.equal(ms, msAfter(ownClock(admission), learned), node);
     }
     assert.equal(r.joinConvergence.length, 4, "every joiner measured");
   });

@@ -46,7 +46,7 @@ const NOTES = [
   "engine / busy cores: during the scenario run (first create until the checks ran), the cores the Docker engine's processes (dockerd, containerd, shims) used on average, and the cores the whole machine was busy",
   "idle CPU: per node, % of one core, over 10 s once the cluster converged (container cgroup counters; /proc for processes), median of up to 16 nodes",
   "latencies from the nodes' own log clocks (millisecond resolution)",
-  "join convergence: a joiner's first admission (member.joined via join) until every node up then logged member.joined for it (Docker timestamps)",
+  "join convergence: a joiner's first admission (member.joined via join) until every node up then logged member.joined for it (the nodes' own clocks: every container reads the host's)",
   "crash: one node-crash run per size (--detect); kill event → last survivor's member.suspect / member.failed",
   "live page: a star-join served live (--ui) to headless Chromium; each node line's own timestamp → drawn on the page",
   "whole command: `npm run scenario -- chain-join` as typed, against scripts/docker-cli-chain-join.sh (network create, 4 × docker run, rm, network rm), paired rounds",
