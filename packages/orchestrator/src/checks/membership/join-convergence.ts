@@ -2,7 +2,7 @@
 // joined through) until every node that was up then had it in its view. Measured with the nodes'
 // own clocks (each line's `time`; every container reads the host's clock): Docker's stamp is when
 // the engine read the line, and a busy engine reads some containers' output seconds late (at 128
-// nodes the slowest join looked 2.7 s long by the stamps and was 0.6 s by the nodes' clocks).
+// nodes the slowest join looked 2.7 s long by the stamps and was 0.8 s by the nodes' clocks).
 import type { NodeLogLine } from "@joinlab/protocol";
 import { msOf, type ClusterState, type Proc, type ReplayStep } from "./cluster-state.js";
 import type { ReplayFold } from "./replay.js";
