@@ -63,7 +63,7 @@ export class JoinConvergenceFold implements ReplayFold<JoinConvergence[]> {
 }
 
 /** When the node logged `line`, in microseconds by its own clock (the stamp `t` when it gave none). */
-export function loggedAt(line: NodeLogLine, t: number): number {
+function loggedAt(line: NodeLogLine, t: number): number {
   const own = typeof line.time === "string" ? Date.parse(line.time) : NaN;
   return Number.isFinite(own) ? own * 1000 : t;
 }
