@@ -3,7 +3,7 @@
 // own clocks (each line's `time`; every container reads the host's clock): Docker's stamp is when
 // the engine read the line, and a busy engine reads some containers' output seconds late (at 128
 // nodes the slowest join looked 2.7 s long by the stamps and was 0.8 s by the nodes' clocks).
-import type { NodeLogLine } from "@joinlab/protocol";
+import { parseTimestamp } from "../../logs/records.js";
 import { msOf, type ClusterState, type Proc, type ReplayStep } from "./cluster-state.js";
 import type { ReplayFold } from "./replay.js";
 
@@ -30,7 +30,8 @@ export class JoinConvergenceFold implements ReplayFold<JoinConvergence[]> {
     const { line, t } = step.entry;
     if (line.event !== "member.joined") return;
     const id = step.about;
-    const own = loggedAt(line, t);
+    // The node's own clock (Docker's stamp for a line whose time does not parse).
+    const own = parseTimestamp(line.time) ?? t;
     if (line.via === "join") this.#admitted.set(id, earliest(this.#admitted.get(id), { t, own }));
     const learned = this.#learned.get(id) ?? new Map<Proc, number>();
     if (!learned.has(step.proc)) learned.set(step.proc, own);
@@ -60,12 +61,6 @@ export class JoinConvergenceFold implements ReplayFold<JoinConvergence[]> {
     }
     return out;
   }
-}
-
-/** When the node logged `line`, in microseconds by its own clock (the stamp `t` when it gave none). */
-function loggedAt(line: NodeLogLine, t: number): number {
-  const own = typeof line.time === "string" ? Date.parse(line.time) : NaN;
-  return Number.isFinite(own) ? own * 1000 : t;
 }
 
 function earliest(a: Admission | undefined, b: Admission): Admission {
