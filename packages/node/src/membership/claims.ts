@@ -15,8 +15,6 @@ export interface ClaimSource {
 
 /** What the prober needs to hear about newcomers (see newcomerGraceMs) and suspects. */
 export interface ProbeHooks {
-  /** The member spoke to us itself: probe it in this round. */
-  slotIn(id: number): void;
   /** Learned second-hand: not probed until it speaks, or until `until`. */
   holdBack(id: number, until: number): void;
   /** It is up (it spoke to us, or raised its incarnation): probe it from now on. */
@@ -124,10 +122,8 @@ export class Claims {
     // once it has its join response) is not probed until it speaks to us (see newcomerGraceMs).
     // Measured with 64 processes: probing members learned from a join response at once tripled
     // suspicions.
-    if (!incoming.seed) {
-      if (source.by === incoming.id || incoming.inc > 0) this.probes.slotIn(incoming.id);
-      else this.probes.holdBack(incoming.id, now + config.newcomerGraceMs);
-    }
+    const spokeForItself = source.by === incoming.id || incoming.inc > 0;
+    if (!incoming.seed && !spokeForItself) this.probes.holdBack(incoming.id, now + config.newcomerGraceMs);
     // The members of a join response are no news to the cluster: only what we learn otherwise is passed on.
     if (source.via !== "join-response") this.dissemination.enqueue(incoming.id);
     this.ctx.batch.emit({

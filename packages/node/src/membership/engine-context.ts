@@ -43,16 +43,6 @@ export function pickRandom<T>(items: readonly T[], count: number, random: () => 
   return a.slice(0, n);
 }
 
-/** A shuffled copy (Fisher-Yates with the engine's randomness). */
-export function shuffle<T>(items: readonly T[], random: () => number): T[] {
-  const a = [...items];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [a[i], a[j]] = [a[j] as T, a[i] as T];
-  }
-  return a;
-}
-
 /** Folds deadlines into the earliest one. */
 export function earliest(due: number | undefined, t: number | undefined): number | undefined {
   if (t === undefined) return due;

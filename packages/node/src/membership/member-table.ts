@@ -26,6 +26,8 @@ interface Summary {
   probeable: MemberRecord[];
   /** Other members failed or left: few, and all that expiry and healing look at. */
   gone: Entry[];
+  /** This node and the probeable members' ids, ascending (the probe ring), made when first asked. */
+  ring?: number[];
 }
 
 export class MemberTable {
@@ -105,6 +107,13 @@ export class MemberTable {
 
   presentCount(): number {
     return this.summary().present;
+  }
+
+  /** This node and the probeable members' ids, ascending: the ring that probes go round (probe-ring.ts). */
+  probeRing(): readonly number[] {
+    const summary = this.summary();
+    summary.ring ??= [this.selfId, ...summary.probeable.map((r) => r.id)].sort((a, b) => a - b);
+    return summary.ring;
   }
 
   /**

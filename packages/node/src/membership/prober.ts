@@ -1,14 +1,15 @@
-// Failure detection (SWIM with Lifeguard): every probe period, ping one member (a shuffled round
-// robin, so each is probed once per round); no ack within the probe timeout, ask indirectProbes
+// Failure detection (SWIM with Lifeguard): every probe period, ping one member (the one the shared
+// ring schedule names for the period, probe-ring.ts); no ack within the probe timeout, ask indirectProbes
 // others to ping it for us, and to nack if it stays silent; no ack by the end of the period, it is
 // suspect (or, if it already was, we confirm the suspicion). Period and timeout are stretched by
 // this node's local health, which the probe's outcome and the nacks (or their absence) adjust.
 // Also answers others' pings and ping-reqs.
 import type { ProbeHooks } from "./claims.js";
 import type { Dissemination } from "./dissemination.js";
-import { earliest, pickRandom, shuffle, type EngineContext } from "./engine-context.js";
+import { earliest, pickRandom, type EngineContext } from "./engine-context.js";
 import type { Entry } from "./member-table.js";
 import { isPresent } from "./precedence.js";
+import { probeRound, ringTarget } from "./probe-ring.js";
 import { deliveryAddress, type MemberRecord, type Sender } from "./types.js";
 import type { PingMessage, PingReqMessage } from "./wire.js";
 
@@ -47,7 +48,10 @@ export interface ProbeVerdicts {
 export class Prober implements ProbeHooks {
   private seq = 0;
   private probe: Probe | undefined;
-  private order: number[] = [];
+  /** Suspects to probe before the ring's target (probeNext). */
+  private urgent: number[] = [];
+  /** The round of our last ring probe: a second probe in the same round takes the next round's target. */
+  private lastRound = -Infinity;
   private nextProbeAt: number;
   private readonly relays = new Map<number, Relay>();
   /** Members learned second-hand and not heard from yet -> when the grace ends (newcomerGraceMs). */
@@ -73,7 +77,7 @@ export class Prober implements ProbeHooks {
   run(now: number): void {
     const p = this.probe;
     if (p && !p.acked && !p.indirectSent && now >= p.timeoutAt) this.askOthers(p);
-    if (p && now >= p.endAt) this.finish(p, now);
+    if (p && (now >= p.endAt || allNacked(p))) this.finish(p, now);
     if (!this.probe && now >= this.nextProbeAt) this.startProbe(now);
   }
 
@@ -82,7 +86,7 @@ export class Prober implements ProbeHooks {
     let due: number | undefined;
     if (p) {
       if (!p.acked && !p.indirectSent) due = earliest(due, p.timeoutAt);
-      due = earliest(due, p.endAt);
+      due = earliest(due, allNacked(p) ? p.timeoutAt : p.endAt); // the verdict is due now
     } else due = earliest(due, this.nextProbeAt);
     for (const until of this.unconfirmed.values()) due = earliest(due, until);
     for (const relay of this.relays.values()) due = earliest(due, relay.nackAt ?? relay.expires);
@@ -137,11 +141,6 @@ export class Prober implements ProbeHooks {
     }
   }
 
-  /** Probe a member this round, not only after the current round (which can last n periods). */
-  slotIn(id: number): void {
-    this.order.splice(Math.floor(this.ctx.random() * (this.order.length + 1)), 0, id);
-  }
-
   /**
    * Someone else suspects the member. About suspicionConfirmations + 2 of the members that hear it
    * probe it next (each with that many chances in n − 2): enough for the confirmations a real crash
@@ -154,7 +153,20 @@ export class Prober implements ProbeHooks {
     const { config, table, random } = this.ctx;
     const others = table.presentCount() - 2; // neither the suspect nor its accuser
     if (random() * others >= config.suspicionConfirmations + 2) return;
-    this.order = [id, ...this.order.filter((x) => x !== id)];
+    this.urgent = [id, ...this.urgent.filter((x) => x !== id)];
+    this.startSoon();
+  }
+
+  /**
+   * The next probe starts at once if the current one has its answer (it only waits out its period):
+   * a confirmation then comes a probe timeout after the suspicion is heard, not up to a period later.
+   */
+  private startSoon(): void {
+    const p = this.probe;
+    if (p && !p.acked) return;
+    if (p) this.ctx.health.apply(-1); // it ended well, as finish() would count it
+    this.probe = undefined;
+    this.nextProbeAt = -Infinity;
   }
 
   holdBack(id: number, until: number): void {
@@ -163,8 +175,7 @@ export class Prober implements ProbeHooks {
 
   /** We heard from a member directly: it is up, so probing it is fair from now on. */
   confirm(id: number): void {
-    if (!this.unconfirmed.delete(id)) return;
-    this.slotIn(id);
+    this.unconfirmed.delete(id);
   }
 
   /** A newcomer that stayed silent for newcomerGraceMs is probed anyway (it may have crashed at boot). */
@@ -195,7 +206,7 @@ export class Prober implements ProbeHooks {
 
   private startProbe(now: number): void {
     const { config, health } = this.ctx;
-    const target = this.nextTarget();
+    const target = this.nextTarget(now);
     const endAt = now + health.scale(config.probeIntervalMs);
     this.nextProbeAt = endAt;
     if (!target) return;
@@ -222,16 +233,31 @@ export class Prober implements ProbeHooks {
     }
   }
 
-  /** Shuffled round robin over probeable members: everyone is probed once per round. */
-  private nextTarget(): MemberRecord | undefined {
-    for (let guard = 0; guard < 2; guard++) {
-      while (this.order.length > 0) {
-        const id = this.order.shift() as number;
-        const e = this.ctx.table.get(id);
-        if (e && isPresent(e.rec) && !e.rec.seed && !this.unconfirmed.has(id)) return e.rec;
-      }
-      this.order = shuffle(this.ctx.table.probeable(), this.ctx.random).map((r) => r.id);
+  /** A suspect someone asked us to confirm, else the ring's target for this round. */
+  private nextTarget(now: number): MemberRecord | undefined {
+    while (this.urgent.length > 0) {
+      const e = this.ctx.table.get(this.urgent.shift() as number);
+      if (e && this.canProbe(e.rec.id)) return e.rec;
     }
-    return undefined;
+    const { table, selfId, config } = this.ctx;
+    const round = Math.max(probeRound(now, config.probeIntervalMs), this.lastRound + 1);
+    this.lastRound = round;
+    const id = ringTarget(table.probeRing(), selfId, round, (x) => this.canProbe(x));
+    return id === undefined ? undefined : table.get(id)?.rec;
   }
+
+  /** A present member that answers UDP and that we have heard from (or waited for long enough). */
+  private canProbe(id: number): boolean {
+    const e = this.ctx.table.get(id);
+    return e !== undefined && isPresent(e.rec) && !e.rec.seed && !this.unconfirmed.has(id);
+  }
+}
+
+/**
+ * Every helper we asked said the target stayed silent for a whole probe timeout, and it did not
+ * answer us either: the rest of the period would only wait for an answer nobody is still waiting
+ * for, so the verdict comes now.
+ */
+function allNacked(p: Probe): boolean {
+  return !p.acked && p.indirectSent && p.expectedNacks > 0 && p.nacks >= p.expectedNacks;
 }
