@@ -39,10 +39,19 @@ test("a value out of range names the flag, the value and the range", () => {
   assert.match(refused(["--suspicionMaxMult", "0"]), /--suspicionMaxMult 0 .*from 1 to 20/);
 });
 
-test("a timeout not shorter than its period, or a period longer than the suspicion, is refused", () => {
+test("a timeout not shorter than its period, or longer than the suspicion, is refused", () => {
   assert.match(refused(["--probeTimeout", "300"]), /--probeTimeout 300 .*less than --probeInterval/);
-  const out = refused(["--probeInterval", "2000", "--probeTimeout", "100"]);
-  assert.match(out, /--probeInterval 2000 .*at most --suspicionTimeout/);
+  const out = refused(["--probeInterval", "2000", "--probeTimeout", "500", "--suspicionTimeout", "400"]);
+  assert.match(out, /--probeTimeout 500 .*at most --suspicionTimeout/);
+  const longPeriod = parseFlags([
+    "--probeInterval",
+    "1000",
+    "--probeTimeout",
+    "300",
+    "--suspicionTimeout",
+    "600",
+  ]);
+  assert.ok(longPeriod.kind === "run", longPeriod.kind === "exit" ? longPeriod.output : "");
 });
 
 test("--help lists the timing flags with their ranges and defaults", () => {

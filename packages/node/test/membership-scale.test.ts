@@ -59,6 +59,29 @@ describe("membership figures (simulated, 1-3 ms links)", () => {
     }
   });
 
+  it("with a large run's timings (a probe a second), a crash among 64 is failed by all within 3 s", (t) => {
+    const largeRun = {
+      probeIntervalMs: 1000,
+      probeTimeoutMs: 300,
+      suspicionMs: 600,
+      newcomerWindowMs: 10_000,
+      syncIntervalMs: 10_000,
+      retransmitMult: 2,
+    };
+    const times = Array.from({ length: 8 }, (_, i) => {
+      const sim = new Sim(200 + i, largeRun);
+      const ids = buildCluster(sim, 64);
+      sim.run(12_000 + 137 * i); // past the newcomer window, at a different phase of the probe round
+      const victim = ids[1 + ((i * 7) % 63)] as number;
+      sim.crash(victim);
+      const ms = sim.runUntil(() => sim.allSee(victim, "failed"), BOUND);
+      assert.ok(ms !== undefined, `crash ${i} not failed by all within ${BOUND} ms`);
+      return ms;
+    });
+    t.diagnostic(`64 nodes, 8 crashes: p50 ${percentile(times, 50)} ms, max ${Math.max(...times)} ms`);
+    assert.ok(Math.max(...times) < 3000, `slowest ${Math.max(...times)} ms`);
+  });
+
   it("a network cut of one node is detected and healed at 128 nodes", (t) => {
     const sim = new Sim(7);
     const ids = buildCluster(sim, 128);

@@ -46,12 +46,12 @@ describe("fault scenarios", () => {
     assert.equal(small.convergeWithinMs, 5000);
     const at64 = buildScenario("node-crash", { nodes: 64 });
     const at128 = buildScenario("node-crash", { nodes: 128 });
-    // 6 probe periods of 1 s, then the longest suspicion: 4 × 1 s × log10 n.
-    assert.equal(at64.convergeWithinMs, 13_225);
-    assert.equal(at128.convergeWithinMs, 14_429);
+    // 4 probe periods of 1 s, then the longest suspicion: 4 × 600 ms × log10 n.
+    assert.equal(at64.convergeWithinMs, 8335);
+    assert.equal(at128.convergeWithinMs, 9057);
     assert.ok((at64.settleMs ?? 0) >= at64.convergeWithinMs!);
     // A scenario's own tighter bound gives way too: its faults are detected as slowly.
-    assert.equal(buildScenario("partition-heal", { nodes: 64, majority: true }).convergeWithinMs, 13_225);
+    assert.equal(buildScenario("partition-heal", { nodes: 64, majority: true }).convergeWithinMs, 8335);
   });
 
   it("chaos: same seed, same schedule; bounded; every fault healed; a majority always up; network faults drawn too", () => {

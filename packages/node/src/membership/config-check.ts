@@ -45,7 +45,7 @@ export const KNOBS: readonly Knob[] = [
     max: 600_000,
     unit: "ms",
     describe:
-      "Shortest time a suspect has to refute, at up to 10 members (times log10(n) beyond); at least --probeInterval.",
+      "Shortest time a suspect has to refute, at up to 10 members (times log10(n) beyond); at least --probeTimeout.",
   },
   {
     key: "suspicionMaxMult",
@@ -131,7 +131,8 @@ const RELATIONS: readonly {
   says: string;
 }[] = [
   { key: "probeTimeoutMs", below: (c) => c.probeIntervalMs - 1, says: "less than --probeInterval" },
-  { key: "probeIntervalMs", below: (c) => c.suspicionMs, says: "at most --suspicionTimeout" },
+  // The accused gets at least as long to refute as its accuser waited for its answer.
+  { key: "probeTimeoutMs", below: (c) => c.suspicionMs, says: "at most --suspicionTimeout" },
 ];
 
 /** What is wrong with a config, as a sentence naming the flag, its value and what is allowed; undefined if fine. */
