@@ -6,12 +6,12 @@
 // divided by the probe interval) the member at position i of the ring of present members, sorted
 // by id, probes the one at i + d(r), where the distance d(r) (1 .. m - 1) is drawn from a hash of
 // r, the same on every node. When the views agree that is a permutation: every member is probed
-// by exactly one other every period, and by another one the next, so one bad link never decides
-// twice running. The distance is drawn, not stepped (1, 2, 3 ...): updates also ride on pings and
-// acks, and with stepped distances the members a piggybacked update reached in k rounds were the
-// sums of k consecutive steps, which overlap, so a join took four times as long to reach
-// everyone in the simulator. Views that differ (a join still spreading) only make a round's probes
-// collide or miss someone, as independent choices always did.
+// by exactly one other every period, by a prober drawn anew each period, so one bad link seldom
+// decides twice running. The distance is drawn, not stepped (1, 2, 3 ...): updates also ride on
+// pings and acks, and with stepped distances the members a piggybacked update reached in k rounds
+// were the sums of k consecutive steps, which overlap, so in the simulator a join took three to
+// four times as long to reach everyone. Views that differ (a join still spreading) only make a
+// round's probes collide or miss someone, as independent choices always did.
 
 /** The probe round that `now` falls in: one per probe interval, the same on every node. */
 export function probeRound(now: number, probeIntervalMs: number): number {

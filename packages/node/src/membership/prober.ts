@@ -1,7 +1,8 @@
-// Failure detection (SWIM with Lifeguard): every probe period, ping one member (the one the shared
-// ring schedule names for the period, probe-ring.ts); no ack within the probe timeout, ask indirectProbes
-// others to ping it for us, and to nack if it stays silent; no ack by the end of the period, it is
-// suspect (or, if it already was, we confirm the suspicion). Period and timeout are stretched by
+// Failure detection (SWIM with Lifeguard): every probe period, ping one member (the one the
+// schedule all nodes share names for the period, probe-ring.ts); no ack within the probe timeout,
+// ask indirectProbes others to ping it for us, and to nack if it stays silent; no ack by the end
+// of the period, or every helper nacked, it is suspect (or, if it already was, we confirm the
+// suspicion). Period and timeout are stretched by
 // this node's local health, which the probe's outcome and the nacks (or their absence) adjust.
 // Also answers others' pings and ping-reqs.
 import type { ProbeHooks } from "./claims.js";
