@@ -117,7 +117,7 @@ function prepareAhead(phase: BringUp, node: NodeBringUp): Promise<void> {
   const created = node.created!;
   if (!created.prepare) return Promise.resolve();
   const prepared = (async () => {
-    for (const dep of phase.order.wideDependencies(node)) await dep.reached("ready").catch(() => {});
+    for (const dep of phase.order.wideDependencies(node)) await dep.reached("started").catch(() => {});
     await phase.order.limiter.run(async () => {
       throwIfInterrupted(phase.run);
       await created.prepare!();
