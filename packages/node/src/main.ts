@@ -3,6 +3,7 @@
 import { parseFlags } from "./cli/flags.js";
 import { NodeLogger } from "./log/node-logger.js";
 import { Node } from "./node.js";
+import { heldByStartGate } from "./start-gate.js";
 import { EXIT_OK, EXIT_STARTUP_FAILED, StartupError } from "./startup-error.js";
 
 /** If something still holds the event loop after a clean stop, leave anyway: docker stop must be fast. */
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     process.exitCode = flags.exitCode;
     return;
   }
+  await heldByStartGate();
   const logger = new NodeLogger(flags.log);
   const node = new Node(flags.config, logger);
 
