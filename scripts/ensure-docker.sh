@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes a Docker engine answer on this machine: does nothing when one already answers; otherwise
 # installs Debian's docker.io + docker-compose (v1.29) when missing and starts dockerd detached, its
-# containers weighted above its own processes (container-cpu-weight.sh).
+# containers weighted above its own processes (container-cpu-weight.sh) and the kernel's neighbour
+# table raised for large runs (neighbour-table.sh).
 # Prints "started" on stdout's last line when this call started the daemon (so .ci/run can stop it).
 set -euo pipefail
 
@@ -9,6 +10,10 @@ log=${JOINLAB_DOCKERD_LOG:-/var/log/joinlab-dockerd.log}
 
 if timeout 10 docker info >/dev/null 2>&1; then
   echo "docker: engine already answers" >&2
+  limit=$(cat /proc/sys/net/ipv4/neigh/default/gc_thresh3 2>/dev/null || echo 32768)
+  if [ "$limit" -lt 32768 ]; then
+    echo "docker: the kernel's neighbour table holds $limit entries; runs above 30 nodes will lose datagrams: run scripts/neighbour-table.sh as root" >&2
+  fi
   exit 0
 fi
 
@@ -66,6 +71,8 @@ if wait_for_engine; then
   echo "docker: engine answers" >&2
   # An engine of our own runs whole clusters on this machine's cores: the nodes come first.
   bash "$(dirname "$0")/container-cpu-weight.sh" || true
+  # ... and the kernel's neighbour table holds an entry for every pair of them.
+  bash "$(dirname "$0")/neighbour-table.sh" || true
   if ! has_compose; then
     echo "docker: warning: neither 'docker compose' nor 'docker-compose' is installed; the compose tests need one" >&2
   fi
