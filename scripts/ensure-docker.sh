@@ -10,10 +10,7 @@ log=${JOINLAB_DOCKERD_LOG:-/var/log/joinlab-dockerd.log}
 
 if timeout 10 docker info >/dev/null 2>&1; then
   echo "docker: engine already answers" >&2
-  limit=$(cat /proc/sys/net/ipv4/neigh/default/gc_thresh3 2>/dev/null || echo 32768)
-  if [ "$limit" -lt 32768 ]; then
-    echo "docker: the kernel's neighbour table holds $limit entries; runs above 30 nodes will lose datagrams: run scripts/neighbour-table.sh as root" >&2
-  fi
+  bash "$(dirname "$0")/neighbour-table.sh" --check || true
   exit 0
 fi
 

@@ -2,9 +2,8 @@
 // schedule all nodes share names for the period, probe-ring.ts); no ack within the probe timeout,
 // ask indirectProbes others to ping it for us, and to nack if it stays silent; no ack by the end
 // of the period, or every helper nacked, it is suspect (or, if it already was, we confirm the
-// suspicion). Period and timeout are stretched by
-// this node's local health, which the probe's outcome and the nacks (or their absence) adjust.
-// Also answers others' pings and ping-reqs.
+// suspicion). Period and timeout are stretched by this node's local health, which the probe's
+// outcome and the nacks (or their absence) adjust. Also answers others' pings and ping-reqs.
 import type { ProbeHooks } from "./claims.js";
 import type { Dissemination } from "./dissemination.js";
 import { earliest, pickRandom, type EngineContext } from "./engine-context.js";
