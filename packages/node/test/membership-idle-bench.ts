@@ -2,7 +2,7 @@
 // Run: node --import tsx packages/node/test/membership-idle-bench.ts [sizes=16,32,64] [node flags...]
 // e.g. `64 --probeInterval 1000 --probeTimeout 300 --suspicionTimeout 600 --syncInterval 10000`
 // (a large run's timings). The window starts 40 s after the last node started: past each node's
-// one-off start-up garbage collection (V8's memory reducer runs about 25 s after start).
+// start-up, when its code is still being compiled.
 import { loadavg } from "node:os";
 import { benchmarkIdleCpu } from "../src/bench/idle-cpu-benchmark.js";
 

@@ -5,18 +5,18 @@ import { cp, mkdtemp, appendFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { NODE_RUNTIME_OPTIONS } from "@joinlab/node";
 import Docker from "dockerode";
 import { requireEngine } from "./docker-support.js";
 import { buildNodeImage } from "../src/image/build-node-image.js";
-import { bundleHash } from "../src/image/bundle-hash.js";
+import { imageInputsHash } from "../src/image/inputs-hash.js";
 import { ensureNodeImage } from "../src/image/ensure-node-image.js";
 import { inspectImageIfPresent } from "../src/image/image-exists.js";
 import {
   BASE_IMAGE_LABEL,
   BUNDLE,
-  BUNDLE_HASH_LABEL,
-  DOCKERFILE,
-  IMAGE_BUNDLES,
+  INPUTS_HASH_LABEL,
+  IMAGE_INPUTS,
   LOCAL_BASE_IMAGE,
   NODE_IMAGE_TAG,
   OFFICIAL_BASE_IMAGE,
@@ -78,10 +78,15 @@ describe("node image (real engine)", () => {
 
     const image = await inspectImageIfPresent(docker, NODE_IMAGE_TAG);
     assert.ok(image, `${NODE_IMAGE_TAG} should exist after the build`);
-    assert.equal(image.Config.Labels?.[BUNDLE_HASH_LABEL], await bundleHash(REPO_ROOT, IMAGE_BUNDLES));
+    assert.equal(image.Config.Labels?.[INPUTS_HASH_LABEL], await imageInputsHash(REPO_ROOT, IMAGE_INPUTS));
     assert.equal(image.Config.Labels?.[BASE_IMAGE_LABEL], LOCAL_BASE_IMAGE);
     assert.ok(await inspectImageIfPresent(docker, LOCAL_BASE_IMAGE), "the local base should have been made");
     assert.ok(image.Config.Healthcheck?.Test?.length, "the image should carry a healthcheck");
+    assert.deepEqual(
+      image.Config.Entrypoint?.slice(0, 1 + NODE_RUNTIME_OPTIONS.length),
+      ["node", ...NODE_RUNTIME_OPTIONS],
+      "the entrypoint should run node with the options every joinlab node runs with",
+    );
     assert.equal((image.Config as { StopSignal?: string }).StopSignal, "SIGTERM");
 
     const app = await appLayerBytes(NODE_IMAGE_TAG);
@@ -110,18 +115,18 @@ describe("node image (real engine)", () => {
     // A copy of the context with a changed bundle, built under a scratch tag: the shared tag and
     // the real bundle stay untouched.
     scratchDir = await mkdtemp(path.join(tmpdir(), "joinlab-image-test-"));
-    for (const file of [DOCKERFILE, ...IMAGE_BUNDLES]) {
+    for (const file of IMAGE_INPUTS) {
       await cp(path.join(REPO_ROOT, file), path.join(scratchDir, file), { recursive: true });
     }
     await appendFile(path.join(scratchDir, BUNDLE), `\n// app change ${Date.now()}\n`);
-    const hash = await bundleHash(scratchDir, IMAGE_BUNDLES);
+    const hash = await imageInputsHash(scratchDir, IMAGE_INPUTS);
 
     const started = performance.now();
     const image = await buildNodeImage(docker, {
       contextDir: scratchDir,
       tag: scratchTag,
       baseImage: LOCAL_BASE_IMAGE,
-      bundleHash: hash,
+      inputsHash: hash,
       log,
     });
     const seconds = (performance.now() - started) / 1000;

@@ -7,7 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { GATE_RELEASE, GATE_SCRIPT } from "../src/runtime/gate.js";
+import {
+  gateArguments,
+  gateCommand,
+  gateEntrypoint,
+  GATE_RELEASE,
+  GATE_SCRIPT,
+} from "../src/runtime/gate.js";
 
 const dir = mkdtempSync(join(tmpdir(), "joinlab-gate-"));
 const children: ChildProcess[] = [];
@@ -24,6 +30,7 @@ writeFileSync(
 const gate = globalThis[Symbol.for("joinlab.startGate")];
 if (gate) await gate;
 console.log("started " + process.argv.slice(2).join(" "));
+console.log("options " + process.execArgv.filter((a) => a.startsWith("--")).join(" "));
 `,
 );
 
@@ -36,8 +43,12 @@ interface Gated {
   exited: Promise<number | null>;
 }
 
-function gated(env: Record<string, string>): Gated {
-  const child = spawn(process.execPath, ["-e", GATE_SCRIPT, program, "--myport", "8002"], {
+/** `command`: the gate as the container runs it (node, its options, -e GATE_SCRIPT, the arguments). */
+function gated(
+  env: Record<string, string>,
+  command = [process.execPath, "-e", GATE_SCRIPT, program, "--myport", "8002"],
+): Gated {
+  const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, ...env },
     stdio: ["pipe", "pipe", "inherit"],
   });
@@ -85,7 +96,7 @@ describe("the start gate", { timeout: 10_000 }, () => {
     const run = gated({ JOINLAB_PRELOADABLE: "/app/another.mjs" });
     run.release();
     assert.equal(await run.printed("started"), "started --myport 8002");
-    assert.deepEqual(run.lines, ["loaded", "started --myport 8002"]);
+    assert.deepEqual(run.lines.slice(0, 2), ["loaded", "started --myport 8002"]);
   });
 
   it("never starts a preloaded program whose stdin closes without a release, and exits 0", async () => {
@@ -101,5 +112,31 @@ describe("the start gate", { timeout: 10_000 }, () => {
     run.closeStdin();
     assert.equal(await run.exited, 0);
     assert.deepEqual(run.lines, []);
+  });
+
+  it("keeps the node options of the image's entrypoint in front of the gate, and the program's arguments behind it", async () => {
+    const entrypoint = gateEntrypoint([
+      process.execPath,
+      "--no-memory-reducer",
+      program,
+      "--readyFile",
+      "/r",
+    ]);
+    assert.ok(entrypoint, "node, an option, then a module, is an entrypoint the gate can run");
+    const command = [...gateCommand(entrypoint), ...gateArguments(entrypoint, ["--myport", "8002"])];
+    const run = gated({ JOINLAB_PRELOADABLE: program }, command);
+    await run.printed("loaded");
+    run.release();
+    assert.equal(await run.printed("started"), "started --readyFile /r --myport 8002");
+    assert.equal(await run.printed("options"), "options --no-memory-reducer");
+  });
+
+  it("takes only an entrypoint that runs a module with node", () => {
+    assert.ok(gateEntrypoint(["node", "/app/joinlab-node.mjs"]));
+    assert.ok(gateEntrypoint(["/usr/local/bin/node", "--no-memory-reducer", "/app/joinlab-node.mjs"]));
+    assert.equal(gateEntrypoint(["node", "--no-memory-reducer"]), undefined, "options but no module");
+    assert.equal(gateEntrypoint(["node"]), undefined);
+    assert.equal(gateEntrypoint(["/bin/sh", "-c", "node /app/joinlab-node.mjs"]), undefined);
+    assert.equal(gateEntrypoint([]), undefined);
   });
 });

@@ -46,10 +46,10 @@ describe("a node's swarm service", () => {
   it("behind the gate, runs the image's node program through the gate with stdin open", () => {
     const spec = serviceSpec({
       ...launch,
-      gateEntrypoint: ["node", "/app/joinlab-node.mjs", "--readyFile", "/r"],
+      gateEntrypoint: ["node", "--no-memory-reducer", "/app/joinlab-node.mjs", "--readyFile", "/r"],
     });
     const c = (spec.TaskTemplate as { ContainerSpec: Record<string, unknown> }).ContainerSpec;
-    assert.deepEqual(c.Command, ["node", "-e", GATE_SCRIPT]);
+    assert.deepEqual(c.Command, ["node", "--no-memory-reducer", "-e", GATE_SCRIPT]);
     assert.deepEqual(c.Args, ["/app/joinlab-node.mjs", "--readyFile", "/r", ...launch.args]);
     assert.equal(c.OpenStdin, true);
   });

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { KEY_ENV } from "../auth/key-sources.js";
+import { NODE_RUNTIME_OPTIONS } from "../runtime-options.js";
 import { freePort } from "../ports.js";
 import { defaultNodeBin, stopChild, waitForReady } from "./node-child.js";
 
@@ -72,7 +73,7 @@ async function startNode(
 ): Promise<ChildProcess> {
   const args = ["--myport", String(port), "--clusterip", `127.0.0.1:${masterPort}`, ...extra];
   const loopback = ["--listenHost", "127.0.0.1", "--advertise", "127.0.0.1"];
-  const child = spawn(process.execPath, [nodeBin, ...args, ...loopback], {
+  const child = spawn(process.execPath, [...NODE_RUNTIME_OPTIONS, nodeBin, ...args, ...loopback], {
     stdio: ["ignore", "pipe", "inherit"],
     env,
   });

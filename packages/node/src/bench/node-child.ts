@@ -1,6 +1,7 @@
 // The benchmarks' node processes: where the program is, waiting for ready, stopping for sure.
 import { spawn, type ChildProcess } from "node:child_process";
 import { KEY_ENV } from "../auth/key-sources.js";
+import { NODE_RUNTIME_OPTIONS } from "../runtime-options.js";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -21,7 +22,7 @@ export async function startBenchMaster(
 ): Promise<ChildProcess> {
   const args = ["--makeMasterOnError", "--myport", String(port), "--clusterip", `127.0.0.1:${port}`];
   const loopback = ["--listenHost", "127.0.0.1", "--advertise", "127.0.0.1", "--name", "bench"];
-  const child = spawn(process.execPath, [nodeBin, ...args, ...loopback], {
+  const child = spawn(process.execPath, [...NODE_RUNTIME_OPTIONS, nodeBin, ...args, ...loopback], {
     stdio: ["ignore", "pipe", "inherit"],
     // The key goes by environment, as a deployment would pass it (not visible in ps).
     ...(clusterKey !== undefined ? { env: { ...process.env, [KEY_ENV]: clusterKey } } : {}),

@@ -7,10 +7,8 @@ import { median, round, spread } from "./stats.js";
 /** How long the cluster is watched: long enough for several push-pull periods. */
 export const IDLE_WINDOW_MS = 10_000;
 /**
- * When the settled window starts, after the bring-up. About 25 s after it starts, each node's V8
- * runs its memory reducer (two full collections that shrink the heap start-up left behind, some
- * 30 ms of CPU): a window right after the bring-up catches it in the youngest nodes, and it is a
- * one-off start-up cost, not membership upkeep.
+ * When the settled window starts, after the bring-up: the window right after it still catches the
+ * youngest nodes compiling their code and collecting the garbage their start-up left.
  */
 export const IDLE_SETTLE_MS = 30_000;
 /** Nodes sampled, spread over the cluster (each sample is an engine round trip). */

@@ -3,14 +3,14 @@
 import type Dockerode from "dockerode";
 import { followProgress } from "./docker-progress.js";
 import { inspectImageIfPresent } from "./image-exists.js";
-import { BUNDLE_HASH_LABEL, DOCKERFILE, IMAGE_BUNDLES } from "./node-image.js";
+import { DOCKERFILE, IMAGE_INPUTS, INPUTS_HASH_LABEL } from "./node-image.js";
 
 export interface BuildNodeImageOptions {
   /** Directory holding DOCKERFILE and the bundles at their usual relative paths (normally the repo root). */
   contextDir: string;
   tag: string;
   baseImage: string;
-  bundleHash: string;
+  inputsHash: string;
   log: (line: string) => void;
 }
 
@@ -22,11 +22,11 @@ export async function buildNodeImage(
   // Listing the files is .dockerignore's intent applied here: a three-file context whatever else
   // lies in the checkout (dockerode also filters the list through .dockerignore).
   const stream = await docker.buildImage(
-    { context: options.contextDir, src: [DOCKERFILE, ...IMAGE_BUNDLES] },
+    { context: options.contextDir, src: [...IMAGE_INPUTS] },
     {
       t: tag,
       dockerfile: DOCKERFILE,
-      buildargs: { BASE_IMAGE: options.baseImage, BUNDLE_HASH: options.bundleHash },
+      buildargs: { BASE_IMAGE: options.baseImage, INPUTS_HASH: options.inputsHash },
       rm: true,
       forcerm: true,
     },
@@ -45,10 +45,10 @@ export async function buildNodeImage(
 
   const image = await inspectImageIfPresent(docker, tag);
   if (!image) throw new Error(`the build of ${tag} reported success, but no image ${tag} exists`);
-  const labelled = image.Config?.Labels?.[BUNDLE_HASH_LABEL];
-  if (labelled !== options.bundleHash) {
+  const labelled = image.Config?.Labels?.[INPUTS_HASH_LABEL];
+  if (labelled !== options.inputsHash) {
     throw new Error(
-      `${tag} was built but carries ${BUNDLE_HASH_LABEL}=${labelled}, expected ${options.bundleHash}`,
+      `${tag} was built but carries ${INPUTS_HASH_LABEL}=${labelled}, expected ${options.inputsHash}`,
     );
   }
   return image;

@@ -1,14 +1,14 @@
-// Makes sure joinlab/node:latest holds the current node bundle: reuses the image when its
-// bundle-hash label matches, otherwise picks a base (official, else local) and builds it.
+// Makes sure joinlab/node:latest is built from the current Dockerfile and node bundle: reuses the
+// image when its inputs-hash label matches, otherwise picks a base (official, else local) and builds it.
 import type Dockerode from "dockerode";
 import { performance } from "node:perf_hooks";
 import { buildNodeImage } from "./build-node-image.js";
-import { bundleHash } from "./bundle-hash.js";
+import { imageInputsHash } from "./inputs-hash.js";
 import { inspectImageIfPresent } from "./image-exists.js";
 import {
   BASE_IMAGE_LABEL,
-  BUNDLE_HASH_LABEL,
-  IMAGE_BUNDLES,
+  IMAGE_INPUTS,
+  INPUTS_HASH_LABEL,
   NODE_IMAGE_TAG,
   REPO_ROOT,
 } from "./node-image.js";
@@ -39,11 +39,11 @@ export async function ensureNodeImage(
   const seconds = () => Math.round(performance.now() - started) / 1000;
   const tag = NODE_IMAGE_TAG;
 
-  const hash = await bundleHash(REPO_ROOT, IMAGE_BUNDLES);
+  const hash = await imageInputsHash(REPO_ROOT, IMAGE_INPUTS);
   const existing = await inspectImageIfPresent(docker, tag);
   const labels = existing?.Config?.Labels ?? {};
-  if (existing && !options.rebuild && labels[BUNDLE_HASH_LABEL] === hash) {
-    log(`${tag} is current (bundle ${hash.slice(0, 12)})`);
+  if (existing && !options.rebuild && labels[INPUTS_HASH_LABEL] === hash) {
+    log(`${tag} is current (inputs ${hash.slice(0, 12)})`);
     return { tag, built: false, baseImage: labels[BASE_IMAGE_LABEL] ?? "unknown", seconds: seconds() };
   }
   log(
@@ -51,7 +51,7 @@ export async function ensureNodeImage(
       ? `${tag} does not exist yet: building it`
       : options.rebuild
         ? `Rebuilding ${tag} as asked`
-        : `${tag} holds another bundle (${String(labels[BUNDLE_HASH_LABEL]).slice(0, 12)}): rebuilding`,
+        : `${tag} was built from other inputs (${String(labels[INPUTS_HASH_LABEL]).slice(0, 12)}): rebuilding`,
   );
 
   const baseImage = await pickBaseImage(docker, {
@@ -64,7 +64,7 @@ export async function ensureNodeImage(
     contextDir: REPO_ROOT,
     tag,
     baseImage,
-    bundleHash: hash,
+    inputsHash: hash,
     log,
   });
 

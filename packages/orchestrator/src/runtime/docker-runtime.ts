@@ -21,7 +21,7 @@ import {
   SWARM_TASK_LABEL,
   type ResourceSummary,
 } from "./docker-client.js";
-import { gateEntrypoint, GATE_RELEASE, GATE_SCRIPT } from "./gate.js";
+import { gateArguments, gateCommand, gateEntrypoint, GATE_RELEASE, GATE_SCRIPT } from "./gate.js";
 import { ensureHelperImage } from "../netfaults/helper-image.js";
 import { netemMissing } from "../netfaults/netem-probe.js";
 import { NetworkFaults } from "../netfaults/network-faults.js";
@@ -242,8 +242,8 @@ class DockerEnvironment extends ContainerEnvironment implements StartedEnvironme
     }
     return gate
       ? {
-          Entrypoint: [gate[0]!, "-e", GATE_SCRIPT],
-          Cmd: [...gate.slice(1), ...launch.args],
+          Entrypoint: gateCommand(gate),
+          Cmd: gateArguments(gate, launch.args),
           OpenStdin: true,
           StdinOnce: true,
         }

@@ -24,7 +24,31 @@ export const GATE_SCRIPT = [
 
 export const GATE_RELEASE = "go\n";
 
-/** The gate needs an entrypoint of the form `node <module> ...`; anything else starts plainly. */
+/**
+ * The gate needs an entrypoint of the form `node [--option[=value] ...] <module> ...`; anything
+ * else starts plainly. Node's own options (the image's runtime settings) stay in front of the gate.
+ */
 export function gateEntrypoint(entrypoint: readonly string[]): string[] | undefined {
-  return entrypoint.length >= 2 && /(^|\/)node$/.test(entrypoint[0]!) ? [...entrypoint] : undefined;
+  if (!/(^|\/)node$/.test(entrypoint[0] ?? "")) return undefined;
+  const module = entrypoint[1 + nodeOptionsOf(entrypoint).length];
+  return module !== undefined && !module.startsWith("-") ? [...entrypoint] : undefined;
+}
+
+/** What the container runs for a gated entrypoint: node, its options, then the gate script. */
+export function gateCommand(entrypoint: readonly string[]): string[] {
+  return [entrypoint[0]!, ...nodeOptionsOf(entrypoint), "-e", GATE_SCRIPT];
+}
+
+/** The gate script's arguments: the entrypoint's module and arguments, then the node's own flags. */
+export function gateArguments(entrypoint: readonly string[], args: readonly string[]): string[] {
+  return [...entrypoint.slice(1 + nodeOptionsOf(entrypoint).length), ...args];
+}
+
+function nodeOptionsOf(entrypoint: readonly string[]): string[] {
+  const options: string[] = [];
+  for (const arg of entrypoint.slice(1)) {
+    if (!arg.startsWith("--")) break;
+    options.push(arg);
+  }
+  return options;
 }

@@ -3,6 +3,7 @@
 // with the same flags again (same port, a new pid and node id; the log goes on).
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { NODE_RUNTIME_OPTIONS } from "@joinlab/node";
 import type { Logger } from "winston";
 import { LineSplitter } from "../logs/line-splitter.js";
 import { NodeLog } from "../logs/node-log.js";
@@ -50,7 +51,7 @@ export class ProcessNode implements CreatedNode, StartedNode {
     if (this.child) return this;
     this.logger.debug(`Starting process ${this.name}...`);
     // Loopback only (the network safety rule), ahead of the run's flags so a scenario can override it.
-    const args = [this.bin, "--listenHost", "127.0.0.1", ...this.launch.args];
+    const args = [...NODE_RUNTIME_OPTIONS, this.bin, "--listenHost", "127.0.0.1", ...this.launch.args];
     const child = spawn(process.execPath, args, {
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -6,7 +6,7 @@ import type Dockerode from "dockerode";
 import { NODE_LABEL } from "./docker-client.js";
 import { NO_HEALTHCHECK } from "./docker-runtime.js";
 import { ROGUE_PROGRAM } from "../image/node-image.js";
-import { GATE_SCRIPT } from "./gate.js";
+import { gateArguments, gateCommand, GATE_SCRIPT } from "./gate.js";
 
 export interface ServiceLaunch {
   /** The service's name: jl-<runId>-<node>. */
@@ -31,8 +31,8 @@ function program(launch: ServiceLaunch): Pick<Dockerode.ContainerSpec, "Command"
   const args = launch.program === "rogue" ? [ROGUE_PROGRAM, ...launch.args] : [...launch.args];
   if (!gate) return launch.program === "rogue" ? { Command: ["node"], Args: args } : { Args: args };
   return {
-    Command: [gate[0]!, "-e", GATE_SCRIPT],
-    Args: launch.program === "rogue" ? args : [...gate.slice(1), ...args],
+    Command: launch.program === "rogue" ? [gate[0]!, "-e", GATE_SCRIPT] : gateCommand(gate),
+    Args: launch.program === "rogue" ? args : gateArguments(gate, args),
     // The orchestrator attaches once the task runs and writes the release line.
     OpenStdin: true,
   };
