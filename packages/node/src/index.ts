@@ -22,6 +22,7 @@ export {
   type NodeBenchmarkResult,
 } from "./bench/handshake-benchmark.js";
 export { freePort, probePort } from "./ports.js";
+export { endWithParent } from "./bench/node-child.js";
 export { NODE_RUNTIME_OPTIONS } from "./runtime-options.js";
 export { DEFAULT_MEMBERSHIP_CONFIG } from "./membership/config.js";
 export { benchmarkIdleCpu, type IdleCpuOptions, type IdleCpuResult } from "./bench/idle-cpu-benchmark.js";

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { KEY_ENV } from "../auth/key-sources.js";
 import { NODE_RUNTIME_OPTIONS } from "../runtime-options.js";
 import { freePort } from "../ports.js";
-import { defaultNodeBin, stopChild, waitForReady } from "./node-child.js";
+import { defaultNodeBin, endWithParent, stopChild, waitForReady } from "./node-child.js";
 
 export interface IdleCpuOptions {
   /** Cluster size (default 8). */
@@ -77,6 +77,7 @@ async function startNode(
     stdio: ["ignore", "pipe", "inherit"],
     env,
   });
+  endWithParent(child);
   try {
     await waitForReady(child);
   } catch (err) {

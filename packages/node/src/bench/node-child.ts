@@ -27,6 +27,7 @@ export async function startBenchMaster(
     // The key goes by environment, as a deployment would pass it (not visible in ps).
     ...(clusterKey !== undefined ? { env: { ...process.env, [KEY_ENV]: clusterKey } } : {}),
   });
+  endWithParent(child);
   try {
     await waitForReady(child);
   } catch (err) {
@@ -59,6 +60,17 @@ export function waitForReady(child: ChildProcess): Promise<void> {
       reject(new Error(`node exited (${code}) before it was ready`));
     });
   });
+}
+
+/**
+ * Signals `child` if this process exits before it (an interrupted benchmark exits at once): a node
+ * on loopback would otherwise serve on, orphaned. An exit handler may only do synchronous work,
+ * and sending a signal is.
+ */
+export function endWithParent(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): void {
+  const end = (): void => void child.kill(signal);
+  process.once("exit", end);
+  child.once("exit", () => process.off("exit", end));
 }
 
 export async function stopChild(child: ChildProcess): Promise<void> {

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { benchmarkKeyCost, benchmarkNode, type KeyCostResult } from "@joinlab/node";
 import { benchmarkReportPage } from "@joinlab/report";
 import type { Logger } from "winston";
+import { handleSignals } from "../cleanup/signals.js";
 import { enginesOf } from "../cli/run-command.js";
 import { BUNDLE, REPO_ROOT } from "../image/node-image.js";
 import { createLogger } from "../progress/logger.js";
@@ -67,6 +68,30 @@ export async function runBench(args: BenchArgs): Promise<number> {
   const loadBefore = loadavg().map((x) => round(x, 2)!);
   say(`• load average before the bench: ${loadBefore.join(", ")} (quiet: below 1 on this machine)`);
   const bench = await openBench(args, say);
+  const stopSignals = removeAllOnInterrupt(bench);
+  try {
+    return await benchAll(bench, sizes, loadBefore);
+  } finally {
+    stopSignals();
+  }
+}
+
+/**
+ * Ctrl-C or SIGTERM: a half-run bench measures nothing, so there is nothing to finish gracefully.
+ * Everything this process made (every round's containers and networks) goes at once, and the
+ * loopback nodes and the timed commands it started go with it (endWithParent).
+ */
+function removeAllOnInterrupt(bench: Bench): () => void {
+  return handleSignals({
+    controller: new AbortController(),
+    force: async () => void (await bench.runtime.sweep({ mine: true })),
+    print: bench.say,
+    noGracefulStop: true,
+  });
+}
+
+async function benchAll(bench: Bench, sizes: number[], loadBefore: number[]): Promise<number> {
+  const { args, say } = bench;
   const started = new Date();
   const reports = await benchSizes(bench, sizes);
   const live = await livePage(bench);

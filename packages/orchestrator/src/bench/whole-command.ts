@@ -3,6 +3,7 @@
 // container work (scripts/docker-cli-chain-join.sh). Paired rounds in turn, so drift on a shared
 // machine hits both; the median of the per-round ratios is reported.
 import { spawn } from "node:child_process";
+import { endWithParent } from "@joinlab/node";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { REPO_ROOT } from "../image/node-image.js";
@@ -44,6 +45,8 @@ function timed(command: string, args: readonly string[]): Promise<{ ms: number; 
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: REPO_ROOT, stdio: "ignore" });
+    // An interrupted bench: the command removes its own run on SIGTERM.
+    endWithParent(child, "SIGTERM");
     child.once("error", reject);
     child.once("exit", (code) => resolve({ ms: performance.now() - t0, exit: code ?? 1 }));
   });

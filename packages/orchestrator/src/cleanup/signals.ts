@@ -1,10 +1,13 @@
 // Ctrl-C once: stop starting nodes and tear down gracefully. Twice: force-remove now and exit.
 // SIGTERM: force-remove and exit (whoever sent it may not wait long). Handlers go once the run ends.
+// A command with nothing worth finishing (a half-run benchmark) forces at the first Ctrl-C.
 export interface SignalHandlingOptions {
   controller: AbortController;
   /** Removes the run's resources at once (containers force-removed, processes killed). */
   force: () => Promise<void>;
   print: (text: string) => void;
+  /** The first Ctrl-C forces too. */
+  noGracefulStop?: boolean;
 }
 
 export function handleSignals(options: SignalHandlingOptions): () => void {
@@ -13,7 +16,7 @@ export function handleSignals(options: SignalHandlingOptions): () => void {
   const forceExit = (code: number): void => {
     if (forcing) return;
     forcing = true;
-    options.print("forcing cleanup: removing the run's nodes and network now");
+    options.print("forcing cleanup: removing the run's nodes and networks now");
     // Exit even if the engine hangs: a later start-up sweep finds what is left by its label.
     const backstop = setTimeout(() => process.exit(code), 10_000);
     backstop.unref();
@@ -26,7 +29,7 @@ export function handleSignals(options: SignalHandlingOptions): () => void {
   };
   const onInt = (): void => {
     interrupts++;
-    if (interrupts === 1) {
+    if (interrupts === 1 && !options.noGracefulStop) {
       options.print("interrupted: stopping the run gracefully (Ctrl-C again to force)");
       options.controller.abort();
     } else forceExit(130);

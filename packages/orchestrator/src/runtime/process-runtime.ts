@@ -62,9 +62,11 @@ export class ProcessRuntime implements Runtime {
         continue;
       }
       if (options.runId && state.runId !== options.runId) continue;
+      if (options.mine && state.owner !== process.pid) continue;
       const ownerAlive = pidAlive(state.owner) && state.owner !== process.pid;
-      if (ownerAlive && !options.all && !options.runId) continue;
-      if (state.keep && !options.all && !options.runId && !options.kept) continue;
+      const chosen = options.all || options.runId || options.mine;
+      if (ownerAlive && !chosen) continue;
+      if (state.keep && !chosen && !options.kept) continue;
       for (const [name, pid] of Object.entries(state.pids)) {
         // Only end a pid that still runs the node program: pids get reused.
         if (pidAlive(pid) && cmdline(pid).includes(state.bin)) {

@@ -21,16 +21,18 @@ export function runLabels(run: RunIdentity): Record<string, string> {
 
 /** The label filter a sweep lists by: every run's resources, or one run's. */
 export function sweepLabel(options: SweepOptions): string {
-  return options.runId ? `${RUN_LABEL}=${options.runId}` : RUN_LABEL;
+  if (options.runId) return `${RUN_LABEL}=${options.runId}`;
+  return options.mine ? `${OWNER_LABEL}=${ownerTag()}` : RUN_LABEL;
 }
 
 /**
  * Whether a sweep removes a resource: its owner process is gone (this host) — or always with
- * `all`, or one run's with `runId`. Kept runs (--keep) survive the start-up sweep. Resources with
+ * `all`, or one run's with `runId`, or this process's own with `mine`. Kept runs (--keep) survive the start-up sweep. Resources with
  * no owner are no run's (the Compose demo's, `joinlab.run=compose`): a project that may be up
  * right now, which `docker compose down` removes; only `all` takes them.
  */
 export function isStale(resource: ResourceSummary, options: SweepOptions): boolean {
+  if (options.mine) return resource.labels[OWNER_LABEL] === ownerTag();
   if (options.all || options.runId) return true;
   if (resource.labels[KEEP_LABEL] === "true" && !options.kept) return false;
   const owner = resource.labels[OWNER_LABEL];

@@ -45,6 +45,8 @@ export interface SweepOptions {
   runId?: string;
   /** Also runs kept with --keep (the start-up sweep leaves them; `clean` does not). */
   kept?: boolean;
+  /** Only what this process made, though it lives (an interrupted bench removing its own). */
+  mine?: boolean;
 }
 
 export interface Runtime {
