@@ -62,15 +62,25 @@ export function waitForReady(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The children to signal if this process exits first, and with what. */
+const endWithUs = new Map<ChildProcess, NodeJS.Signals>();
+
 /**
  * Signals `child` if this process exits before it (an interrupted benchmark exits at once): a node
  * on loopback would otherwise serve on, orphaned. An exit handler may only do synchronous work,
  * and sending a signal is.
  */
 export function endWithParent(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): void {
-  const end = (): void => void child.kill(signal);
-  process.once("exit", end);
-  child.once("exit", () => process.off("exit", end));
+  if (endWithUs.size === 0) process.once("exit", signalChildren);
+  endWithUs.set(child, signal);
+  child.once("exit", () => {
+    endWithUs.delete(child);
+    if (endWithUs.size === 0) process.off("exit", signalChildren);
+  });
+}
+
+function signalChildren(): void {
+  for (const [child, signal] of endWithUs) child.kill(signal);
 }
 
 export async function stopChild(child: ChildProcess): Promise<void> {
