@@ -112,7 +112,10 @@ export interface ScenarioSpec {
   requires?: Capability[];
   /** Faults applied in order once the cluster is up; each becomes an event in the merged log. */
   steps?: ScenarioStep[];
-  /** After the last step, how long (ms) the run may watch for the checks to pass (default 1000). */
+  /**
+   * After the last step, how long (ms) the run may watch for the checks to pass (default 1000);
+   * lines still arriving then are read and checked too (run/settle.ts).
+   */
   settleMs?: number;
   /** The membership checks' bound (ms) on convergence after the last fault or heal (default 5000). */
   convergeWithinMs?: number;
