@@ -1,4 +1,5 @@
-// The benchmarks' node processes: where the program is, waiting for ready, stopping for sure.
+// The benchmarks' node processes: where the program is, waiting for ready, stopping for sure, and
+// never outliving the benchmark.
 import { spawn, type ChildProcess } from "node:child_process";
 import { KEY_ENV } from "../auth/key-sources.js";
 import { NODE_RUNTIME_OPTIONS } from "../runtime-options.js";

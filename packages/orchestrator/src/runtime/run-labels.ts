@@ -19,7 +19,7 @@ export function runLabels(run: RunIdentity): Record<string, string> {
   };
 }
 
-/** The label filter a sweep lists by: every run's resources, or one run's. */
+/** The label filter a sweep lists by: every run's resources, one run's, or this process's. */
 export function sweepLabel(options: SweepOptions): string {
   if (options.runId) return `${RUN_LABEL}=${options.runId}`;
   return options.mine ? `${OWNER_LABEL}=${ownerTag()}` : RUN_LABEL;
@@ -27,9 +27,10 @@ export function sweepLabel(options: SweepOptions): string {
 
 /**
  * Whether a sweep removes a resource: its owner process is gone (this host) — or always with
- * `all`, or one run's with `runId`, or this process's own with `mine`. Kept runs (--keep) survive the start-up sweep. Resources with
- * no owner are no run's (the Compose demo's, `joinlab.run=compose`): a project that may be up
- * right now, which `docker compose down` removes; only `all` takes them.
+ * `all`, or one run's with `runId`, or this process's own with `mine`. Kept runs (--keep) survive
+ * the start-up sweep. Resources with no owner are no run's (the Compose demo's,
+ * `joinlab.run=compose`): a project that may be up right now, which `docker compose down`
+ * removes; only `all` takes them.
  */
 export function isStale(resource: ResourceSummary, options: SweepOptions): boolean {
   if (options.mine) return resource.labels[OWNER_LABEL] === ownerTag();
