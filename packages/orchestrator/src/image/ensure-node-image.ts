@@ -1,5 +1,6 @@
 // Makes sure joinlab/node:latest is built from the current Dockerfile and node bundle: reuses the
-// image when its inputs-hash label matches, otherwise picks a base (official, else local) and builds it.
+// image when its inputs-hash label matches, otherwise picks a base (official, else local) and
+// builds it.
 import type Dockerode from "dockerode";
 import { performance } from "node:perf_hooks";
 import { buildNodeImage } from "./build-node-image.js";

@@ -11,19 +11,13 @@ export async function imageInputsHash(contextDir: string, inputs: readonly strin
 }
 
 async function readInput(file: string): Promise<Buffer> {
-  let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    return await readFile(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new Error(
-        `${file} is missing (the node image is built from it): run 'npm run build' at the repo root first`,
-        {
-          cause: err,
-        },
-      );
-    }
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    const why = "the node image is built from it";
+    throw new Error(`${file} is missing (${why}): run 'npm run build' at the repo root first`, {
+      cause: err,
+    });
   }
-  return bytes;
 }

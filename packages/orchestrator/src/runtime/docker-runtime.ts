@@ -21,7 +21,7 @@ import {
   SWARM_TASK_LABEL,
   type ResourceSummary,
 } from "./docker-client.js";
-import { gateArguments, gateCommand, gateEntrypoint, GATE_RELEASE, GATE_SCRIPT } from "./gate.js";
+import { gateArguments, gateCommand, gateEntrypoint, GATE_RELEASE } from "./gate.js";
 import { ensureHelperImage } from "../netfaults/helper-image.js";
 import { netemMissing } from "../netfaults/netem-probe.js";
 import { NetworkFaults } from "../netfaults/network-faults.js";
@@ -229,25 +229,17 @@ class DockerEnvironment extends ContainerEnvironment implements StartedEnvironme
   /** What the container runs: the image's node program (behind the gate when there is one), or the rogue. */
   private program(launch: NodeLaunch): Partial<Dockerode.ContainerCreateOptions> {
     const gate = this.gateEntrypoint;
-    if (launch.program === "rogue") {
-      const node = gate?.[0] ?? "node";
-      return gate
-        ? {
-            Entrypoint: [node, "-e", GATE_SCRIPT],
-            Cmd: [ROGUE_PROGRAM, ...launch.args],
-            OpenStdin: true,
-            StdinOnce: true,
-          }
-        : { Entrypoint: [node, ROGUE_PROGRAM], Cmd: launch.args };
-    }
-    return gate
-      ? {
-          Entrypoint: gateCommand(gate),
-          Cmd: gateArguments(gate, launch.args),
-          OpenStdin: true,
-          StdinOnce: true,
-        }
-      : { Cmd: launch.args };
+    const rogue = launch.program === "rogue";
+    if (!gate)
+      return rogue ? { Entrypoint: ["node", ROGUE_PROGRAM], Cmd: launch.args } : { Cmd: launch.args };
+    // The rogue waits at the gate as the node does, run by the image's node without its options.
+    const entrypoint = rogue ? [gate[0]!, ROGUE_PROGRAM] : gate;
+    return {
+      Entrypoint: gateCommand(entrypoint),
+      Cmd: gateArguments(entrypoint, launch.args),
+      OpenStdin: true,
+      StdinOnce: true,
+    };
   }
 
   protected async create(launch: NodeLaunch): Promise<CreatedNode> {

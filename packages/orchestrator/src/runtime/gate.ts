@@ -30,25 +30,22 @@ export const GATE_RELEASE = "go\n";
  */
 export function gateEntrypoint(entrypoint: readonly string[]): string[] | undefined {
   if (!/(^|\/)node$/.test(entrypoint[0] ?? "")) return undefined;
-  const module = entrypoint[1 + nodeOptionsOf(entrypoint).length];
+  const module = entrypoint[moduleAt(entrypoint)];
   return module !== undefined && !module.startsWith("-") ? [...entrypoint] : undefined;
 }
 
 /** What the container runs for a gated entrypoint: node, its options, then the gate script. */
 export function gateCommand(entrypoint: readonly string[]): string[] {
-  return [entrypoint[0]!, ...nodeOptionsOf(entrypoint), "-e", GATE_SCRIPT];
+  return [...entrypoint.slice(0, moduleAt(entrypoint)), "-e", GATE_SCRIPT];
 }
 
 /** The gate script's arguments: the entrypoint's module and arguments, then the node's own flags. */
 export function gateArguments(entrypoint: readonly string[], args: readonly string[]): string[] {
-  return [...entrypoint.slice(1 + nodeOptionsOf(entrypoint).length), ...args];
+  return [...entrypoint.slice(moduleAt(entrypoint)), ...args];
 }
 
-function nodeOptionsOf(entrypoint: readonly string[]): string[] {
-  const options: string[] = [];
-  for (const arg of entrypoint.slice(1)) {
-    if (!arg.startsWith("--")) break;
-    options.push(arg);
-  }
-  return options;
+/** Where the module stands: after node and its `--` options. */
+function moduleAt(entrypoint: readonly string[]): number {
+  const at = entrypoint.findIndex((arg, i) => i > 0 && !arg.startsWith("--"));
+  return at < 0 ? entrypoint.length : at;
 }

@@ -6,7 +6,7 @@ import type Dockerode from "dockerode";
 import { NODE_LABEL } from "./docker-client.js";
 import { NO_HEALTHCHECK } from "./docker-runtime.js";
 import { ROGUE_PROGRAM } from "../image/node-image.js";
-import { gateArguments, gateCommand, GATE_SCRIPT } from "./gate.js";
+import { gateArguments, gateCommand } from "./gate.js";
 
 export interface ServiceLaunch {
   /** The service's name: jl-<runId>-<node>. */
@@ -28,11 +28,13 @@ export interface ServiceLaunch {
 /** What the task runs: the image's node program, or the rogue; behind the gate when there is one. */
 function program(launch: ServiceLaunch): Pick<Dockerode.ContainerSpec, "Command" | "Args" | "OpenStdin"> {
   const gate = launch.gateEntrypoint;
-  const args = launch.program === "rogue" ? [ROGUE_PROGRAM, ...launch.args] : [...launch.args];
-  if (!gate) return launch.program === "rogue" ? { Command: ["node"], Args: args } : { Args: args };
+  const rogue = launch.program === "rogue";
+  if (!gate)
+    return rogue ? { Command: ["node"], Args: [ROGUE_PROGRAM, ...launch.args] } : { Args: [...launch.args] };
+  const entrypoint = rogue ? [gate[0]!, ROGUE_PROGRAM] : gate;
   return {
-    Command: launch.program === "rogue" ? [gate[0]!, "-e", GATE_SCRIPT] : gateCommand(gate),
-    Args: launch.program === "rogue" ? args : gateArguments(gate, args),
+    Command: gateCommand(entrypoint),
+    Args: gateArguments(entrypoint, launch.args),
     // The orchestrator attaches once the task runs and writes the release line.
     OpenStdin: true,
   };
