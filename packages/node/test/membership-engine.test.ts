@@ -258,6 +258,22 @@ describe("membership engine (simulated network)", () => {
     );
   });
 
+  it("a master alone for a while keeps office when members join: their requests are news from the cluster", () => {
+    const sim = new Sim(17);
+    const master = 1000;
+    sim.addNode(master, "master");
+    sim.run(10_000); // nobody joins for longer than any suspicion: the master has heard from no one
+    const joiners = [1007, 1014, 1021];
+    for (const id of joiners) {
+      sim.addNode(id, "member");
+      sim.join(id, master); // back to back: no datagram from a joiner reaches the master between them
+    }
+    sim.run(1000);
+    assert.deepEqual(sim.eventsOf("master.resigned"), [], "no resignation");
+    assert.deepEqual(sim.masters(), [master, master, master, master]);
+    assert.equal(sim.node(master).m.self().epoch, 1, "still the first epoch: never re-elected");
+  });
+
   it("a node cut off alone does not stay master, so healing changes no master", () => {
     const sim = new Sim(15);
     const ids = buildCluster(sim, 8);

@@ -37,6 +37,8 @@ export class JoinLeave {
   admit(info: JoinerInfo, now: number): MemberRecord[] {
     const { state, table, selfId } = this.ctx;
     state.active = true;
+    // A joiner talked to us: a master alone until now is not cut off (see Failover's isolated).
+    state.lastHeardAt = now;
     const rec = freshMember(info, now, info.seed === true);
     // A join is first-hand news: the joiner's fresh process replaces whatever we held under its id.
     const old = table.get(info.id);
@@ -50,6 +52,7 @@ export class JoinLeave {
   /** We joined through `responder`: its view becomes ours (absent: a seed node, we degrade). */
   adopt(members: unknown, responder: JoinerInfo, now: number): void {
     this.ctx.state.active = true;
+    this.ctx.state.lastHeardAt = now; // the responder just talked to us
     const parsed = members === undefined || members === null ? undefined : parseRecords(members, "members");
     if (parsed === undefined || typeof parsed === "string") return this.degrade(parsed, responder, now);
     this.claims.applyAll(parsed, now, { via: "join-response", by: responder.id });
