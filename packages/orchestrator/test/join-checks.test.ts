@@ -231,31 +231,46 @@ describe("the join scenarios check what membership promises", () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  /** The recorded star-join with node2 suspecting node4 on node3's word, then declaring it failed. */
-  function withFalseDeath(): string {
-    const dir = mkdtempSync(join(tmpdir(), "joinlab-false-death-"));
+  /**
+   * The recorded star-join with lines added to `node`'s log just before the checks ran (run.verified
+   * at 23:20:30.459). `make` gets a line maker (milliseconds from 23:20:30.440, event, fields) and
+   * the node ids.
+   */
+  function withInjected(
+    node: string,
+    make: (
+      line: (ms: number, event: string, extra: Record<string, unknown>) => string,
+      idOf: (node: string) => number,
+    ) => string[],
+  ): string {
+    const dir = mkdtempSync(join(tmpdir(), "joinlab-injected-"));
     dirs.push(dir);
     cpSync(join(FIXTURES, "star-join"), dir, { recursive: true });
-    const idOf = (node: string) => {
-      const text = readFileSync(join(dir, `${node}.log`), "utf8");
+    const idOf = (name: string) => {
+      const text = readFileSync(join(dir, `${name}.log`), "utf8");
       return Number(/"nodeId":(\d+)/.exec(text)![1]);
     };
-    const file = join(dir, "node2.log");
+    const file = join(dir, `${node}.log`);
     const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
     const at = lines.findIndex((l) => l.includes('"event":"node.stopping"'));
-    // Just before the checks ran (run.verified at 23:20:30.459).
     const stamp = (ms: number) => formatTimestamp(Date.parse("2026-12-05T23:20:30.440Z") * 1000 + ms * 1000);
-    const line = (seq: number, ms: number, event: string, extra: Record<string, unknown>) =>
-      `${stamp(ms)} ${JSON.stringify({ time: stamp(ms), level: "info", seq, nodeId: idOf("node2"), name: "node2", event, message: event, peerId: idOf("node4"), peer: "127.0.0.1:1", inc: 0, by: idOf("node3"), ...extra })}`;
+    let seq = at;
+    const line = (ms: number, event: string, extra: Record<string, unknown>) =>
+      `${stamp(ms)} ${JSON.stringify({ time: stamp(ms), level: "info", seq: ++seq, nodeId: idOf(node), name: node, event, message: event, ...extra })}`;
+    const injected = make(line, idOf);
     const renumbered = lines
       .slice(at)
-      .map((l) => l.replace(/"seq":(\d+)/, (_, n: string) => `"seq":${Number(n) + 2}`));
-    const injected = [
-      line(at + 1, 0, "member.suspect", {}),
-      line(at + 2, 10, "member.failed", { previous: "suspect" }),
-    ];
+      .map((l) => l.replace(/"seq":(\d+)/, (_, n: string) => `"seq":${Number(n) + injected.length}`));
     writeFileSync(file, [...lines.slice(0, at), ...injected, ...renumbered].join("\n") + "\n");
     return dir;
+  }
+
+  /** node2 suspects node4 on node3's word, then declares it failed. */
+  function withFalseDeath(): string {
+    return withInjected("node2", (line, idOf) => {
+      const about = { peerId: idOf("node4"), peer: "127.0.0.1:1", inc: 0, by: idOf("node3") };
+      return [line(0, "member.suspect", about), line(10, "member.failed", { ...about, previous: "suspect" })];
+    });
   }
 
   it("chain-join, star-join and line-join name the membership checks", () => {
@@ -285,5 +300,29 @@ describe("the join scenarios check what membership promises", () => {
     );
     const converged = results.find((r) => r.name === "converged")!;
     assert.equal(converged.valid, false, "node2 alone holds node4 failed: no one view");
+  });
+
+  it("a master that resigns and takes office again with nothing faulted is invalid, naming both changes", () => {
+    const dir = withInjected("node1", (line, idOf) => {
+      const self = { peerId: idOf("node1"), peer: "127.0.0.1:1" };
+      return [
+        line(0, "master.resigned", { epoch: 1, reason: "no-quorum" }),
+        line(5, "master.elected", {
+          ...self,
+          epoch: 2,
+          self: true,
+          change: "promoted",
+          previousId: idOf("node1"),
+          previousEpoch: 1,
+        }),
+      ];
+    });
+    const { verdict, results } = runChecks(recordedRunIn(dir));
+    assert.equal(verdict, false);
+    const master = results.find((r) => r.name === "one-master")!;
+    assert.deepEqual(master.errors, [
+      "node1: resigned as master (no-quorum) before any fault",
+      "node1: promoted itself to master (epoch 2) before any fault",
+    ]);
   });
 });

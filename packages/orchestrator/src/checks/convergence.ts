@@ -63,6 +63,7 @@ export function checkOneMaster(ctx: CheckContext): CheckResult {
   const selfMasters = r.live.filter((p) => p.master !== undefined && p.ids.has(p.master));
   const errors = [
     ...r.loneElections,
+    ...r.unprovokedElections,
     // While the network was split: one master on a side with a majority, none on the others.
     ...splitErrors(r.splits, "master"),
     ...selfMasterErrors(selfMasters, label),
