@@ -12,6 +12,8 @@ export interface BareStartOptions {
   nodes: number;
   inFlight: number;
   runId: string;
+  /** The containers' cgroup parent: a large run's, as the scenario's containers get. */
+  cgroupParent?: string;
 }
 
 export async function bareDockerStart(
@@ -46,7 +48,10 @@ export async function bareDockerStart(
             Labels: { ...labels, "joinlab.node": `bare${i + 1}` },
             // As the scenario's containers: no per-second health-check process.
             Healthcheck: NO_HEALTHCHECK,
-            HostConfig: { NetworkMode: network },
+            HostConfig: {
+              NetworkMode: network,
+              ...(options.cgroupParent ? { CgroupParent: options.cgroupParent } : {}),
+            },
             NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [`bare${i + 1}`] } } },
           });
           ids.push({ id, name });

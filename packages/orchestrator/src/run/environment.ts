@@ -4,6 +4,7 @@
 import { requiredCapabilities, type Capability } from "../scenarios/types.js";
 import type { StartedEnvironment } from "../runtime/types.js";
 import type { RunContext } from "./run-context.js";
+import { isLargeRun } from "./large-run.js";
 import { RunNodes } from "./run-nodes.js";
 
 export async function createEnvironment(run: RunContext): Promise<StartedEnvironment> {
@@ -25,6 +26,7 @@ export async function createEnvironment(run: RunContext): Promise<StartedEnviron
     keep: !!run.options.keep,
     // Network cuts: a reconnected node keeps its address, as after a real partition.
     ...(needed.includes("network-cut") ? { stableAddresses: true } : {}),
+    ...(isLargeRun(scenario) ? { largeRun: true } : {}),
   });
   run.options.onEnvironment?.(env);
   return env;

@@ -10,8 +10,8 @@
 // logged as node.stalled), and 4 bring-ups of 15 declared a healthy node dead. A 2 s suspicion for
 // everyone made that rarer but put a 64-node crash's detection past 6 s; so a member gets the
 // longest time to refute only in the first 10 s after its peers learn of it, 20 s past 64 nodes
-// (--newcomerWindow). Since the engine's containers are weighted above the engine's own processes
-// (scripts/container-cpu-weight.sh), bring-ups log no stall and no suspicion, and large runs wait
+// (--newcomerWindow). Since large runs' containers are weighted above the engine's own processes
+// (runtime/large-run-cgroup.ts), bring-ups log no stall and no suspicion, and large runs wait
 // 300 ms for an answer and give 600 ms to refute (1.1 s at 64).
 // The push-pull of the full view was half of an idle node's CPU at 64 (a 64-record view every 2 s,
 // each way): large runs push-pull every 10 s up to 32 members (20 s at 64, 30 s at 128; memberlist

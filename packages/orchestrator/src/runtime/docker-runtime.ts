@@ -28,6 +28,7 @@ import { NetworkFaults } from "../netfaults/network-faults.js";
 import { mapLimited } from "./limiter.js";
 import { ContainerEnvironment } from "./container-environment.js";
 import { isStale, ownerTag, runLabels, sweepLabel, sweepReport } from "./run-labels.js";
+import { largeRunCgroupParent } from "./large-run-cgroup.js";
 import type {
   CreatedNode,
   ExitInfo,
@@ -127,6 +128,12 @@ export class DockerRuntime implements Runtime {
   }
 
   private entrypoint: Promise<string[]> | undefined;
+  private cgroupParent: Promise<string | undefined> | undefined;
+
+  /** Where a large run's containers go (large-run-cgroup.ts); undefined: the engine's default. */
+  largeRunCgroupParent(): Promise<string | undefined> {
+    return (this.cgroupParent ??= largeRunCgroupParent(this.client));
+  }
 
   async createEnvironment(run: RunIdentity): Promise<StartedEnvironment> {
     const labels = runLabels(run);
@@ -139,7 +146,12 @@ export class DockerRuntime implements Runtime {
     const id = run.stableAddresses
       ? await this.createPinnedNetwork(name, labels)
       : await this.client.createNetwork(name, labels);
-    return new DockerEnvironment(run, this.client, this.options, name, id, labels, usable, this.helperImage);
+    const placement = {
+      gateEntrypoint: usable,
+      helperImage: this.helperImage,
+      cgroupParent: run.largeRun ? await this.largeRunCgroupParent() : undefined,
+    };
+    return new DockerEnvironment(run, this.client, this.options, name, id, labels, placement);
   }
 
   /**
@@ -190,6 +202,15 @@ export class DockerRuntime implements Runtime {
 /** Turns off the image's HEALTHCHECK for containers whose readiness the orchestrator reads from logs. */
 export const NO_HEALTHCHECK = { Test: ["NONE"] };
 
+interface EnvironmentPlacement {
+  /** The image's entrypoint when nodes start behind the gate. */
+  gateEntrypoint: string[] | undefined;
+  /** The network-fault helper's image, when the run needs rule-based faults. */
+  helperImage: string | undefined;
+  /** The containers' cgroup parent (a large run's, large-run-cgroup.ts); undefined: the engine's. */
+  cgroupParent: string | undefined;
+}
+
 class DockerEnvironment extends ContainerEnvironment implements StartedEnvironment {
   readonly summary = "labelled internal network created";
   private readonly nodes = new Map<string, DockerNode>();
@@ -201,12 +222,10 @@ class DockerEnvironment extends ContainerEnvironment implements StartedEnvironme
     readonly networkName: string,
     readonly networkId: string,
     private readonly labels: Record<string, string>,
-    /** The image's entrypoint when nodes start behind the gate. */
-    private readonly gateEntrypoint?: string[],
-    /** The network-fault helper's image, when the run needs rule-based faults. */
-    helperImage?: string,
+    private readonly placement: EnvironmentPlacement,
   ) {
     super(run);
+    const { helperImage } = placement;
     if (helperImage)
       this.networkFaults = new NetworkFaults({
         client,
@@ -228,7 +247,7 @@ class DockerEnvironment extends ContainerEnvironment implements StartedEnvironme
 
   /** What the container runs: the image's node program (behind the gate when there is one), or the rogue. */
   private program(launch: NodeLaunch): Partial<Dockerode.ContainerCreateOptions> {
-    const gate = this.gateEntrypoint;
+    const gate = this.placement.gateEntrypoint;
     const rogue = launch.program === "rogue";
     if (!gate)
       return rogue ? { Entrypoint: ["node", ROGUE_PROGRAM], Cmd: launch.args } : { Cmd: launch.args };
@@ -257,7 +276,11 @@ class DockerEnvironment extends ContainerEnvironment implements StartedEnvironme
       // Readiness comes from the node's log events, so the image's HEALTHCHECK only costs CPU here:
       // it starts a `node` process every second per container, which starves 64 nodes on 2 cores.
       Healthcheck: NO_HEALTHCHECK,
-      HostConfig: { NetworkMode: this.networkName, AutoRemove: false },
+      HostConfig: {
+        NetworkMode: this.networkName,
+        AutoRemove: false,
+        ...(this.placement.cgroupParent ? { CgroupParent: this.placement.cgroupParent } : {}),
+      },
       NetworkingConfig: { EndpointsConfig: { [this.networkName]: { Aliases: [launch.name] } } },
     });
     const node = new DockerNode(
@@ -265,7 +288,7 @@ class DockerEnvironment extends ContainerEnvironment implements StartedEnvironme
       launch.name,
       name,
       id,
-      this.gateEntrypoint !== undefined,
+      this.placement.gateEntrypoint !== undefined,
       this.networkId,
       this.networkName,
     );

@@ -24,6 +24,8 @@ export interface RunIdentity {
    * old IP). Without it a reconnected node may get a new IP that its peers' cached DNS lacks.
    */
   stableAddresses?: boolean;
+  /** More nodes than two cores hold comfortably (run/large-run.ts): Docker weighs their containers apart. */
+  largeRun?: boolean;
 }
 
 export interface NodeLaunch {
