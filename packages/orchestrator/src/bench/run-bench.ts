@@ -14,7 +14,7 @@ import { enginesOf } from "../cli/run-command.js";
 import { BUNDLE, REPO_ROOT } from "../image/node-image.js";
 import { createLogger } from "../progress/logger.js";
 import { makeRunId } from "../results/run-id.js";
-import { LARGE_RUN_ABOVE_NODES } from "../run/large-run.js";
+import { isLargeRunSize } from "../run/large-run.js";
 import { runScenario } from "../run/run-scenario.js";
 import { chooseRuntime } from "../runtime/choose-runtime.js";
 import { DockerRuntime } from "../runtime/docker-runtime.js";
@@ -189,7 +189,7 @@ async function bareStart(bench: Bench, nodes: number): Promise<number> {
   if (!(runtime instanceof DockerRuntime)) return independentNodesUp(bench, nodes);
   const { image, client } = runtime;
   // Placed as the scenario's containers of this size are (large-run-cgroup.ts).
-  const cgroupParent = nodes > LARGE_RUN_ABOVE_NODES ? await runtime.largeRunCgroupParent() : undefined;
+  const cgroupParent = isLargeRunSize(nodes) ? await runtime.largeRunCgroupParent() : undefined;
   const runId = makeRunId();
   const options = {
     client,

@@ -7,7 +7,7 @@ import type { ClusterState, FaultEvent, Proc } from "./membership/cluster-state.
 import { HEALS, msOf } from "./membership/cluster-state.js";
 import { ConvergenceMarks, type Convergence } from "./membership/convergence-marks.js";
 import { detectionTimes, type Detection } from "./membership/detection.js";
-import { LoneElections, type Elections } from "./membership/elections.js";
+import { ElectionsAgainstRules, type Elections } from "./membership/elections.js";
 import { JoinConvergenceFold, type JoinConvergence } from "./membership/join-convergence.js";
 import { networkPeriods, type NetworkPeriod } from "./membership/network-state.js";
 import { activeTimeline, replay } from "./membership/replay.js";
@@ -63,7 +63,7 @@ export function replayMembership(ctx: CheckContext): Replay {
 function analyse(ctx: CheckContext): Replay {
   const timeline = activeTimeline(ctx.timeline);
   const marks = new ConvergenceMarks(ctx.nodes);
-  const elections = new LoneElections();
+  const elections = new ElectionsAgainstRules();
   const joins = new JoinConvergenceFold();
   const sides = new SideViews(
     ctx.scenario.nodes.map((n) => n.name),

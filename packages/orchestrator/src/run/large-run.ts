@@ -77,7 +77,12 @@ export function largeRunMembershipFlags(scenario: ScenarioSpec): Readonly<Record
 export const LARGE_RUN_DIAL_TIMEOUT_MS = 20_000;
 
 export function isLargeRun(scenario: ScenarioSpec): boolean {
-  return scenario.nodes.length > LARGE_RUN_ABOVE_NODES;
+  return isLargeRunSize(scenario.nodes.length);
+}
+
+/** Whether a run of `nodes` nodes is a large run. */
+export function isLargeRunSize(nodes: number): boolean {
+  return nodes > LARGE_RUN_ABOVE_NODES;
 }
 
 /** True when the scenario gives this node `flag` itself (its own value wins over the run's). */

@@ -15,7 +15,7 @@ export interface Elections {
   unprovokedElections: string[];
 }
 
-export class LoneElections implements ReplayFold<Elections> {
+export class ElectionsAgainstRules implements ReplayFold<Elections> {
   readonly #standing: string[] = [];
   readonly #transient: string[] = [];
   readonly #unprovoked: string[] = [];
