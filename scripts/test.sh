@@ -27,10 +27,12 @@ for f in packages/*/test/*.test.ts; do
   esac
 done
 
+# Each test is bounded (10 minutes; a real-Docker test, 15): one that hangs fails with its name
+# instead of holding the suite until CI's own limit.
 run() { node --import tsx --test --test-reporter=spec "$@"; }
 
 if [ "$mode" != docker ]; then
-  run --test-concurrency=2 "${unit[@]}"
+  run --test-concurrency=2 --test-timeout=600000 "${unit[@]}"
 fi
 if [ "$mode" != unit ]; then
   if [ "${JOINLAB_SKIP_DOCKER:-0}" = 1 ]; then
@@ -41,6 +43,6 @@ if [ "$mode" != unit ]; then
     exit 1
   else
     # One file at a time: they share the engine, and the daemon serialises container starts anyway.
-    run --test-concurrency=1 "${docker[@]}"
+    run --test-concurrency=1 --test-timeout=900000 "${docker[@]}"
   fi
 fi

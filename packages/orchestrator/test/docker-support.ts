@@ -15,22 +15,39 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `joinlab <args>` from the repo root; onStdout sees the output so far (to interrupt it). */
+/** Longest a CLI run may take in a test: past it the run is killed and the test fails, rather than hang. */
+const CLI_BOUND_MS = 10 * 60_000;
+
+/**
+ * Runs `joinlab <args>` from the repo root; onStdout sees the output so far (to interrupt it). A run
+ * still going after `boundMs` is killed; its result then has code null and says so in stderr.
+ */
 export function cli(
   args: string[],
   onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+  boundMs = CLI_BOUND_MS,
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
+    const bound = setTimeout(() => {
+      stderr += `\n[test] joinlab ${args[0]} still running after ${boundMs} ms: killed\n`;
+      child.kill("SIGKILL");
+    }, boundMs);
     child.stdout.on("data", (d: Buffer) => {
       stdout += d.toString();
       onStdout?.(stdout, child);
     });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    child.on("error", (err) => {
+      clearTimeout(bound);
+      reject(err);
+    });
+    child.on("exit", (code) => {
+      clearTimeout(bound);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

@@ -15,12 +15,16 @@ describe("scenarios in Docker", () => {
   const runIds: string[] = [];
   let runsDir: string;
 
-  const run = (args: string[], onStdout?: Parameters<typeof cli>[1]) => {
+  const run = (args: string[], onStdout?: Parameters<typeof cli>[1], boundMs?: number) => {
     const runId = makeRunId();
     runIds.push(runId);
     return {
       runId,
-      done: cli(["run", ...args, "--runsDir", runsDir, "--runId", runId, "--runtime", "docker"], onStdout),
+      done: cli(
+        ["run", ...args, "--runsDir", runsDir, "--runId", runId, "--runtime", "docker"],
+        onStdout,
+        boundMs,
+      ),
     };
   };
 
@@ -90,6 +94,23 @@ describe("scenarios in Docker", () => {
     assert.ok(sent, `the run reached node1 ready: ${result.stdout}${result.stderr}`);
     assert.equal(result.code, 2, result.stdout + result.stderr);
     assert.match(result.stdout, /interrupted: stopping the run gracefully/);
+    assert.deepEqual(await leftovers(docker, runId), []);
+  });
+
+  it("containers removed under a starting run (joinlab clean): the run ends on its own, exit 1, nothing left", async () => {
+    let cleaned: Promise<unknown> | undefined;
+    const { runId, done } = run(
+      ["star-join", "--nodes", "12", "--inFlight", "4"],
+      (stdout) => {
+        if (!cleaned && /node1 +ready/.test(stdout)) cleaned = cli(["clean", "--run", runId]);
+      },
+      120_000,
+    );
+    const result = await done;
+    await cleaned;
+    assert.ok(cleaned, `the run reached node1 ready: ${result.stdout}${result.stderr}`);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /INVALID: star-join/);
     assert.deepEqual(await leftovers(docker, runId), []);
   });
 

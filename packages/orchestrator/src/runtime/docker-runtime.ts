@@ -357,8 +357,15 @@ class DockerNode implements CreatedNode, StartedNode {
     return (this.prepared ??= (async () => {
       // Attached before the start, so the release can be written whenever the turn comes.
       if (this.gated) this.stdin = (await this.client.attachStdin(this.id, this.containerName)) as Duplex;
-      await this.client.startContainer(this.id, this.containerName);
-      await this.follow();
+      try {
+        await this.client.startContainer(this.id, this.containerName);
+        await this.follow();
+      } catch (err) {
+        // A container removed under us (`joinlab clean` mid-run) leaves the engine holding the
+        // attach open: without this the socket kept the process alive after the verdict.
+        this.detach();
+        throw err;
+      }
     })());
   }
 
@@ -432,7 +439,11 @@ class DockerNode implements CreatedNode, StartedNode {
   async remove(): Promise<void> {
     if (this.removed) return;
     this.removed = true;
-    await this.client.removeContainer(this.id, this.containerName);
+    try {
+      await this.client.removeContainer(this.id, this.containerName);
+    } finally {
+      this.detach(); // a gone container's streams have nothing more to give, and may never end
+    }
   }
 
   /** Closes our streams to the container without touching it. */
