@@ -28,7 +28,7 @@ import { NetworkFaults } from "../netfaults/network-faults.js";
 import { mapLimited } from "./limiter.js";
 import { ContainerEnvironment } from "./container-environment.js";
 import { isStale, ownerTag, runLabels, sweepLabel, sweepReport } from "./run-labels.js";
-import { largeRunCgroupParent } from "./large-run-cgroup.js";
+import { largeRunPlacement } from "./large-run-cgroup.js";
 import type {
   CreatedNode,
   ExitInfo,
@@ -130,9 +130,31 @@ export class DockerRuntime implements Runtime {
   private entrypoint: Promise<string[]> | undefined;
   private cgroupParent: Promise<string | undefined> | undefined;
 
-  /** Where a large run's containers go (large-run-cgroup.ts); undefined: the engine's default. */
+  /** Where a large run's containers go (large-run-cgroup.ts), asked once; undefined: the engine's default. */
   largeRunCgroupParent(): Promise<string | undefined> {
-    return (this.cgroupParent ??= largeRunCgroupParent(this.client));
+    return (this.cgroupParent ??= this.askLargeRunPlacement());
+  }
+
+  private async askLargeRunPlacement(): Promise<string | undefined> {
+    const labels = {
+      [RUN_LABEL]: "cgroup-probe",
+      [SCENARIO_LABEL]: "cgroup-probe",
+      [OWNER_LABEL]: ownerTag(),
+    };
+    const placement = await largeRunPlacement(this.client, this.options.image, labels).catch(
+      (err: Error) => ({
+        parent: undefined,
+        refused: err.message,
+      }),
+    );
+    if (placement.refused) {
+      this.options.logger.warn(
+        `the engine would not start a container in the weighed cgroup for large runs (${placement.refused}); ` +
+          "this run's containers stay in the engine's default cgroup and may stall while it starts them. " +
+          "Run 'bash scripts/container-cpu-weight.sh' as root to make the cgroup again.",
+      );
+    }
+    return placement.parent;
   }
 
   async createEnvironment(run: RunIdentity): Promise<StartedEnvironment> {
@@ -143,13 +165,15 @@ export class DockerRuntime implements Runtime {
         ? await (this.entrypoint ??= this.client.imageEntrypoint(this.options.image))
         : [];
     const usable = gateEntrypoint(gate);
+    // Asked beside the network's creation: the probe container costs the engine a start.
+    const cgroupParent = run.largeRun ? this.largeRunCgroupParent() : undefined;
     const id = run.stableAddresses
       ? await this.createPinnedNetwork(name, labels)
       : await this.client.createNetwork(name, labels);
     const placement = {
       gateEntrypoint: usable,
       helperImage: this.helperImage,
-      cgroupParent: run.largeRun ? await this.largeRunCgroupParent() : undefined,
+      cgroupParent: await cgroupParent,
     };
     return new DockerEnvironment(run, this.client, this.options, name, id, labels, placement);
   }
