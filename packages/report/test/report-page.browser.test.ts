@@ -101,7 +101,7 @@ describe("report page", () => {
     }
   });
 
-  it("takes timeline entries after load: a fifth node joins node2 and is drawn", async () => {
+  it("takes timeline entries after load: a fifth node joins node2 and is drawn; the marks drawn stay", async () => {
     const report = await openReport(writeReport("chain-join", { verdict: true, checks: [] }));
     try {
       const timeline = fixtureTimeline("chain-join");
@@ -140,6 +140,13 @@ describe("report page", () => {
         }),
         line("node5", 555, 3, 400, "join.response.received", { peer: "node2:8002", peerId: node2Id }),
       ];
+      // Marks on screen are tagged: a batch that does not change them must leave the same elements.
+      const tagged = await report.page.evaluate(() => {
+        const dots = [...document.querySelectorAll<SVGElement>("svg.marks circle.ev")];
+        for (const dot of dots) dot.dataset.kept = "yes";
+        return dots.length;
+      });
+      assert.ok(tagged > 10, `${tagged} dots drawn before the batch`);
       await report.page.evaluate(
         (e) =>
           (window as unknown as { joinlabReport: { append(x: unknown[]): void } }).joinlabReport.append(e),
@@ -147,6 +154,11 @@ describe("report page", () => {
       );
       await report.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
       assert.equal(await report.page.locator(".lane-head").count(), 5);
+      assert.equal(
+        await report.page.locator('svg.marks circle.ev[data-kept="yes"]').count(),
+        tagged,
+        "every dot drawn before the batch is still the same element",
+      );
       const lane5 = await report.page.$eval(
         `.lane-head:has(b:text-is("node5"))`,
         (el) => (el as HTMLElement).dataset.lane,

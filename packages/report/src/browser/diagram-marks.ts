@@ -22,7 +22,8 @@ export interface Frame {
 export interface Pass {
   state: PageState;
   f: Frame;
-  /** Event → its y in the window. */
+  /** Event → its y on the diagram (from the top of the run, not of the window: a mark's text
+   * does not change as the page scrolls, so a redraw keeps it). */
   y: (i: number) => number;
   /** The event's row is on screen. */
   visible: (i: number) => boolean;
@@ -45,8 +46,9 @@ export function categoryOf(name: string): string {
 export const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 export const r1 = (v: number) => Math.round(v * 10) / 10;
 
-export function drawMarks(state: PageState, f: Frame): string {
-  const y = (i: number) => r1(f.axis.ys[i]! - f.top);
+/** The marks on screen, each one SVG element's text, in painting order. */
+export function drawMarks(state: PageState, f: Frame): string[] {
+  const y = (i: number) => r1(f.axis.ys[i]!);
   const visible = (i: number) => f.axis.ys[i]! >= f.top && f.axis.ys[i]! <= f.bottom;
   const pass: Pass = { state, f, y, visible, out: [] };
   gaps(pass);
@@ -57,13 +59,13 @@ export function drawMarks(state: PageState, f: Frame): string {
   handshakes(pass);
   dots(pass);
   elections(pass);
-  return pass.out.join("");
+  return pass.out;
 }
 
 function gaps({ f, out }: Pass): void {
   for (const g of f.axis.gaps) {
     if (g.y + g.height < f.top || g.y > f.bottom) continue;
-    const gy = r1(g.y - f.top);
+    const gy = r1(g.y);
     out.push(
       `<g class="idle-gap"><rect x="${f.left}" y="${gy}" width="${f.right - f.left}" height="${g.height}"/><text x="${f.left + 8}" y="${gy + g.height / 2 + 4}">⋯ ${(g.ms / 1000).toFixed(2)} s idle ⋯</text></g>`,
     );
@@ -81,7 +83,7 @@ function lanes({ state, f, y, out }: Pass): void {
     if (!inX(f, i)) return;
     const from = y(lane.start);
     const to = lane.end !== undefined ? y(lane.end) : y(last) + 20;
-    if (to < 0 || from > f.bottom - f.top) return;
+    if (to < f.top || from > f.bottom) return;
     const x = f.x[i]!;
     out.push(`<line class="lane-line" data-lane="${i}" x1="${x}" y1="${from}" x2="${x}" y2="${to}"/>`);
     if (lane.end === undefined || !lane.endKind) return;
@@ -108,7 +110,7 @@ function faults({ state, f, y, out }: Pass): void {
     const from = y(w.event);
     const windowed = w.kind === "pause" || w.kind === "disconnect";
     const to = windowed ? (w.heal !== undefined ? y(w.heal) : y(last)) : from;
-    if (to < -20 || from > f.bottom - f.top + 20) continue;
+    if (to < f.top - 20 || from > f.bottom + 20) continue;
     const half = f.laneW / 2 - 2;
     if (windowed) {
       const cls = w.kind === "pause" ? "fault-pause" : "fault-cut";
@@ -139,7 +141,7 @@ function handshakes({ state, f, y, out }: Pass): void {
     );
     const top = Math.min(...ends.map(y));
     const bottom = Math.max(...ends.map(y));
-    if (bottom < -20 || top > f.bottom - f.top + 20) return;
+    if (bottom < f.top - 20 || top > f.bottom + 20) return;
     const j = f.x[h.joiner]!;
     const parts: string[] = [];
     if (h.responder !== undefined && h.requestReceived !== undefined) {

@@ -1,8 +1,11 @@
 // The space-time diagram: lane heads pinned at the top, time down the page, and one SVG the size
 // of the screen that is redrawn from the model on every scroll (only what is on screen is drawn,
-// so a 128-node, 50,000-event run scrolls like a small one).
+// so a 128-node, 50,000-event run scrolls like a small one). The marks are placed in the run's own
+// coordinates and the layer holding them is shifted to the screen, so a redraw keeps every mark
+// that did not change (mark-layer.ts).
 import { laneOrder } from "../model/lane-order.js";
 import { drawMarks, type Frame } from "./diagram-marks.js";
+import { MarkLayer } from "./mark-layer.js";
 import type { PageState } from "./page-state.js";
 import { TimeAxis, type AxisMode } from "./time-axis.js";
 import { showEventTooltip, hideTooltip } from "./tooltip.js";
@@ -22,6 +25,7 @@ export class Diagram {
   private readonly heads: HTMLDivElement;
   private readonly spacer: HTMLDivElement;
   private readonly svg: SVGSVGElement;
+  private readonly layer: MarkLayer;
   private readonly gutter: HTMLDivElement;
   private frameRequested = false;
   /**
@@ -33,8 +37,7 @@ export class Diagram {
   private headsFor = "";
   /** The diagram box's clientWidth. */
   private width = 0;
-  /** The marks and the time labels drawn last. */
-  private marks = "";
+  /** The time labels drawn last. */
   private labelsFor = "";
 
   constructor(
@@ -48,6 +51,10 @@ export class Diagram {
     this.gutter = el("div", "time-gutter");
     this.svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     this.svg.classList.add("marks");
+    this.svg.innerHTML = SVG_DEFS;
+    const layer = document.createElementNS("http://www.w3.org/2000/svg", "g");
+    this.svg.append(layer);
+    this.layer = new MarkLayer(layer);
     this.spacer.append(this.svg, this.gutter);
     root.append(this.heads, this.spacer);
     this.controls(controls);
@@ -212,16 +219,16 @@ export class Diagram {
     this.svg.style.top = `${top}px`;
     this.svg.setAttribute("height", String(bottom - top));
     this.svg.setAttribute("width", this.spacer.style.width.replace("px", ""));
-    const marks = SVG_DEFS + drawMarks(this.state, frame) + this.cursorLine(top);
-    // The same marks (a batch off this part of the diagram) are left in place, not parsed again.
-    if (marks !== this.marks) this.svg.innerHTML = this.marks = marks;
+    this.layer.root.setAttribute("transform", `translate(0 ${-top})`);
+    const cursor = this.cursorLine();
+    this.layer.update(cursor ? [...drawMarks(this.state, frame), cursor] : drawMarks(this.state, frame));
     this.timeLabels(top, bottom, left);
   }
 
-  private cursorLine(top: number): string {
+  private cursorLine(): string {
     const y = this.axis.ys[this.state.cursor];
     if (y === undefined) return "";
-    return `<line class="cursor" x1="0" x2="${this.spacer.style.width.replace("px", "")}" y1="${y - top}" y2="${y - top}"/>`;
+    return `<line class="cursor" x1="0" x2="${this.spacer.style.width.replace("px", "")}" y1="${y}" y2="${y}"/>`;
   }
 
   /** `left`: the diagram's scrollLeft, read before this draw changed anything (read now, it would lay the page out again). */

@@ -10,7 +10,7 @@ export function drawNetworkFaults({ state, f, y, out }: Pass): void {
   for (const w of state.model.network ?? []) {
     const from = y(w.event);
     const to = y(w.heal ?? last);
-    if (to < -20 || from > f.bottom - f.top + 20) continue;
+    if (to < f.top - 20 || from > f.bottom + 20) continue;
     let labelX: number | undefined;
     w.groups.forEach((group, g) => {
       for (const node of group) {
