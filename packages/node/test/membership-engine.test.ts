@@ -274,6 +274,28 @@ describe("membership engine (simulated network)", () => {
     assert.equal(sim.node(master).m.self().epoch, 1, "still the first epoch: never re-elected");
   });
 
+  it("a master starved with the whole machine keeps office: its own stall is not the cluster's silence", () => {
+    const sim = new Sim(19);
+    const ids = buildCluster(sim, 8);
+    sim.run(2000);
+    const master = ids[0] as number;
+    // Every process stalls for longer than any suspicion; the master runs first again, before
+    // anyone has had the chance to send it a datagram.
+    for (const id of ids) sim.pause(id);
+    sim.run(5000);
+    sim.resume(master);
+    sim.run(50);
+    for (const id of ids.slice(1)) sim.resume(id);
+    sim.run(2000);
+    assert.ok(
+      sim.eventsOf("node.stalled").some((e) => e.node === master),
+      "the master saw its stall",
+    );
+    assert.deepEqual(sim.eventsOf("master.resigned"), [], "no resignation");
+    assert.deepEqual(new Set(sim.masters()), new Set([master]));
+    assert.equal(sim.node(master).m.self().epoch, 1, "still the first epoch: never re-elected");
+  });
+
   it("a node cut off alone does not stay master, so healing changes no master", () => {
     const sim = new Sim(15);
     const ids = buildCluster(sim, 8);

@@ -295,6 +295,9 @@ export class Membership {
   /** Our process ran `lateMs` late: the probe under way proves nothing, and we say so. */
   private stalled(lateMs: number, now: number): void {
     this.prober.abandon(now);
+    // Nor does the time we were not running count as silence from the cluster (Failover's
+    // isolated): a master starved with the rest of the machine is not cut off.
+    this.state.lastHeardAt = Math.min(now, this.state.lastHeardAt + lateMs);
     const healthScore = this.health.score;
     const message = `this node ran ${lateMs} ms late (paused or starved of CPU): its probe ended without a verdict`;
     this.batch.emit({ event: "node.stalled", message, lateMs, healthScore });
