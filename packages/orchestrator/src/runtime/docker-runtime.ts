@@ -381,15 +381,8 @@ class DockerNode implements CreatedNode, StartedNode {
     return (this.prepared ??= (async () => {
       // Attached before the start, so the release can be written whenever the turn comes.
       if (this.gated) this.stdin = (await this.client.attachStdin(this.id, this.containerName)) as Duplex;
-      try {
-        await this.client.startContainer(this.id, this.containerName);
-        await this.follow();
-      } catch (err) {
-        // A container removed under us (`joinlab clean` mid-run) leaves the engine holding the
-        // attach open: without this the socket kept the process alive after the verdict.
-        this.detach();
-        throw err;
-      }
+      await this.client.startContainer(this.id, this.containerName);
+      await this.follow();
     })());
   }
 
@@ -466,7 +459,10 @@ class DockerNode implements CreatedNode, StartedNode {
     try {
       await this.client.removeContainer(this.id, this.containerName);
     } finally {
-      this.detach(); // a gone container's streams have nothing more to give, and may never end
+      // A gone container's streams have nothing more to give, and may never end: the engine keeps
+      // a gated node's stdin attach open after its container is removed unstarted (`joinlab clean`
+      // mid-run, or a failed start), and that socket kept the process alive after the verdict.
+      this.detach();
     }
   }
 

@@ -220,8 +220,10 @@ export class Diagram {
     this.svg.setAttribute("height", String(bottom - top));
     this.svg.setAttribute("width", this.spacer.style.width.replace("px", ""));
     this.layer.root.setAttribute("transform", `translate(0 ${-top})`);
+    const marks = drawMarks(this.state, frame);
     const cursor = this.cursorLine();
-    this.layer.update(cursor ? [...drawMarks(this.state, frame), cursor] : drawMarks(this.state, frame));
+    if (cursor) marks.push(cursor);
+    this.layer.update(marks);
     this.timeLabels(top, bottom, left);
   }
 
