@@ -1,9 +1,11 @@
 // The narrow Docker client: the only file that calls dockerode for containers and networks. Every
-// call is logged when it starts and when it finishes (or fails, then rethrown); idempotent
-// outcomes are recognised by status code (304 already done, 404 gone), never by message text.
+// call is logged when it starts and when it finishes (or fails, then rethrown), and bounded in time
+// (engine-call-bound.ts); idempotent outcomes are recognised by status code (304 already done, 404
+// gone), never by message text.
 import { PassThrough, type Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import type { Logger } from "winston";
+import { EngineCallBound } from "./engine-call-bound.js";
 
 export const RUN_LABEL = "joinlab.run";
 export const SCENARIO_LABEL = "joinlab.scenario";
@@ -54,12 +56,19 @@ export class DockerClient {
     /** The engine, for the image builders (their build and pull streams); nothing else calls it past this client. */
     readonly docker: Dockerode,
     private readonly logger: Logger,
+    private readonly bound = new EngineCallBound(),
   ) {}
 
-  protected async call<T>(what: string, done: string, fn: () => Promise<T>): Promise<T> {
+  /** `extraMs`: time the call takes on purpose (a stop's grace period), on top of the bound. */
+  protected async call<T>(
+    what: string,
+    done: string,
+    fn: (abortSignal: AbortSignal) => Promise<T>,
+    extraMs = 0,
+  ): Promise<T> {
     this.logger.debug(`${what}...`);
     try {
-      const result = await fn();
+      const result = await this.bound.run(what, fn, extraMs);
       this.logger.debug(done);
       return result;
     } catch (err) {
@@ -92,8 +101,9 @@ export class DockerClient {
 
   /** `subnet` pins the address range, so a reconnected node can get its old address back. */
   async createNetwork(name: string, labels: Record<string, string>, subnet?: string): Promise<string> {
-    return this.call(`Creating network ${name}`, `Created network ${name}`, async () => {
+    return this.call(`Creating network ${name}`, `Created network ${name}`, async (abortSignal) => {
       const network = await this.docker.createNetwork({
+        abortSignal,
         Name: name,
         Driver: "bridge",
         // Nodes need no way out: the network safety rule keeps traffic among our own containers.
@@ -111,13 +121,13 @@ export class DockerClient {
    * containers were removed); a sweep of old runs' networks passes less.
    */
   async removeNetwork(id: string, releaseMs = NETWORK_RELEASE_MS): Promise<void> {
-    await this.call(`Removing network ${id}`, `Removed network ${id}`, async () => {
+    const removal = async (abortSignal: AbortSignal) => {
       // Just after its containers are removed, a loaded daemon may still hold their endpoints
       // (403) for seconds (3 s of retries once left a bench's network behind): try again.
       const deadline = performance.now() + releaseMs;
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.docker.getNetwork(id).remove();
+          await this.docker.getNetwork(id).remove({ abortSignal });
           return;
         } catch (err) {
           const code = statusCode(err);
@@ -129,20 +139,25 @@ export class DockerClient {
           await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * attempt)));
         }
       }
-    });
+    };
+    await this.call(`Removing network ${id}`, `Removed network ${id}`, removal, releaseMs);
   }
 
   async createContainer(options: Dockerode.ContainerCreateOptions): Promise<string> {
-    return this.call(`Creating container ${options.name}`, `Created container ${options.name}`, async () => {
-      const container = await this.docker.createContainer(options);
-      return container.id;
-    });
+    return this.call(
+      `Creating container ${options.name}`,
+      `Created container ${options.name}`,
+      async (abortSignal) => {
+        const container = await this.docker.createContainer({ ...options, abortSignal });
+        return container.id;
+      },
+    );
   }
 
   async startContainer(id: string, name: string): Promise<void> {
-    await this.call(`Starting container ${name}`, `Started container ${name}`, async () => {
+    await this.call(`Starting container ${name}`, `Started container ${name}`, async (abortSignal) => {
       try {
-        await this.docker.getContainer(id).start();
+        await this.docker.getContainer(id).start({ abortSignal });
       } catch (err) {
         if (statusCode(err) !== 304) throw err; // already started
       }
@@ -150,23 +165,24 @@ export class DockerClient {
   }
 
   async stopContainer(id: string, name: string, timeoutSeconds: number): Promise<void> {
-    await this.call(`Stopping container ${name}`, `Stopped container ${name}`, async () => {
+    const stop = async (abortSignal: AbortSignal) => {
       try {
-        await this.docker.getContainer(id).stop({ t: timeoutSeconds });
+        await this.docker.getContainer(id).stop({ t: timeoutSeconds, abortSignal });
       } catch (err) {
         const code = statusCode(err);
         if (code !== 304 && code !== 404) throw err; // already stopped, or gone
       }
-    });
+    };
+    await this.call(`Stopping container ${name}`, `Stopped container ${name}`, stop, timeoutSeconds * 1000);
   }
 
   async killContainer(id: string, name: string, signal = "SIGKILL"): Promise<void> {
     await this.call(
       `Sending ${signal} to container ${name}`,
       `Sent ${signal} to container ${name}`,
-      async () => {
+      async (abortSignal) => {
         try {
-          await this.docker.getContainer(id).kill({ signal });
+          await this.docker.getContainer(id).kill({ signal, abortSignal });
         } catch (err) {
           const code = statusCode(err);
           if (code !== 404 && code !== 409) throw err; // gone, or not running
@@ -180,10 +196,10 @@ export class DockerClient {
     await this.call(
       `${verb} container ${name}`,
       `${pause ? "Paused" : "Unpaused"} container ${name}`,
-      async () => {
+      async (abortSignal) => {
         try {
           const container = this.docker.getContainer(id);
-          await (pause ? container.pause() : container.unpause());
+          await (pause ? container.pause({ abortSignal }) : container.unpause({ abortSignal }));
         } catch (err) {
           if (statusCode(err) !== 409) throw err; // already in that state
         }
@@ -192,9 +208,9 @@ export class DockerClient {
   }
 
   async disconnectNetwork(networkId: string, id: string, name: string): Promise<void> {
-    await this.call(`Disconnecting ${name} from its network`, `Disconnected ${name}`, async () => {
+    await this.call(`Disconnecting ${name} from its network`, `Disconnected ${name}`, async (abortSignal) => {
       try {
-        await this.docker.getNetwork(networkId).disconnect({ Container: id, Force: true });
+        await this.docker.getNetwork(networkId).disconnect({ Container: id, Force: true, abortSignal });
       } catch (err) {
         const code = statusCode(err);
         if (code !== 404 && code !== 409) throw err; // gone, or not connected
@@ -204,8 +220,8 @@ export class DockerClient {
 
   /** Every subnet the engine's networks use (to pick one that does not overlap). */
   async usedSubnets(): Promise<string[]> {
-    return this.call("Listing network subnets", "Listed network subnets", async () => {
-      const list = await this.docker.listNetworks();
+    return this.call("Listing network subnets", "Listed network subnets", async (abortSignal) => {
+      const list = await this.docker.listNetworks({ abortSignal });
       return list.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? "")).filter(Boolean);
     });
   }
@@ -223,12 +239,14 @@ export class DockerClient {
     alias: string,
     ipv4?: string,
   ): Promise<void> {
-    await this.call(`Connecting ${name} to its network`, `Connected ${name}`, async () => {
+    await this.call(`Connecting ${name} to its network`, `Connected ${name}`, async (abortSignal) => {
       try {
+        // dockerode reads abortSignal here too; its types leave it out.
         await this.docker.getNetwork(networkId).connect({
+          abortSignal,
           Container: id,
           EndpointConfig: { Aliases: [alias], ...(ipv4 ? { IPAMConfig: { IPv4Address: ipv4 } } : {}) },
-        });
+        } as Dockerode.NetworkConnectOptions);
       } catch (err) {
         if (statusCode(err) !== 409 && statusCode(err) !== 403) throw err; // already connected
       }
@@ -236,9 +254,9 @@ export class DockerClient {
   }
 
   async removeContainer(id: string, name: string): Promise<void> {
-    await this.call(`Removing container ${name}`, `Removed container ${name}`, async () => {
+    await this.call(`Removing container ${name}`, `Removed container ${name}`, async (abortSignal) => {
       try {
-        await this.docker.getContainer(id).remove({ force: true, v: true });
+        await this.docker.getContainer(id).remove({ force: true, v: true, abortSignal });
       } catch (err) {
         const code = statusCode(err);
         if (code !== 404 && code !== 409) throw err; // gone, or removal already in progress
@@ -248,10 +266,10 @@ export class DockerClient {
 
   /** A hijacked stdin stream (for the start gate's release line); attach before the start. */
   async attachStdin(id: string, name: string): Promise<NodeJS.ReadWriteStream> {
-    return this.call(`Attaching to stdin of ${name}`, `Attached to stdin of ${name}`, () =>
+    return this.call(`Attaching to stdin of ${name}`, `Attached to stdin of ${name}`, (abortSignal) =>
       this.docker
         .getContainer(id)
-        .attach({ stream: true, stdin: true, stdout: false, stderr: false, hijack: true }),
+        .attach({ stream: true, stdin: true, stdout: false, stderr: false, hijack: true, abortSignal }),
     );
   }
 
@@ -260,8 +278,9 @@ export class DockerClient {
    * for it to end: its exit code and demultiplexed output.
    */
   async exec(id: string, name: string, cmd: string[], input = "", timeoutMs = 10_000): Promise<ExecResult> {
-    return this.call(`Running ${cmd[0]} in ${name}`, `Ran ${cmd[0]} in ${name}`, async () => {
+    const run = async (abortSignal: AbortSignal) => {
       const exec = await this.docker.getContainer(id).exec({
+        abortSignal,
         Cmd: cmd,
         AttachStdin: true,
         AttachStdout: true,
@@ -286,15 +305,17 @@ export class DockerClient {
       });
       stream.end(input);
       await ended;
-      const info = await exec.inspect();
+      const info = await exec.inspect({ abortSignal });
       return { exitCode: info.ExitCode, ...text };
-    });
+    };
+    return this.call(`Running ${cmd[0]} in ${name}`, `Ran ${cmd[0]} in ${name}`, run, timeoutMs);
   }
 
   /** Follows a container's output from its start: multiplexed (Tty false), with timestamps. */
   async followLogs(id: string, name: string, since?: number): Promise<NodeJS.ReadableStream> {
-    return this.call(`Following logs of ${name}`, `Following logs of ${name}`, () =>
+    return this.call(`Following logs of ${name}`, `Following logs of ${name}`, (abortSignal) =>
       this.docker.getContainer(id).logs({
+        abortSignal,
         follow: true,
         stdout: true,
         stderr: true,
@@ -317,9 +338,9 @@ export class DockerClient {
   }
 
   async inspectContainer(id: string, name: string): Promise<Dockerode.ContainerInspectInfo | undefined> {
-    return this.call(`Inspecting container ${name}`, `Inspected container ${name}`, async () => {
+    return this.call(`Inspecting container ${name}`, `Inspected container ${name}`, async (abortSignal) => {
       try {
-        return await this.docker.getContainer(id).inspect();
+        return await this.docker.getContainer(id).inspect({ abortSignal });
       } catch (err) {
         if (statusCode(err) === 404) return undefined;
         throw err;
@@ -338,10 +359,10 @@ export class DockerClient {
   }
 
   private oneShotStats(id: string, name: string): Promise<ContainerStatsSample> {
-    return this.call(`Reading stats of ${name}`, `Read stats of ${name}`, async () => {
-      return (await this.docker
-        .getContainer(id)
-        .stats({ stream: false, "one-shot": true } as { stream: false })) as unknown as ContainerStatsSample;
+    return this.call(`Reading stats of ${name}`, `Read stats of ${name}`, async (abortSignal) => {
+      return (await this.docker.getContainer(id).stats({ stream: false, "one-shot": true, abortSignal } as {
+        stream: false;
+      })) as unknown as ContainerStatsSample;
     });
   }
 
@@ -357,8 +378,12 @@ export class DockerClient {
     return this.call(
       `Listing containers labelled ${label}`,
       `Listed containers labelled ${label}`,
-      async () => {
-        const list = await this.docker.listContainers({ all: true, filters: { label: [label] } });
+      async (abortSignal) => {
+        const list = await this.docker.listContainers({
+          all: true,
+          filters: { label: [label] },
+          abortSignal,
+        });
         return list.map((c) => ({
           id: c.Id,
           name: (c.Names[0] ?? c.Id).replace(/^\//, ""),
@@ -369,14 +394,18 @@ export class DockerClient {
   }
 
   async listNetworks(label: string): Promise<ResourceSummary[]> {
-    return this.call(`Listing networks labelled ${label}`, `Listed networks labelled ${label}`, async () => {
-      const list = await this.docker.listNetworks({ filters: { label: [label] } });
-      return list.map((n) => ({
-        id: n.Id,
-        name: n.Name,
-        labels: n.Labels ?? {},
-        ...(n.Scope === "swarm" ? { swarm: true } : {}),
-      }));
-    });
+    return this.call(
+      `Listing networks labelled ${label}`,
+      `Listed networks labelled ${label}`,
+      async (abortSignal) => {
+        const list = await this.docker.listNetworks({ filters: { label: [label] }, abortSignal });
+        return list.map((n) => ({
+          id: n.Id,
+          name: n.Name,
+          labels: n.Labels ?? {},
+          ...(n.Scope === "swarm" ? { swarm: true } : {}),
+        }));
+      },
+    );
   }
 }

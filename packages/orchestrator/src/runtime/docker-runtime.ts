@@ -326,11 +326,17 @@ class DockerEnvironment extends ContainerEnvironment implements StartedEnvironme
 
   protected async removeAll(): Promise<void> {
     const limit = this.options.inFlight ?? 8;
-    await mapLimited([...this.nodes.values()], limit, (n) => n.remove());
-    // Anything created behind our back (a create that outlived the wait) is found by its label.
-    const left = await this.client.listContainers(`${RUN_LABEL}=${this.run.runId}`);
-    await mapLimited(left, limit, (c) => this.client.removeContainer(c.id, c.name));
-    await this.client.removeNetwork(this.networkId);
+    try {
+      await mapLimited([...this.nodes.values()], limit, (n) => n.remove());
+      // Anything created behind our back (a create that outlived the wait) is found by its label.
+      const left = await this.client.listContainers(`${RUN_LABEL}=${this.run.runId}`);
+      await mapLimited(left, limit, (c) => this.client.removeContainer(c.id, c.name));
+      await this.client.removeNetwork(this.networkId);
+    } finally {
+      // A removal that failed (an engine that stopped answering) must not leave a node's streams
+      // open: they would keep the process alive after the run has said what went wrong.
+      this.detach();
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
