@@ -3,7 +3,7 @@
 // containers leave one network at once, and from then on every call about those containers hangs.
 // Without a bound the run's teardown waited for ever. With one, the first call past its bound is
 // aborted (its socket closed, so nothing holds the process), the engine is taken as stuck, and
-// every later call fails at once with the same explanation instead of waiting its own bound.
+// every later call fails at once, naming the call that hung, instead of waiting out its own bound.
 
 /** Ample for any one request to an engine that works, even one starting 128 containers. */
 export const ENGINE_CALL_BOUND_MS = 120_000;
