@@ -326,17 +326,16 @@ class DockerEnvironment extends ContainerEnvironment implements StartedEnvironme
 
   protected async removeAll(): Promise<void> {
     const limit = this.options.inFlight ?? 8;
-    try {
-      await mapLimited([...this.nodes.values()], limit, (n) => n.remove());
-      // Anything created behind our back (a create that outlived the wait) is found by its label.
-      const left = await this.client.listContainers(`${RUN_LABEL}=${this.run.runId}`);
-      await mapLimited(left, limit, (c) => this.client.removeContainer(c.id, c.name));
-      await this.client.removeNetwork(this.networkId);
-    } finally {
-      // A removal that failed (an engine that stopped answering) must not leave a node's streams
-      // open: they would keep the process alive after the run has said what went wrong.
-      this.detach();
-    }
+    await mapLimited([...this.nodes.values()], limit, (n) => n.remove());
+    // A gone container's streams have nothing more to give, and may never end: the engine keeps a
+    // gated node's stdin attach open after its container is removed unstarted (`joinlab clean`
+    // mid-run, or a failed start), and a removal the engine never answered leaves every stream
+    // open. Either kept the process alive after the verdict.
+    this.detach();
+    // Anything created behind our back (a create that outlived the wait) is found by its label.
+    const left = await this.client.listContainers(`${RUN_LABEL}=${this.run.runId}`);
+    await mapLimited(left, limit, (c) => this.client.removeContainer(c.id, c.name));
+    await this.client.removeNetwork(this.networkId);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -462,14 +461,7 @@ class DockerNode implements CreatedNode, StartedNode {
   async remove(): Promise<void> {
     if (this.removed) return;
     this.removed = true;
-    try {
-      await this.client.removeContainer(this.id, this.containerName);
-    } finally {
-      // A gone container's streams have nothing more to give, and may never end: the engine keeps
-      // a gated node's stdin attach open after its container is removed unstarted (`joinlab clean`
-      // mid-run, or a failed start), and that socket kept the process alive after the verdict.
-      this.detach();
-    }
+    await this.client.removeContainer(this.id, this.containerName);
   }
 
   /** Closes our streams to the container without touching it. */
