@@ -10,8 +10,13 @@ import type { RunNodes } from "./run-nodes.js";
 
 /** Graceful stops in flight at once. */
 const STOPS_IN_FLIGHT = 8;
-/** Per node: SIGTERM, then SIGKILL after this long. */
-const STOP_TIMEOUT_MS = 1000;
+/**
+ * Per node: SIGTERM, then SIGKILL after this long. A node's own stop takes about 200 ms and at
+ * most about 750 ms by its timers (in-flight replies 250 ms, its leave 100 ms, the exit backstop
+ * 400 ms); with 1 s, two nodes of a chain-join run as processes beside a browser test were killed
+ * before they could exit. Only a node that ignores SIGTERM waits the whole time.
+ */
+const STOP_TIMEOUT_MS = 3000;
 /** How long the last lines of stopped nodes may take to arrive. */
 const LOG_DRAIN_MS = 2000;
 
