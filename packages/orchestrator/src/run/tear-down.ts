@@ -50,11 +50,14 @@ async function keepOrRemove(
   }
   run.emit({ kind: "phase", phase: "teardown", message: `stopping ${nodes?.size ?? 0} node(s)` });
   await stopGracefully(nodes?.started() ?? []);
-  await env.stop().catch((e: Error) => {
-    run.logger.error(`cleanup of run ${run.runId} failed: ${e.message}`);
-    run.fail(`cleanup failed: ${e.message}`);
-  });
-  run.note("run.cleaned", "nodes and network removed");
+  try {
+    await env.stop();
+    run.note("run.cleaned", "nodes and network removed");
+  } catch (err) {
+    const message = (err as Error).message;
+    run.logger.error(`cleanup of run ${run.runId} failed: ${message}`);
+    run.fail(`cleanup failed: ${message}`);
+  }
   return false;
 }
 

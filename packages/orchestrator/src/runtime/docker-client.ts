@@ -132,7 +132,8 @@ export class DockerClient {
         } catch (err) {
           const code = statusCode(err);
           if (code === 404) return;
-          if (code !== 403 || performance.now() > deadline) throw err;
+          if (code !== 403) throw err;
+          if (performance.now() > deadline) throw await this.networkHeld(id, releaseMs);
           this.logger.debug(`Network ${id} still has endpoints: retrying (attempt ${attempt})`);
           // A timer that holds the process: in the start-up sweep nothing else keeps it alive, and
           // an unref'd pause let the CLI exit 0 mid-sweep, before the run had even begun.
@@ -141,6 +142,27 @@ export class DockerClient {
       }
     };
     await this.call(`Removing network ${id}`, `Removed network ${id}`, removal, releaseMs);
+  }
+
+  /** Why a network's removal is still refused, and what to do: by the containers the engine lists on it. */
+  private async networkHeld(id: string, releaseMs: number): Promise<Error> {
+    // The engine has just answered the removal; dockerode's network inspect takes no abort signal.
+    const info = (await this.docker
+      .getNetwork(id)
+      .inspect()
+      .catch(() => undefined)) as
+      { Name?: string; Containers?: Record<string, { Name?: string }> } | undefined;
+    const name = info?.Name ?? id;
+    const attached = Object.values(info?.Containers ?? {}).map((c) => c.Name ?? "?");
+    const waited = releaseMs >= 1000 ? `${Math.round(releaseMs / 1000)} s` : `${releaseMs} ms`;
+    return new Error(
+      attached.length > 0
+        ? `network ${name} is still in use by ${attached.join(", ")} after ${waited}: remove ` +
+            "those containers, then run `npm run clean`"
+        : `network ${name} still has endpoints after ${waited}, though no container is on it: the ` +
+            "Docker engine lost track of them, and only its restart frees them. Restart it (`pkill " +
+            "dockerd`; `bash scripts/ensure-docker.sh`), then run `npm run clean`",
+    );
   }
 
   async createContainer(options: Dockerode.ContainerCreateOptions): Promise<string> {
