@@ -1,25 +1,18 @@
 // An engine that stops answering: a fake Docker engine on a unix socket answers listings but
 // never answers a container's removal, as a deadlocked engine did.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import type { IncomingMessage } from "node:http";
 import { after, before, describe, it } from "node:test";
-import Dockerode from "dockerode";
-import winston from "winston";
-import { DockerClient } from "../src/runtime/docker-client.js";
 import { EngineCallBound, EngineStuck } from "../src/runtime/engine-call-bound.js";
+import { FakeEngine } from "./support/fake-engine.js";
 
 describe("a Docker engine that stops answering", () => {
-  const dir = mkdtempSync(join(tmpdir(), "joinlab-engine-"));
-  const socketPath = join(dir, "docker.sock");
   const requests: string[] = [];
   const hung: IncomingMessage[] = [];
-  let server: Server;
+  let engine: FakeEngine;
 
   before(async () => {
-    server = createServer((req, res) => {
+    engine = await FakeEngine.start((req, res) => {
       requests.push(`${req.method} ${req.url}`);
       if (req.method === "DELETE") {
         hung.push(req); // never answered
@@ -28,21 +21,11 @@ describe("a Docker engine that stops answering", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end("[]");
     });
-    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   });
 
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => engine.stop());
 
-  const client = () =>
-    new DockerClient(
-      new Dockerode({ socketPath }),
-      winston.createLogger({ silent: true }),
-      new EngineCallBound(300),
-    );
+  const client = () => engine.client(new EngineCallBound(300));
 
   it("fails the call past its bound, says what to do, and closes its request", async () => {
     const docker = client();

@@ -2,28 +2,20 @@
 // with 403 ("has active endpoints"), as Docker 20.10 does when it has lost count of a network's
 // endpoints, and the error says what holds the network and what to do.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import Dockerode from "dockerode";
-import winston from "winston";
-import { DockerClient } from "../src/runtime/docker-client.js";
+import { FakeEngine } from "./support/fake-engine.js";
 
 describe("a network whose removal the engine keeps refusing", () => {
-  const dir = mkdtempSync(join(tmpdir(), "joinlab-engine-"));
-  const socketPath = join(dir, "docker.sock");
   const removals: string[] = [];
   /** What the fake engine lists on each network. */
   const attached: Record<string, Record<string, { Name: string }>> = {
     "net-lost": {},
     "net-used": { c0ffee: { Name: "someone-elses-container" } },
   };
-  let server: Server;
+  let engine: FakeEngine;
 
   before(async () => {
-    server = createServer((req, res) => {
+    engine = await FakeEngine.start((req, res) => {
       const id = decodeURIComponent((req.url ?? "").split("?")[0]!.split("/").pop() ?? "");
       res.setHeader("content-type", "application/json");
       if (req.method === "DELETE") {
@@ -37,17 +29,11 @@ describe("a network whose removal the engine keeps refusing", () => {
       res.writeHead(200);
       res.end(JSON.stringify({ Name: `jl-${id}`, Id: id, Containers: attached[id] ?? {} }));
     });
-    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   });
 
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => engine.stop());
 
-  const client = () =>
-    new DockerClient(new Dockerode({ socketPath }), winston.createLogger({ silent: true }));
+  const client = () => engine.client();
 
   it("retries, then says the engine lost track of the endpoints and to restart it", async () => {
     removals.length = 0;
