@@ -144,7 +144,7 @@ export class DockerClient {
     await this.call(`Removing network ${id}`, `Removed network ${id}`, removal, releaseMs);
   }
 
-  /** Why a network's removal is still refused, and what to do: by the containers the engine lists on it. */
+  /** Why a network's removal is still refused and what to do, by the containers the engine lists on it. */
   private async networkHeld(id: string, releaseMs: number): Promise<Error> {
     // The engine has just answered the removal; dockerode's network inspect takes no abort signal.
     const info = (await this.docker
