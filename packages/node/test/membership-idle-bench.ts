@@ -1,6 +1,6 @@
 // Idle CPU of a converged cluster of real node processes on loopback, per node, at several sizes.
 // Run: node --import tsx packages/node/test/membership-idle-bench.ts [sizes=16,32,64] [node flags...]
-// e.g. `64 --probeInterval 1000 --probeTimeout 300 --suspicionTimeout 600 --syncInterval 10000`
+// e.g. `64 --probeInterval 1000 --probeTimeout 300 --suspicionTimeout 400 --syncInterval 10000`
 // (a large run's timings). The window starts 40 s after the last node started: past each node's
 // start-up, when its code is still being compiled.
 import { loadavg } from "node:os";
