@@ -2,6 +2,7 @@
 export * from "./model/types.js";
 export { ModelBuilder } from "./model/model-builder.js";
 export { EventTable } from "./model/event-table.js";
+export { compareNodeNames } from "./model/node-order.js";
 export { hydrateModel, storedModel, type StoredModel } from "./model/stored-model.js";
 export { resumeBuilder, entriesOf } from "./model/resume.js";
 export { joinFigures, faultFigures, type JoinFigure, type FaultFigure } from "./model/figures.js";

@@ -3,15 +3,13 @@
 // view, and the answers a teacher wants — exactly one master among the live nodes, one view, the
 // last detection. Bounded by the number of nodes, however long the run. It stops at run.verified:
 // it shows the cluster the checks judged, not the teardown.
-import type { ClusterNode, ClusterSummary } from "@joinlab/report";
+import { compareNodeNames, type ClusterNode, type ClusterSummary } from "@joinlab/report";
 import { disagreementsAmong, effectiveMaster } from "../checks/membership/agreement.js";
 import { ClusterState, type Proc } from "../checks/membership/cluster-state.js";
 import type { TimelineEntry } from "../logs/timeline.js";
 import { LastDetection } from "./last-detection.js";
 
 const ENDED_BY: Readonly<Record<string, ClusterNode["state"]>> = { kill: "killed", stop: "stopped" };
-/** Node names in node order (node2 before node10); one collator, as localeCompare makes one per call. */
-const NODE_ORDER = new Intl.Collator("en", { numeric: true });
 
 export class ClusterFold {
   readonly state = new ClusterState();
@@ -82,7 +80,7 @@ export class ClusterFold {
   private viewOf(p: Proc): ClusterNode["view"] {
     const view: ClusterNode["view"] = {};
     for (const [id, state] of p.view) if (!p.ids.has(id)) (view[state] ??= []).push(this.label(id));
-    for (const names of Object.values(view)) names.sort(NODE_ORDER.compare);
+    for (const names of Object.values(view)) names.sort(compareNodeNames);
     return view;
   }
 
