@@ -54,6 +54,21 @@ describe("fault scenarios", () => {
     assert.equal(buildScenario("partition-heal", { nodes: 64, majority: true }).convergeWithinMs, 8000);
   });
 
+  it("lossy: every node leaves a joiner unprobed until it speaks, for as long as its join may take", () => {
+    const spec = buildScenario("lossy", { nodes: 8 });
+    const flag = (flags: readonly string[] | undefined, name: string) => {
+      const at = flags?.indexOf(name) ?? -1;
+      return at < 0 ? undefined : Number(flags![at + 1]);
+    };
+    for (const n of spec.nodes) {
+      const grace = flag(n.flags, "--newcomerGrace");
+      assert.ok(grace !== undefined && grace >= 12_000, `${n.name}: --newcomerGrace ${grace}`);
+    }
+    const joiners = spec.nodes.filter((n) => n.deferred);
+    assert.equal(joiners.length, 2);
+    for (const n of joiners) assert.equal(flag(n.flags, "--joinDeadline"), 12_000, n.name);
+  });
+
   it("chaos: same seed, same schedule; bounded; every fault healed; a majority always up; network faults drawn too", () => {
     const a = chaosSchedule(5, 7, 30_000);
     assert.deepEqual(a, chaosSchedule(5, 7, 30_000));

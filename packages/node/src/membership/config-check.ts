@@ -122,6 +122,15 @@ export const KNOBS: readonly Knob[] = [
     describe:
       "Milliseconds after a member is first learned of during which a suspicion of it runs its longest time, however many confirm it (a new process on a busy host is slowest; 0: off).",
   },
+  {
+    key: "newcomerGraceMs",
+    flag: "newcomerGrace",
+    min: 0,
+    max: 600_000,
+    unit: "ms",
+    describe:
+      "Milliseconds a member learned of second-hand (a join just admitted) goes unprobed unless it speaks to us first: a joiner answers UDP only once its join response has arrived.",
+  },
 ];
 
 /** Rules between knobs: [the knob judged, the bound it must respect, how to say it]. */

@@ -14,6 +14,14 @@ export const LOSSY_NODES = { default: 16, min: 4, max: 64 };
  * lost answer must not make a joiner quit. Within the run's 15 s wait for a node to be ready.
  */
 export const LOSSY_JOIN_DEADLINE_MS = 12_000;
+/**
+ * How long every node leaves a member it learned of second-hand unprobed (--newcomerGrace): a
+ * joiner binds UDP only once its join response arrives. Under loss a response can take TCP's
+ * retransmissions (3 s apart after a lost SYN, then 6 s), and a joiner can give up on an answer
+ * that was on its way and ask again; with the default 3 s its peers probed it meanwhile and
+ * declared it failed (a false death in 1 of 6 runs). It speaks to them as soon as it is up.
+ */
+export const LOSSY_NEWCOMER_GRACE_MS = 15_000;
 
 export const lossy: ScenarioDefinition = {
   name: "lossy",
@@ -22,9 +30,11 @@ export const lossy: ScenarioDefinition = {
   build: ({ nodes = LOSSY_NODES.default }) => {
     const late = Math.max(1, Math.floor(nodes / 4));
     const retry = ["--joinDeadline", String(LOSSY_JOIN_DEADLINE_MS)];
-    const specs = starNodes(nodes).map((n, i) =>
-      i >= nodes - late ? { ...n, deferred: true, flags: [...(n.flags ?? []), ...retry] } : n,
-    );
+    const grace = ["--newcomerGrace", String(LOSSY_NEWCOMER_GRACE_MS)];
+    const specs = starNodes(nodes).map((n, i) => {
+      const flags = [...(n.flags ?? []), ...grace];
+      return i >= nodes - late ? { ...n, deferred: true, flags: [...flags, ...retry] } : { ...n, flags };
+    });
     const joiners = specs.filter((n) => n.deferred).map((n) => n.name);
     // The joins spread over the middle of the loss, the first a few seconds in.
     const gap = Math.floor(LOSSY_MS / (joiners.length + 2));
@@ -35,7 +45,7 @@ export const lossy: ScenarioDefinition = {
     ];
     return {
       name: "lossy",
-      description: `${nodes} nodes, node1 master. For ${LOSSY_MS} ms every node drops ${LOSSY_RATE * 100} % of the packets it receives from the network (iptables statistic match in its namespace; loopback untouched); ${joiners.join(", ")} start one by one during the loss (the loss is in place in a newcomer's namespace before its program runs) and join through node1, retrying for up to ${LOSSY_JOIN_DEADLINE_MS / 1000} s. Probes and their answers get lost, so suspicions come and go; the failure detector must refute them in time: no node may be declared failed, every join must succeed, and after the heal there is one view and one master.`,
+      description: `${nodes} nodes, node1 master. For ${LOSSY_MS} ms every node drops ${LOSSY_RATE * 100} % of the packets it receives from the network (iptables statistic match in its namespace; loopback untouched); ${joiners.join(", ")} start one by one during the loss (the loss is in place in a newcomer's namespace before its program runs) and join through node1, retrying for up to ${LOSSY_JOIN_DEADLINE_MS / 1000} s; every node leaves a member it has not heard from yet unprobed for up to ${LOSSY_NEWCOMER_GRACE_MS / 1000} s. Probes and their answers get lost, so suspicions come and go; the failure detector must refute them in time: no node may be declared failed, every join must succeed, and after the heal there is one view and one master.`,
       nodes: specs,
       checks: MEMBERSHIP_CHECKS,
       steps,
