@@ -5,7 +5,9 @@ import { stripCidr } from "./host-port.js";
 import type { NodeLogger } from "./log/node-logger.js";
 import { udpBindHost } from "./ports.js";
 import {
+  EarlyAcker,
   MembershipRunner,
+  type UdpTransport,
   type JoinerInfo,
   type MemberRecord,
   type MemberRole,
@@ -39,9 +41,26 @@ export interface NodeMembershipOptions {
   framing?: (selfId: number) => DatagramFraming | undefined;
   /** Called after master.elected / master.resigned: the node's role may have changed. */
   onRoleEvent: () => void;
+  /** The socket bound before the join (EarlyAcker.handOver), on `port`; else one is bound here. */
+  transport?: UdpTransport;
 }
 
-/** Binds UDP and starts the engine; rejects with the bind error (errno `code` kept). */
+/** Binds a joiner's UDP socket before its join, answering pings until the engine takes it over. */
+export function bindEarlyAcker(
+  opts: Pick<NodeMembershipOptions, "id" | "port" | "listenHost" | "config" | "framing">,
+): Promise<EarlyAcker> {
+  const maxDatagramBytes = opts.config?.maxDatagramBytes;
+  const framing = opts.framing?.(opts.id);
+  return EarlyAcker.bind({
+    id: opts.id,
+    port: opts.port,
+    bindHost: udpBindHost(opts.listenHost),
+    ...(maxDatagramBytes !== undefined ? { maxDatagramBytes } : {}),
+    ...(framing !== undefined ? { framing } : {}),
+  });
+}
+
+/** Binds UDP (unless handed a socket) and starts the engine; rejects with the bind error (errno `code` kept). */
 export function startMembership(opts: NodeMembershipOptions): Promise<MembershipRunner> {
   const { logger, onRoleEvent } = opts;
   return MembershipRunner.start({
@@ -54,6 +73,7 @@ export function startMembership(opts: NodeMembershipOptions): Promise<Membership
       ...(opts.local !== undefined ? { ip: opts.local } : {}),
     },
     bindHost: udpBindHost(opts.listenHost),
+    ...(opts.transport !== undefined ? { transport: opts.transport } : {}),
     ...(opts.config !== undefined ? { config: opts.config } : {}),
     ...(opts.framing !== undefined ? { framing: opts.framing } : {}),
     onEvent: (e) => {

@@ -14,8 +14,15 @@ import { requestJoin, type JoinOutcome } from "./join/join-client.js";
 import { joinWithRetry, type FailedAttempt } from "./join/join-retry.js";
 import { answerLine, type ResponseExtension } from "./join/join-responder.js";
 import type { NodeLogger } from "./log/node-logger.js";
-import { Membership, type MemberRecord, type MembershipRunner } from "./membership/index.js";
 import {
+  Membership,
+  type EarlyAcker,
+  type MemberRecord,
+  type MembershipRunner,
+  type UdpTransport,
+} from "./membership/index.js";
+import {
+  bindEarlyAcker,
   joinerFromRequest,
   membersForResponse,
   responderFromResponse,
@@ -48,6 +55,8 @@ export class Node {
   membership: MembershipRunner | undefined;
   /** With membership off: the same view, fed only by the joins this node takes part in (no UDP). */
   #localView: Membership | undefined;
+  /** The membership socket from before the join until the engine takes it (membership on). */
+  #earlyAcker: EarlyAcker | undefined;
 
   readonly #server: InboundServer;
   readonly #auth: NodeAuth;
@@ -143,11 +152,18 @@ export class Node {
     // address, like the default master, from answering itself.)
     const udp = config.membership !== false;
     this.port = await this.#bindOrFail(() => probePort(config.myport, config.listenHost, { udp }));
-    await this.#joinOrBecomeMaster();
-    this.#throwIfStopping();
-    // Membership runs before we listen: every join we answer then gets the view.
-    if (config.membership !== false) await this.#startMembership();
-    else this.#startLocalView();
+    try {
+      // Peers may probe us before our join response arrives: the socket answers from the start.
+      if (udp)
+        this.#earlyAcker = await this.#bindMembershipSocket(() => bindEarlyAcker(this.#socketOptions()));
+      await this.#joinOrBecomeMaster();
+      this.#throwIfStopping();
+      // Membership runs before we listen: every join we answer then gets the view.
+      if (udp) await this.#startMembership();
+      else this.#startLocalView();
+    } finally {
+      await this.#earlyAcker?.close(); // a failed or stopped join; a no-op once handed over
+    }
     this.#throwIfStopping();
     try {
       await this.#bindOrFail(() => this.#server.listen(this.port, config.listenHost));
@@ -340,41 +356,33 @@ export class Node {
       });
     }
     this.role = "member";
+    const earlyAcks = this.#earlyAcker?.answered ?? 0;
     logger.info({
       event: "node.joined",
       message: `joined the cluster through node ${responder.nodeId}`,
       role: this.role,
       peer: this.config.clusterip,
       peerId: responder.nodeId,
+      ...(earlyAcks > 0 ? { earlyAcks } : {}),
     });
   }
 
   /** Starts the UDP runner under the final id and role, and plugs it into the join flow and stop. */
   async #startMembership(): Promise<void> {
     const { config, logger } = this;
-    let runner: MembershipRunner;
-    try {
-      runner = await startMembership({
-        id: this.nodeId,
+    const transport = await this.#takeEarlySocket();
+    const runner = await this.#bindMembershipSocket(() =>
+      startMembership({
+        ...this.#socketOptions(),
         addr: config.advertise,
-        port: this.port,
         role: this.role === "master" ? "master" : "member",
         gen: this.gen,
         ...(this.#joinLocal !== undefined ? { local: parseHostPort(this.#joinLocal)?.host } : {}),
-        ...(config.listenHost !== undefined ? { listenHost: config.listenHost } : {}),
-        ...(config.membership ? { config: config.membership } : {}),
         logger,
-        framing: this.#auth.framing,
         onRoleEvent: () => this.#followMembershipRole(),
-      });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      const where = `${config.listenHost ?? "*"}:${this.port}/udp`;
-      throw this.#fatal(
-        `cannot bind ${where} for membership (${code}): UDP uses the --myport number; free it or pick another --myport`,
-        code,
-      );
-    }
+        ...(transport !== undefined ? { transport } : {}),
+      }),
+    );
     this.membership = runner;
     // A stop that came while we were binding ran its hooks already: leave at once.
     if (this.#stopping) {
@@ -399,6 +407,46 @@ export class Node {
       if (joiner.seed) return {};
       return { members: membersForResponse(view, this.nodeId, joinerId) };
     });
+  }
+
+  /**
+   * The early socket for the engine, if it still fits: a socket opened under an id the cluster
+   * then reassigned would refuse datagrams keyed to the new one, so it is closed for a fresh bind.
+   */
+  async #takeEarlySocket(): Promise<UdpTransport | undefined> {
+    const early = this.#earlyAcker;
+    this.#earlyAcker = undefined;
+    if (early === undefined) return undefined;
+    if (early.id === this.nodeId) return early.handOver();
+    await early.close();
+    return undefined;
+  }
+
+  /** What the early socket and the engine are bound with: the id, the port and the cluster key. */
+  #socketOptions() {
+    const { config } = this;
+    return {
+      id: this.nodeId,
+      port: this.port,
+      ...(config.listenHost !== undefined ? { listenHost: config.listenHost } : {}),
+      ...(config.membership ? { config: config.membership } : {}),
+      framing: this.#auth.framing,
+    };
+  }
+
+  /** Runs a bind of the membership socket; a refusal becomes a start-up error that says what to do. */
+  async #bindMembershipSocket<T>(bind: () => Promise<T>): Promise<T> {
+    try {
+      return await bind();
+    } catch (err) {
+      const { config } = this;
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      const where = `${config.listenHost ?? "*"}:${this.port}/udp`;
+      throw this.#fatal(
+        `cannot bind ${where} for membership (${code}): UDP uses the --myport number; free it or pick another --myport`,
+        code,
+      );
+    }
   }
 
   /** Membership off: a view without UDP, so ids stay unique; responses stay the seed's plain ones. */

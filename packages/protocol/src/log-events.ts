@@ -113,8 +113,11 @@ export const LOG_EVENT_FIELDS = {
     willRetry: optional("boolean"),
     retryInMs: optional("number"),
   },
-  /** Role settled as member after a successful join. */
-  "node.joined": { role: oneOf("member"), peer: "string", peerId: "number" },
+  /**
+   * Role settled as member after a successful join (earlyAcks: pings from peers that had already
+   * heard of this node, answered while its join response was on its way; absent when none).
+   */
+  "node.joined": { role: oneOf("member"), peer: "string", peerId: "number", earlyAcks: optional("number") },
   /** Role settled as master (no cluster answered and --makeMasterOnError). */
   "master.started": { reason: "string" },
   /** No cluster answered and no --makeMasterOnError: exits non-zero. */

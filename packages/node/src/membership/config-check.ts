@@ -129,7 +129,7 @@ export const KNOBS: readonly Knob[] = [
     max: 600_000,
     unit: "ms",
     describe:
-      "Milliseconds a member learned of second-hand (a join just admitted) goes unprobed unless it speaks to us first: a joiner answers UDP only once its join response has arrived.",
+      "Milliseconds a member learned of second-hand (a join just admitted) goes unprobed unless it speaks to us first: a joiner acks pings from the start, but refutes suspicions only once its join response has arrived.",
   },
 ];
 

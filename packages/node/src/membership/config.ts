@@ -22,8 +22,8 @@ export interface MembershipConfig {
   gossipFanout: number;
   /**
    * A member we learned of second-hand (a join we admitted, gossip, a join response) is probed only
-   * once we heard from it directly, or after this long: a joiner binds UDP only after its join
-   * response, and on a starved machine that can take seconds.
+   * once we heard from it directly, or after this long: a joiner acks pings before its join, but its
+   * engine starts only with its join response, and on a starved machine that can take seconds.
    */
   newcomerGraceMs: number;
   /**

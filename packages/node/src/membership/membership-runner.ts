@@ -17,6 +17,8 @@ export interface MembershipRunnerOptions {
   onEvent?: (e: MembershipEvent) => void;
   /** Cluster key and label for the datagrams; absent for the plain protocol. */
   framing?: (selfId: number) => DatagramFraming | undefined;
+  /** A socket already bound on self.port (a joiner's early acker): used instead of binding one. */
+  transport?: UdpTransport;
 }
 
 /** How long stop() waits for its leave datagrams to reach the OS before closing the socket. */
@@ -73,14 +75,16 @@ export class MembershipRunner {
   /** Binds UDP on self.port (0: any free port) and starts ticking. A master is active at once; a member after the join. */
   static async start(opts: MembershipRunnerOptions): Promise<MembershipRunner> {
     const clock = opts.clock ?? Date.now;
-    const transport = await UdpTransport.bind({
-      port: opts.self.port,
-      ...(opts.bindHost !== undefined ? { host: opts.bindHost } : {}),
-      ...(opts.config?.maxDatagramBytes !== undefined
-        ? { maxDatagramBytes: opts.config.maxDatagramBytes }
-        : {}),
-      ...(opts.framing ? { framing: opts.framing(opts.self.id) } : {}),
-    });
+    const transport =
+      opts.transport ??
+      (await UdpTransport.bind({
+        port: opts.self.port,
+        ...(opts.bindHost !== undefined ? { host: opts.bindHost } : {}),
+        ...(opts.config?.maxDatagramBytes !== undefined
+          ? { maxDatagramBytes: opts.config.maxDatagramBytes }
+          : {}),
+        ...(opts.framing ? { framing: opts.framing(opts.self.id) } : {}),
+      }));
     const membership = new Membership({
       // Port 0 asks the OS for a free one (tests): the bound port is what we advertise.
       self: { ...opts.self, port: transport.port },

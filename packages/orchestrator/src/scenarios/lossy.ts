@@ -15,11 +15,12 @@ export const LOSSY_NODES = { default: 16, min: 4, max: 64 };
  */
 export const LOSSY_JOIN_DEADLINE_MS = 12_000;
 /**
- * How long every node leaves a member it learned of second-hand unprobed (--newcomerGrace): a
- * joiner binds UDP only once its join response arrives. Under loss a response can take TCP's
- * retransmissions (3 s apart after a lost SYN, then 6 s), and a joiner can give up on an answer
- * that was on its way and ask again; with the default 3 s its peers probed it meanwhile and
- * declared it failed (a false death in 1 of 6 runs). It speaks to them as soon as it is up.
+ * How long every node leaves a member it learned of second-hand unprobed (--newcomerGrace). Under
+ * loss a join response can take TCP's retransmissions (3 s apart after a lost SYN, then 6 s), and a
+ * joiner can give up on an answer that was on its way and ask again. It acks pings meanwhile, but
+ * cannot refute a suspicion before its engine starts with the response, and a fifth of its acks are
+ * lost: with the default 3 s and before the early acks, its peers declared one such joiner failed
+ * in 1 of 6 runs. It speaks to them as soon as it is up, which ends the grace.
  */
 export const LOSSY_NEWCOMER_GRACE_MS = 15_000;
 
