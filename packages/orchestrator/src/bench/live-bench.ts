@@ -44,7 +44,13 @@ export async function liveLatency(
     return {
       nodes,
       verdict: result.verdict,
-      drawnMs: { p50: stats.p50, p99: stats.p99, max: stats.max, samples: stats.samples },
+      // The page's clock has sub-millisecond steps: whole milliseconds are what the table shows.
+      drawnMs: {
+        p50: round(stats.p50, 0),
+        p99: round(stats.p99, 0),
+        max: round(stats.max, 0),
+        samples: stats.samples,
+      },
       ...(stats.heap !== undefined ? { heapMiB: round(stats.heap / 2 ** 20) } : {}),
     };
   } finally {
