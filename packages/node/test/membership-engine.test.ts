@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Sim, buildCluster } from "./membership-sim.js";
+import { DEFAULT_MEMBERSHIP_CONFIG } from "../src/membership/index.js";
 
 const BOUND = 10_000; // generous simulated bound for any wait
 
@@ -205,6 +206,33 @@ describe("membership engine (simulated network)", () => {
     assert.deepEqual(new Set(sim.masters()), new Set([b[0]]));
     assert.equal(sim.eventsOf("member.failed").filter((e) => e.t >= healedAt).length, 0, "no deaths on heal");
     t.diagnostic(`partition 3|5 heal: reconverged with one master in ${ms} ms (simulated)`);
+  });
+
+  it("a majority cut off one by one, the lowest id among them: one master soon after the heal", (t) => {
+    const sim = new Sim(17);
+    const ids = buildCluster(sim, 5);
+    sim.run(1000);
+    const cut = ids.slice(0, 3); // the master and the next lowest ids, each alone
+    for (const x of cut)
+      sim.partition(
+        [x],
+        ids.filter((y) => y !== x),
+      );
+    sim.run(8000); // long enough for the cut nodes' local health to reach the maximum
+    const roles = ids.map((x) => sim.node(x).m.self().role);
+    assert.ok(!roles.includes("master"), `no side has a quorum, so no master: ${roles.join(", ")}`);
+    const cutHealth = sim.node(ids[0] as number).m.healthScore();
+    sim.heal();
+    const ms = sim.runUntil(() => sim.converged() && sim.masters().every((m) => m === ids[0]), BOUND);
+    assert.ok(ms !== undefined, "one view again, and the lowest id is master in it");
+    // Its probes went unanswered while cut, so its local health is at the maximum and each probe
+    // period lasts 9 periods. Two answered probes show its view is fresh again: the period under way
+    // at the heal and two more, not the five it takes the score to drain under half the scale.
+    assert.equal(cutHealth, DEFAULT_MEMBERSHIP_CONFIG.awarenessMax, "the cut-off candidate's health");
+    const { probeIntervalMs, electionDelayMs } = DEFAULT_MEMBERSHIP_CONFIG;
+    const periodAtMax = (cutHealth + 1) * probeIntervalMs;
+    assert.ok(ms < 3 * periodAtMax + electionDelayMs, `one master ${ms} ms after the heal (simulated)`);
+    t.diagnostic(`majority cut one by one: one master ${ms} ms after the heal (simulated)`);
   });
 
   it("a partition heals as fast with a rare push-pull: the view goes to a failed member every heal period", (t) => {

@@ -9,6 +9,9 @@ import { peerOf } from "./member-table.js";
 import { isPresent } from "./precedence.js";
 import type { MemberRecord } from "./types.js";
 
+/** Probes answered in a row that let a node take office whatever its health score. */
+const ANSWERED_PROBES_TO_TAKE_OFFICE = 2;
+
 export class Failover {
   private lastMaster: { id: number; epoch: number } | undefined;
   /** Since when we would win an election (see promoteIfDue). */
@@ -92,10 +95,17 @@ export class Failover {
   /**
    * A node whose own probes keep failing without a nack (cut off, or starved) has a stale view:
    * it cannot tell a lost cluster from its own trouble, so it does not take office (Lifeguard's
-   * local health, used for the election too).
+   * local health, used for the election too). Probes answered again in a row show the view is
+   * fresh: the score itself drains by one per probe period, each (score + 1) periods long, and a
+   * rightful candidate that had been cut off kept a healed cluster masterless for 6–8 s.
    */
   private healthyEnough(): boolean {
-    return this.ctx.health.score * 2 < this.ctx.config.awarenessMax || this.ctx.config.awarenessMax === 0;
+    const { health, config } = this.ctx;
+    return (
+      health.score * 2 < config.awarenessMax ||
+      config.awarenessMax === 0 ||
+      health.answeredInARow >= ANSWERED_PROBES_TO_TAKE_OFFICE
+    );
   }
 
   /** Logs only real changes: a masterless gap that ends with the same master is not one. */

@@ -5,6 +5,8 @@
 
 export class LocalHealth {
   private value = 0;
+  /** Probes answered since the last sign of trouble (only an answered probe lowers the score). */
+  private answered = 0;
 
   constructor(private readonly max: number) {}
 
@@ -12,9 +14,16 @@ export class LocalHealth {
     return this.value;
   }
 
+  /** How many probes in a row were answered, with no missed probe, refutation or stall between. */
+  get answeredInARow(): number {
+    return this.answered;
+  }
+
   /** Raises (positive) or lowers (negative) the score, kept within 0..max. */
   apply(delta: number): void {
     this.value = Math.min(this.max, Math.max(0, this.value + delta));
+    if (delta < 0) this.answered++;
+    else if (delta > 0) this.answered = 0;
   }
 
   /** A duration stretched by how unhealthy this node is. */
