@@ -96,8 +96,8 @@ export class Failover {
    * A node whose own probes keep failing without a nack (cut off, or starved) has a stale view:
    * it cannot tell a lost cluster from its own trouble, so it does not take office (Lifeguard's
    * local health, used for the election too). Probes answered again in a row show the view is
-   * fresh: the score itself drains by one per probe period, each (score + 1) periods long, and a
-   * rightful candidate that had been cut off kept a healed cluster masterless for 6–8 s.
+   * fresh: the score itself drains by one per probe period, each (score + 1) probe intervals long, and a
+   * rightful candidate that had been cut off kept a healed cluster masterless for up to 8 s.
    */
   private healthyEnough(): boolean {
     const { health, config } = this.ctx;
