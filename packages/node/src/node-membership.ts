@@ -51,10 +51,9 @@ export function bindEarlyAcker(
 ): Promise<EarlyAcker> {
   const maxDatagramBytes = opts.config?.maxDatagramBytes;
   const framing = opts.framing?.(opts.id);
-  return EarlyAcker.bind({
-    id: opts.id,
+  return EarlyAcker.bind(opts.id, {
     port: opts.port,
-    bindHost: udpBindHost(opts.listenHost),
+    host: udpBindHost(opts.listenHost),
     ...(maxDatagramBytes !== undefined ? { maxDatagramBytes } : {}),
     ...(framing !== undefined ? { framing } : {}),
   });

@@ -5,19 +5,9 @@
 // can come seconds late (a lost SYN puts TCP's retransmissions 3 s apart), and peers whose newcomer
 // grace has run out would probe a port nobody answers and declare a live node dead. An ack needs
 // only the node's id, so the socket is bound before the join and handed to the engine after it.
-import type { DatagramFraming } from "../auth/datagram-framing.js";
 import type { Sender } from "./types.js";
-import { UdpTransport } from "./udp-transport.js";
+import { UdpTransport, type UdpBindOptions } from "./udp-transport.js";
 import type { MembershipMessage } from "./wire.js";
-
-export interface EarlyAckerOptions {
-  /** The id the joiner asks to join under (an ack states it). */
-  id: number;
-  port: number;
-  bindHost?: string;
-  maxDatagramBytes?: number;
-  framing?: DatagramFraming;
-}
 
 export class EarlyAcker {
   /** Pings answered before the hand-over (the node logs it). */
@@ -32,15 +22,12 @@ export class EarlyAcker {
     transport.onMessage((msg, sender) => this.#answer(msg, sender));
   }
 
-  /** Binds UDP on `port`; rejects with the bind error (errno `code` kept), as the engine's own bind does. */
-  static async bind(opts: EarlyAckerOptions): Promise<EarlyAcker> {
-    const transport = await UdpTransport.bind({
-      port: opts.port,
-      ...(opts.bindHost !== undefined ? { host: opts.bindHost } : {}),
-      ...(opts.maxDatagramBytes !== undefined ? { maxDatagramBytes: opts.maxDatagramBytes } : {}),
-      ...(opts.framing !== undefined ? { framing: opts.framing } : {}),
-    });
-    return new EarlyAcker(transport, opts.id);
+  /**
+   * Binds UDP for the joiner asking to join as `id` (its acks state it); rejects with the bind
+   * error (errno `code` kept), as the engine's own bind does.
+   */
+  static async bind(id: number, socket: UdpBindOptions): Promise<EarlyAcker> {
+    return new EarlyAcker(await UdpTransport.bind(socket), id);
   }
 
   /** The socket, for the engine: from now on every datagram is the engine's. Only once. */

@@ -6,6 +6,6 @@ export { parseDatagram, parseRecords } from "./wire-validate.js";
 export type { MembershipMessage } from "./wire.js";
 export type * from "./types.js";
 export { UdpTransport } from "./udp-transport.js";
-export { EarlyAcker, type EarlyAckerOptions } from "./early-acker.js";
+export { EarlyAcker } from "./early-acker.js";
 export { MembershipRunner, type MembershipRunnerOptions } from "./membership-runner.js";
 export { KNOBS, configProblem, type Knob } from "./config-check.js";

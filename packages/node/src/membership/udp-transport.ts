@@ -30,6 +30,14 @@ const DNS_CACHE_MS = 30_000;
 /** Asks the DNS server directly, once, for at most a second (then the system's resolver is asked). */
 const dnsServer = new dns.promises.Resolver({ timeout: 1000, tries: 1 });
 
+export interface UdpBindOptions {
+  port: number;
+  host?: string;
+  maxDatagramBytes?: number;
+  /** Cluster key and label; absent for the plain protocol. */
+  framing?: DatagramFraming;
+}
+
 export type InvalidHandler = (code: string, reason: string, sender: Sender) => void;
 export type MessageHandler = (msg: MembershipMessage, sender: Sender) => void;
 
@@ -56,13 +64,7 @@ export class UdpTransport {
   }
 
   /** Binds `port` (the same number as the node's TCP port: UDP is a separate namespace). */
-  static bind(opts: {
-    port: number;
-    host?: string;
-    maxDatagramBytes?: number;
-    /** Cluster key and label; absent for the plain protocol. */
-    framing?: DatagramFraming;
-  }): Promise<UdpTransport> {
+  static bind(opts: UdpBindOptions): Promise<UdpTransport> {
     const socket = dgram.createSocket({ type: "udp4" });
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => {
