@@ -161,4 +161,23 @@ describe("dissemination by gossip", () => {
     // to the accuser: never one per member (31 here).
     assert.ok(worst.count <= 5, `at most 5 of one type per call, saw ${worst.count} (${worst.what})`);
   });
+
+  it("a long gossip interval does not hold fresh news back: a join right after another spreads at once", () => {
+    // A large run's timings with rounds 2 s apart (as runs past 64 nodes): only the resends wait.
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const sim = new Sim(seed, { probeIntervalMs: 1000, probeTimeoutMs: 300, gossipIntervalMs: 2000 });
+      const ids = buildCluster(sim, 8);
+      sim.run(5000);
+      for (const [joiner, gapMs] of [
+        [50_001, 0],
+        [50_002, 30],
+      ] as const) {
+        sim.run(gapMs);
+        sim.addNode(joiner, "member");
+        sim.join(joiner, ids[0] as number);
+        const ms = sim.runUntil(() => ids.every((o) => sim.stateAt(o, joiner) === "alive"), BOUND);
+        assert.ok(ms !== undefined && ms < 100, `seed ${seed}: ${joiner} known by all after ${ms} ms`);
+      }
+    }
+  });
 });

@@ -1,8 +1,8 @@
 // How changes travel: by gossip, never by broadcast. Every changed record is queued (GossipQueue)
 // and rides on pings and acks, and on a gossip round that sends the news to gossipFanout random
-// members: at once when fresh news arrives (an eighth of an interval after the last round at the
-// soonest, so a busy node sends at most 8 * gossipFanout per interval), then every
-// gossipIntervalMs while there is news. Each
+// members: at once when fresh news arrives (at the soonest an eighth of an interval after the last
+// round, and never more than 25 ms after it, so a busy node sends at most 40 rounds a second),
+// then every gossipIntervalMs while there is news. Each
 // update is sent retransmitMult * ceil(log2(n + 1)) times, newest and fewest-sent first, so it
 // reaches everyone in O(log n) rounds and no node ever sends one datagram per member.
 import { retransmitLimit } from "./config.js";
@@ -18,6 +18,13 @@ import { ENVELOPE_ALLOWANCE } from "./wire.js";
  * 32-36 ms with an eighth.
  */
 const FRESH_ROUNDS_PER_INTERVAL = 8;
+
+/**
+ * ...and never longer than this (an eighth of the default interval). A longer interval only spaces
+ * out the rounds that resend old news: with an eighth of 2 s, a join's news waited up to 250 ms at
+ * each hop.
+ */
+const FRESH_ROUND_SPACING_MAX_MS = 25;
 
 export class Dissemination {
   private readonly queue = new GossipQueue();
@@ -100,6 +107,7 @@ export class Dissemination {
 
   /** The soonest a round may carry fresh news. */
   private freshRoundAt(): number {
-    return this.lastRoundAt + this.ctx.config.gossipIntervalMs / FRESH_ROUNDS_PER_INTERVAL;
+    const spacing = this.ctx.config.gossipIntervalMs / FRESH_ROUNDS_PER_INTERVAL;
+    return this.lastRoundAt + Math.min(spacing, FRESH_ROUND_SPACING_MAX_MS);
   }
 }
