@@ -20,6 +20,7 @@ import {
   dialTimeoutFor,
   membershipFlagsFor,
   newcomerWindowMs,
+  gossipIntervalMs,
   scheduleWarmUpMs,
 } from "../src/run/large-run.js";
 import { RUN_DEFAULTS } from "../src/run/run-defaults.js";
@@ -208,6 +209,13 @@ describe("the run's join deadline", () => {
     assert.deepEqual([at(17), at(64), at(65), at(128), at(129)], [10_000, 10_000, 20_000, 20_000, 30_000]);
     const large = buildScenario("star-join", { nodes: 128 });
     assert.ok(membershipFlagsFor(large.nodes[1]!, large).join(" ").includes("--newcomerWindow 20000"));
+  });
+
+  it("spaces a large run's gossip rounds out past 64 nodes, where resending old news starved the engine", () => {
+    const at = (nodes: number) => gossipIntervalMs(buildScenario("star-join", { nodes }));
+    assert.deepEqual([at(17), at(64), at(65), at(128)], [200, 200, 2000, 2000]);
+    const large = buildScenario("star-join", { nodes: 128 });
+    assert.ok(membershipFlagsFor(large.nodes[1]!, large).join(" ").includes("--gossipInterval 2000"));
   });
 
   it("starts a large run's fault schedule once its last joiners are out of their newcomer window", () => {
