@@ -43,6 +43,9 @@ export function newcomerWindowMs(scenario: ScenarioSpec): number {
   return LARGE_RUN_NEWCOMER_WINDOW_MS * (1 + doublings);
 }
 
+const LARGE_RUN_LONG_GOSSIP_ABOVE_NODES = 64;
+const LARGE_RUN_LONG_GOSSIP_INTERVAL_MS = 2000;
+
 /**
  * A large run's --gossipInterval: the node's own (200 ms) up to 64 nodes, 2 s beyond. A round
  * resends queued news to three members, and in a bring-up of 128 the queue never empties: each
@@ -58,9 +61,6 @@ export function gossipIntervalMs(scenario: ScenarioSpec): number {
     ? LARGE_RUN_LONG_GOSSIP_INTERVAL_MS
     : DEFAULT_MEMBERSHIP_CONFIG.gossipIntervalMs;
 }
-
-const LARGE_RUN_LONG_GOSSIP_ABOVE_NODES = 64;
-const LARGE_RUN_LONG_GOSSIP_INTERVAL_MS = 2000;
 
 /**
  * A large run's probe period, its probe timeout, and its shortest suspicion at up to 10 members
