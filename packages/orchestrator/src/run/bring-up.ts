@@ -110,14 +110,16 @@ async function create(phase: BringUp, node: NodeBringUp): Promise<void> {
 
 /**
  * Starts the container ahead of the node's turn where the runtime can (the gate holds the node
- * program), with priority over creates so the master's comes first. Never rejects: a failure
- * shows when launch() awaits it.
+ * program, loaded), with priority over creates so the master's comes first. Every container starts
+ * as soon as a start slot is free, the master's beside its dependents': started alone first, it
+ * left the daemon five slots idle for its start, and star-joins of 16 were slower (median of 16
+ * paired runs 0.93 : 1 without the wait, faster in 11). Never rejects: a failure shows when launch()
+ * awaits it.
  */
 function prepareAhead(phase: BringUp, node: NodeBringUp): Promise<void> {
   const created = node.created!;
   if (!created.prepare) return Promise.resolve();
   const prepared = (async () => {
-    for (const dep of phase.order.wideDependencies(node)) await dep.reached("started").catch(() => {});
     await phase.order.limiter.run(async () => {
       throwIfInterrupted(phase.run);
       await created.prepare!();
