@@ -52,9 +52,9 @@ const LARGE_RUN_LONG_GOSSIP_INTERVAL_MS = 2000;
  * node sent and received 20-odd datagrams a second, and each costs the nodes' CPU the engine needs
  * to start the rest. In a star-join of 128 in Docker, the nodes' CPU over the bring-up fell from 83
  * to 45 core-seconds and up + verified from 73 s to 46 s; a join reached every member within
- * 0.52 s (p99; 0.39 s before). At 64 a 1 s interval saved nothing measurable, and a join took
- * longer to reach its last members (p99 408 against 235 ms): the rounds also reach the members
- * that fresh news missed.
+ * 0.52 s (p99; 0.39 s before). At 64, 2 s made three paired star-joins 2-16 % faster, but a join
+ * took up to 479 ms to reach its last members (p99; 211-256 ms with 200 ms), too close to the
+ * 500 ms the bench expects: the rounds also reach the members that fresh news missed.
  */
 export function gossipIntervalMs(scenario: ScenarioSpec): number {
   return scenario.nodes.length > LARGE_RUN_LONG_GOSSIP_ABOVE_NODES
